@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` (the app) and `make test` (the whole suite).
+# Each creates .venv and installs what it needs first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.10 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+APP_STAMP := $(VENV)/.app-installed
+ALL_STAMP := $(VENV)/.all-installed
+ARGS ?=
+
+.PHONY: run test lint bench dist clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(APP_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(ALL_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[train,dev]"
+	touch $@ $(APP_STAMP)
+
+run: $(APP_STAMP)
+	$(BIN)/arsl-desktop $(ARGS)
+
+test: $(ALL_STAMP)
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -rs
+
+bench: $(ALL_STAMP)
+	$(BIN)/python benchmarks/pipeline_bench.py
+
+clean:
+	rm -rf $(VENV) build dist

@@ -1,0 +1,64 @@
+"""Command line: `arsl-desktop` (window), `recognize`, `transcribe`, `--self-check`.
+
+Thin: parses arguments and hands over. Heavy imports (Qt, MediaPipe) happen only in
+the branch that needs them, so `--help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from arsl_desktop import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="arsl-desktop",
+        description="Recognise word-level Arabic Sign Language (KArSL) from a webcam or video.",
+    )
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    ap.add_argument("--model", type=Path, help="ONNX model file (default: the shipped model)")
+    src = ap.add_mutually_exclusive_group()
+    src.add_argument("--camera", type=int, metavar="N", help="open camera N in the window (default 0)")
+    src.add_argument("--video", type=Path, metavar="FILE", help="play a video file in the window as the camera")
+    ap.add_argument("--loop", action="store_true", help="loop the --video file")
+    ap.add_argument("--lang", choices=["ar", "en"], help="interface language (default: last used)")
+    ap.add_argument("--self-check", nargs="?", const="", metavar="VIDEO",
+                    help="load every resource and the model, run the pipeline on VIDEO (or generated frames), and exit")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    rec = sub.add_parser("recognize", help="classify isolated signs: video files or KArSL sample folders")
+    rec.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    rec.add_argument("--top", type=int, default=5, help="how many candidates to print (default 5)")
+    rec.add_argument("--format", choices=["text", "jsonl"], default="text")
+    rec.add_argument("--shape", action="store_true",
+                     help="reshape Arabic for terminals that do not shape it themselves")
+
+    tr = sub.add_parser("transcribe", help="find and recognise the signs in a continuous video")
+    tr.add_argument("video", type=Path)
+    tr.add_argument("--threshold", type=float, default=0.0, help="hide signs below this confidence (0-1)")
+    tr.add_argument("--format", choices=["text", "jsonl"], default="text")
+    tr.add_argument("--shape", action="store_true", help="reshape Arabic for non-shaping terminals")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command in ("recognize", "transcribe"):
+        from arsl_desktop import commands
+
+        return commands.run(args)
+    if args.self_check is not None:
+        from arsl_desktop import selfcheck
+
+        return selfcheck.run(args.self_check or None, args.model)
+    from arsl_desktop.ui.app import run_app
+
+    return run_app(args)
+
+
+def gui_main() -> int:
+    """Entry for the windowed launcher (double-click): same options as `main`."""
+    return main(sys.argv[1:])

@@ -1,0 +1,107 @@
+"""The headless commands `recognize` and `transcribe`: one line of output per input.
+
+Errors become one clear line on stderr; one bad input in a batch does not stop the others,
+and the exit status is non-zero if any input failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from arsl_desktop import paths
+from arsl_desktop.core.errors import ArslError
+from arsl_desktop.core.recognizer import SignResult
+
+EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 1, 2
+
+
+def _err(msg: str) -> None:
+    print(f"arsl-desktop: error: {msg}", file=sys.stderr)
+
+
+def shape_arabic(text: str) -> str:
+    """Visual-order, joined Arabic for terminals that do not shape text themselves."""
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+
+    return get_display(arabic_reshaper.reshape(text))
+
+
+def _load_recognizer(model: Path | None, top_k: int, threshold: float = 0.0):
+    from arsl_desktop.core.classifier import SignClassifier
+    from arsl_desktop.core.recognizer import Recognizer
+
+    clf = SignClassifier(model or paths.default_model_path())
+    return Recognizer(clf, top_k=top_k, threshold=threshold)
+
+
+def _top_json(result: SignResult) -> list[dict]:
+    return [{"id": r.sign.id, "ar": r.sign.ar, "en": r.sign.en, "prob": round(r.prob, 4)} for r in result.top]
+
+
+def _recognize(args: argparse.Namespace) -> int:
+    from arsl_desktop.core.sources import open_source
+
+    rec = _load_recognizer(args.model, args.top)
+    ar = shape_arabic if args.shape else (lambda s: s)
+    status = EXIT_OK
+    for path in args.paths:
+        try:
+            with open_source(path) as src:
+                frames = list(src)
+            if not frames:
+                raise ArslError(f"{path} has no frames.")
+            result = rec.recognize_clip(frames)
+        except ArslError as exc:
+            _err(str(exc))
+            status = EXIT_INPUT
+            continue
+        if args.format == "jsonl":
+            print(json.dumps({"source": str(path), "frames": result.frames, "hands_seen": result.accepted or None,
+                              "top": _top_json(result)}, ensure_ascii=False), flush=True)
+        else:
+            cands = ", ".join(f"{r.sign.id} {ar(r.sign.ar)} ({r.sign.en}) {r.prob:.2f}" for r in result.top)
+            print(f"{path}: {cands}  [{result.frames} frames]", flush=True)
+    return status
+
+
+def _transcribe(args: argparse.Namespace) -> int:
+    from arsl_desktop.core.sources import VideoFileSource
+
+    rec = _load_recognizer(args.model, 5, args.threshold)
+    ar = shape_arabic if args.shape else (lambda s: s)
+    with VideoFileSource(args.video) as src:
+        results = rec.transcribe(src)
+    shown = [r for r in results if r.accepted]
+    for r in shown:
+        b = r.best
+        if args.format == "jsonl":
+            print(json.dumps({"source": str(args.video), "start": round(r.start, 3), "end": round(r.end, 3),
+                              "id": b.sign.id, "ar": b.sign.ar, "en": b.sign.en, "prob": round(b.prob, 4),
+                              "top": _top_json(r)}, ensure_ascii=False))
+        else:
+            print(f"{r.start:7.2f}s - {r.end:7.2f}s  {b.sign.id:3d} {ar(b.sign.ar)} ({b.sign.en}) {b.prob:.2f}")
+    if args.format == "text":
+        print(f"{len(shown)} sign(s) in {args.video}" + (f" ({len(results) - len(shown)} below threshold)"
+                                                         if len(results) > len(shown) else ""))
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    from arsl_desktop.core.errors import ModelIncompatible, ModelNotFound
+
+    try:
+        return _recognize(args) if args.command == "recognize" else _transcribe(args)
+    except (ModelNotFound, ModelIncompatible) as exc:
+        _err(str(exc))
+        return EXIT_MODEL
+    except ArslError as exc:
+        _err(str(exc))
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,141 @@
+"""The recognition pipeline, driven frame by frame: landmarks -> spotting -> features -> classifier.
+
+`Recognizer.process(frame)` is what the live window's worker calls; `recognize_clip`
+classifies one isolated sign (a KArSL sample or a short video) for the command line.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from arsl_desktop.core import features as F
+from arsl_desktop.core.classifier import SignClassifier
+from arsl_desktop.core.labels import LabelTable, Sign, default_labels
+from arsl_desktop.core.landmarks import HolisticLandmarker, Keypoints, stack
+from arsl_desktop.core.sources import Frame
+from arsl_desktop.core.spotting import Segment, SignSpotter, SpotState, SpotterConfig
+
+
+@dataclass(frozen=True)
+class RankedSign:
+    sign: Sign
+    prob: float
+
+
+@dataclass(frozen=True)
+class SignResult:
+    """One recognised sign: the segment's time span and the ranked candidates."""
+
+    start: float
+    end: float
+    top: tuple[RankedSign, ...]
+    accepted: bool  # top-1 probability reached the confidence threshold
+    frames: int
+
+    @property
+    def best(self) -> RankedSign:
+        return self.top[0]
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """What the pipeline made of one frame (immutable: it crosses threads by signal)."""
+
+    index: int
+    timestamp: float
+    keypoints: Keypoints
+    state: SpotState
+    result: SignResult | None
+    landmark_ms: float
+    classify_ms: float
+
+
+class Recognizer:
+    """Wires the core together; one instance per worker thread."""
+
+    def __init__(self, classifier: SignClassifier, labels: LabelTable | None = None,
+                 landmarker: HolisticLandmarker | None = None, spotter: SpotterConfig | None = None,
+                 top_k: int = 5, threshold: float = 0.0, merge_gap_s: float = 0.4) -> None:
+        self.classifier = classifier
+        self.labels = labels or default_labels()
+        self.landmarker = landmarker or HolisticLandmarker(video_mode=True)
+        self.spotter = SignSpotter(spotter)
+        self.top_k = top_k
+        self.threshold = threshold
+        self.merge_gap_s = merge_gap_s
+        self._last: SignResult | None = None
+
+    def reset(self) -> None:
+        """A new, unrelated stream: forget tracking, the open segment and the last sign."""
+        self.landmarker.reset()
+        self.spotter.reset()
+        self._last = None
+
+    def close(self) -> None:
+        self.landmarker.close()
+
+    def classify(self, keypoints: list[Keypoints] | tuple[Keypoints, ...], trim: bool = True) -> SignResult:
+        """Rank signs for one sign's keypoints (an isolated clip or a spotted segment)."""
+        xyz, present, times, aspect = stack(list(keypoints))
+        if trim and len(times):
+            span = F.signing_span(xyz, present, times, aspect)
+            xyz, present, times = xyz[span], present[span], times[span]
+        seq = F.sequence_features(xyz, present, times, self.classifier.seq_len, aspect)
+        preds = self.classifier.top_k(seq, self.top_k)
+        top = tuple(RankedSign(self.labels[p.sign_id], p.prob) for p in preds)
+        start = float(times[0]) if len(times) else 0.0
+        end = float(times[-1]) if len(times) else 0.0
+        return SignResult(start, end, top, top[0].prob >= self.threshold, len(keypoints))
+
+    def _report(self, segment: Segment) -> SignResult | None:
+        result = self.classify(segment.keypoints)
+        last = self._last
+        self._last = result
+        # One sign split over two segments (a pause mid-sign, or the length limit) is reported once.
+        if (last is not None and last.best.sign.id == result.best.sign.id
+                and result.start - last.end <= self.merge_gap_s):
+            return None
+        return result
+
+    def process(self, frame: Frame) -> FrameResult:
+        t0 = time.perf_counter()
+        kp = self.landmarker.process(frame.image, frame.timestamp)
+        t1 = time.perf_counter()
+        segment = self.spotter.push(kp)
+        result = self._report(segment) if segment is not None else None
+        t2 = time.perf_counter()
+        state = self.spotter.state
+        return FrameResult(frame.index, frame.timestamp, kp, state, result,
+                           (t1 - t0) * 1000, (t2 - t1) * 1000)
+
+    def finish(self) -> SignResult | None:
+        """End of a stream: classify a segment still open."""
+        segment = self.spotter.flush()
+        return self._report(segment) if segment is not None else None
+
+    def keypoints_of(self, frames: Iterable[Frame]) -> list[Keypoints]:
+        """Landmarks of a whole clip, tracking reset first."""
+        self.landmarker.reset()
+        return [self.landmarker.process(f.image, f.timestamp) for f in frames]
+
+    def recognize_clip(self, frames: Iterable[Frame]) -> SignResult:
+        """Classify one isolated sign from all its frames."""
+        kps = self.keypoints_of(frames)
+        if not kps:
+            raise ValueError("the clip has no frames")
+        if not any(k.any_hand for k in kps):
+            top = self.classify(kps, trim=False)
+            return SignResult(top.start, top.end, top.top, False, len(kps))
+        return self.classify(kps)
+
+    def transcribe(self, frames: Iterable[Frame]) -> list[SignResult]:
+        """All signs in a continuous recording, in order."""
+        self.reset()
+        results = [r.result for r in map(self.process, frames) if r.result is not None]
+        last = self.finish()
+        if last is not None:
+            results.append(last)
+        return results
+
