@@ -60,6 +60,7 @@ class SignSpotter:
         self._segment: list[Keypoints] = []
         self._raised_run = 0
         self._down_since: float | None = None
+        self._first_raised = self._last_raised = 0.0
         self._armed = True
         self.state = SpotState.NO_PERSON
 
@@ -105,8 +106,8 @@ class SignSpotter:
             self._raised_run += 1
             if self._raised_run < cfg.start_frames:
                 return None
-            first = list(self._history)[-cfg.start_frames].timestamp - cfg.pre_roll_s
-            self._segment = [k for k in self._history if k.timestamp >= first]
+            self._first_raised = self._last_raised = list(self._history)[-cfg.start_frames].timestamp
+            self._segment = [k for k in self._history if k.timestamp >= self._first_raised - cfg.pre_roll_s]
             self._down_since = None
             self.state = SpotState.SIGNING
             return None
@@ -115,6 +116,7 @@ class SignSpotter:
         start = self._segment[0].timestamp
         if raised:
             self._down_since = None
+            self._last_raised = t
         elif self._down_since is None:
             self._down_since = t
         if self._down_since is not None and t - self._down_since >= cfg.end_rest_s:
@@ -136,6 +138,7 @@ class SignSpotter:
 
     def _close(self, reason: str, keep_until: float | None = None) -> Segment | None:
         frames = self._segment
+        signed = self._last_raised - self._first_raised
         if keep_until is not None:
             frames = [k for k in frames if k.timestamp <= keep_until + self.config.pre_roll_s]
         self._segment = []
@@ -144,7 +147,6 @@ class SignSpotter:
         self.state = SpotState.WAITING
         if not frames:
             return None
-        seg = Segment(frames[0].timestamp, frames[-1].timestamp, tuple(frames), reason)
-        if seg.duration < self.config.min_duration_s:
-            return None
-        return seg
+        if signed < self.config.min_duration_s:
+            return None  # a blip: hands up too briefly to be a sign
+        return Segment(frames[0].timestamp, frames[-1].timestamp, tuple(frames), reason)
