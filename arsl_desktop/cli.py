@@ -20,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     ap.add_argument("--model", type=Path, help="ONNX model file (default: the shipped model)")
+    ap.add_argument("--device", choices=["cpu", "gpu"], default="cpu",
+                    help="where the classifier runs: gpu uses CUDA/DirectML/CoreML when onnxruntime has it")
     src = ap.add_mutually_exclusive_group()
     src.add_argument("--camera", type=int, metavar="N", help="open camera N in the window (default 0)")
     src.add_argument("--video", type=Path, metavar="FILE", help="play a video file in the window as the camera")
@@ -46,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if argv is None:  # a real process, not a test calling main(): hide MediaPipe's native chatter
+        from arsl_desktop import native_log
+
+        native_log.install()
     if args.command in ("recognize", "transcribe"):
         from arsl_desktop import commands
 

@@ -31,11 +31,11 @@ def shape_arabic(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text))
 
 
-def _load_recognizer(model: Path | None, top_k: int, threshold: float = 0.0):
+def _load_recognizer(args: argparse.Namespace, top_k: int, threshold: float = 0.0):
     from arsl_desktop.core.classifier import SignClassifier
     from arsl_desktop.core.recognizer import Recognizer
 
-    clf = SignClassifier(model or paths.default_model_path())
+    clf = SignClassifier(args.model or paths.default_model_path(), device=getattr(args, "device", "cpu"))
     return Recognizer(clf, top_k=top_k, threshold=threshold)
 
 
@@ -46,7 +46,7 @@ def _top_json(result: SignResult) -> list[dict]:
 def _recognize(args: argparse.Namespace) -> int:
     from arsl_desktop.core.sources import open_source
 
-    rec = _load_recognizer(args.model, args.top)
+    rec = _load_recognizer(args, args.top)
     ar = shape_arabic if args.shape else (lambda s: s)
     status = EXIT_OK
     for path in args.paths:
@@ -71,7 +71,7 @@ def _recognize(args: argparse.Namespace) -> int:
 def _transcribe(args: argparse.Namespace) -> int:
     from arsl_desktop.core.sources import VideoFileSource
 
-    rec = _load_recognizer(args.model, 5, args.threshold)
+    rec = _load_recognizer(args, 5, args.threshold)
     ar = shape_arabic if args.shape else (lambda s: s)
     with VideoFileSource(args.video) as src:
         results = rec.transcribe(src)

@@ -73,3 +73,17 @@ def test_transcribe_video(capsys, tiny_model, dense_video):
 def test_transcribe_unreadable_video_exits_1(tmp_path, capsys, tiny_model):
     assert main(["--model", str(tiny_model), "transcribe", str(tmp_path / "nope.mp4")]) == 1
     assert "not found" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_console_script_stderr_is_one_clean_line(tmp_path, tiny_model, sparse_sample):
+    """In a real process: MediaPipe's native start-up chatter must not drown the one error line."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "arsl_desktop", "--model", str(tiny_model), "recognize",
+                           str(sparse_sample), str(tmp_path / "gone.mp4")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stdout.count("\n") == 1 and str(sparse_sample) in proc.stdout
+    assert proc.stderr.strip().splitlines() == [f"arsl-desktop: error: Video file not found: {tmp_path / 'gone.mp4'}"]

@@ -7,11 +7,8 @@ so this works offline. Video mode (tracking between frames) for continuous input
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,29 +55,6 @@ def _quiet_mediapipe() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-@contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Hide the C++ start-up chatter MediaPipe writes to fd 2 when its graph first runs
-    (absl logging before InitializeLog cannot be turned off otherwise). Real failures
-    still surface as Python exceptions. ARSL_DEBUG=1 keeps the chatter."""
-    if os.environ.get("ARSL_DEBUG"):
-        yield
-        return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
 
 class HolisticLandmarker:
     """Wraps `mp.solutions.holistic.Holistic`; one instance per thread or process."""
@@ -96,13 +70,11 @@ class HolisticLandmarker:
                             min_detection_confidence=min_detection_confidence,
                             min_tracking_confidence=min_tracking_confidence)
         self._holistic = self._holistic_cls(**self._kwargs)
-        self._warm = False
 
     def reset(self) -> None:
         """Forget tracking state (start of a new, unrelated clip)."""
         self._holistic.close()
         self._holistic = self._holistic_cls(**self._kwargs)
-        self._warm = False
 
     def close(self) -> None:
         self._holistic.close()
@@ -119,12 +91,7 @@ class HolisticLandmarker:
             raise ValueError(f"expected an RGB image (H, W, 3), got shape {rgb.shape}")
         if not rgb.flags["C_CONTIGUOUS"]:
             rgb = np.ascontiguousarray(rgb)
-        if self._warm:
-            res = self._holistic.process(rgb)
-        else:
-            with _native_stderr_silenced():
-                res = self._holistic.process(rgb)
-            self._warm = True
+        res = self._holistic.process(rgb)
         return to_keypoints(res, rgb.shape[1], rgb.shape[0], timestamp)
 
 
