@@ -61,10 +61,12 @@ def _recognize(args: argparse.Namespace) -> int:
             status = EXIT_INPUT
             continue
         if args.format == "jsonl":
-            print(json.dumps({"source": str(path), "frames": result.frames, "top": _top_json(result)}, ensure_ascii=False), flush=True)
+            print(json.dumps({"source": str(path), "frames": result.frames,
+                              "hands_seen": result.hands_seen, "top": _top_json(result)}, ensure_ascii=False), flush=True)
         else:
             cands = ", ".join(f"{r.sign.id} {ar(r.sign.ar)} ({r.sign.en}) {r.prob:.2f}" for r in result.top)
-            print(f"{path}: {cands}  [{result.frames} frames]", flush=True)
+            note = "" if result.hands_seen else ", no hands seen: unreliable"
+            print(f"{path}: {cands}  [{result.frames} frames{note}]", flush=True)
     return status
 
 

@@ -48,7 +48,7 @@ def test_batch_goes_on_past_bad_inputs(tmp_path, capsys, tiny_model, dense_video
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["source"] for r in rows] == [str(dense_video), str(sparse_sample)]
     for r in rows:
-        assert len(r["top"]) == 3 and r["frames"] > 0
+        assert len(r["top"]) == 3 and r["frames"] > 0 and r["hands_seen"] is True
         assert set(r["top"][0]) == {"id", "ar", "en", "prob"}
         assert 1 <= r["top"][0]["id"] <= 82
     lines = err.strip().splitlines()

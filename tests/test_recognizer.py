@@ -48,3 +48,13 @@ def test_threshold_marks_uncertain_results(tiny_model, sparse_sample):
         assert not result.accepted
     finally:
         rec.close()
+
+
+def test_clip_without_anyone_says_so(recognizer):
+    import numpy as np
+
+    from arsl_desktop.core.sources import Frame
+
+    blank = [Frame(np.full((120, 160, 3), 90, np.uint8), i / 30, i) for i in range(6)]
+    result = recognizer.recognize_clip(blank)
+    assert not result.hands_seen and not result.accepted and result.frames == 6

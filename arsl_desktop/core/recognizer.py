@@ -33,6 +33,7 @@ class SignResult:
     top: tuple[RankedSign, ...]
     accepted: bool  # top-1 probability reached the confidence threshold
     frames: int
+    hands_seen: bool = True  # False: no hand in any frame, the ranking means little
 
     @property
     def best(self) -> RankedSign:
@@ -127,7 +128,7 @@ class Recognizer:
             raise ValueError("the clip has no frames")
         if not any(k.any_hand for k in kps):
             top = self.classify(kps, trim=False)
-            return SignResult(top.start, top.end, top.top, False, len(kps))
+            return SignResult(top.start, top.end, top.top, False, len(kps), hands_seen=False)
         return self.classify(kps)
 
     def transcribe(self, frames: Iterable[Frame]) -> list[SignResult]:
