@@ -30,5 +30,16 @@ test: $(ALL_STAMP)
 bench: $(ALL_STAMP)
 	$(BIN)/python benchmarks/pipeline_bench.py
 
+# The installable app: dist/arsl-desktop/ and its archive (docs/PACKAGING.md). Needs only the
+# dev extra (PyInstaller), not the training stack.
+DIST_STAMP := $(VENV)/.dist-installed
+
+$(DIST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@ $(APP_STAMP)
+
+dist: $(DIST_STAMP)
+	$(BIN)/python packaging/build_dist.py
+
 clean:
 	rm -rf $(VENV) build dist
