@@ -1,0 +1,482 @@
+"""The main window: live view with overlays, prediction panel, transcript, controls.
+
+All work happens in `Pipeline`'s threads; this class only reacts to their signals and
+to the user. Every way of ending a run (stop, switch camera, open a video, change the
+model, close the window) goes through `Pipeline.stop()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from arsl_desktop import paths
+from arsl_desktop.core.classifier import SignClassifier
+from arsl_desktop.core.errors import ArslError
+from arsl_desktop.core.labels import LabelTable, default_labels
+from arsl_desktop.core.recognizer import SignResult
+from arsl_desktop.core.sources import probe_cameras
+from arsl_desktop.ui import i18n
+from arsl_desktop.ui.actions import WindowActions
+from arsl_desktop.ui.i18n import isolate, tr
+from arsl_desktop.ui.messages import ViewMessage, for_error
+from arsl_desktop.ui.overlays import OverlayOptions
+from arsl_desktop.ui.pipeline import Pipeline
+from arsl_desktop.ui.prediction_panel import PredictionPanel
+from arsl_desktop.ui.settings import AppSettings
+from arsl_desktop.ui.signs_dialog import SignsDialog
+from arsl_desktop.ui.speech import Speaker
+from arsl_desktop.ui.transcript import TranscriptPanel
+from arsl_desktop.ui.video_view import VideoView
+from arsl_desktop.ui.workers import Processed
+
+log = logging.getLogger(__name__)
+
+NOBODY_HINT_S = 3.0  # no one in view this long -> "Step into view…"
+RECOGNISED_HOLD_S = 1.5  # the state pill says "Recognised" this long
+
+
+class CameraProbe(QThread):
+    """Finds the cameras that open, off the GUI thread (opening one can take seconds)."""
+
+    found = Signal(list)
+
+    def run(self) -> None:
+        self.found.emit(probe_cameras())
+
+
+class MainWindow(QMainWindow):
+    sign_shown = Signal(object)  # every SignResult the panel showed (accepted or not)
+
+    def __init__(self, settings: AppSettings, model_path: Path | None = None, labels: LabelTable | None = None,
+                 language: str | None = None, find_cameras: bool = True, device: str = "cpu") -> None:
+        super().__init__()
+        self.device = device
+        self.settings = settings
+        self.labels = labels or default_labels()
+        self.classifier: SignClassifier | None = None
+        self.source_spec: int | Path | None = None
+        self.source_name = ""
+        self.message: ViewMessage | None = None
+        self.last_error_box: QMessageBox | None = None
+        self._last_person = time.monotonic()
+        self._recognised_at = -1e9
+        self._done_times: deque[float] = deque(maxlen=30)
+        self._latencies: deque[float] = deque(maxlen=30)
+        self._probe: CameraProbe | None = None
+
+        self.pipeline = Pipeline(self)
+        self.speaker = Speaker(self)
+        self.video = VideoView()
+        self.prediction = PredictionPanel()
+        self.prediction.setFixedWidth(340)
+        self.transcript = TranscriptPanel()
+        self.actions = WindowActions(self)
+        self._build_layout()
+        self._build_status_bar()
+        self._connect()
+        self._restore_options()
+
+        i18n.set_language(language or settings.language)
+        self._apply_language()
+        self.load_model(model_path or settings.model_path or paths.default_model_path(), initial=True)
+        self._fill_cameras([settings.camera])
+        if find_cameras:
+            self.find_cameras()
+        self._tick = QTimer(self, interval=250)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start()
+        if settings.geometry is not None:
+            self.restoreGeometry(settings.geometry)
+        else:
+            self.resize(1180, 760)
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        left = QVBoxLayout()
+        left.addWidget(self.video, 1)
+        left.addWidget(self.transcript)
+        row = QHBoxLayout()
+        row.addLayout(left, 1)
+        row.addWidget(self.prediction)
+        central = QWidget()
+        central.setLayout(row)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        self.status_source = QLabel(objectName="statusSource")
+        self.status_model = QLabel(objectName="statusModel")
+        self.status_fps = QLabel(objectName="statusFps")
+        self.status_latency = QLabel(objectName="statusLatency")
+        bar = self.statusBar()
+        for w in (self.status_source, self.status_model, self.status_fps, self.status_latency):
+            bar.addPermanentWidget(w)
+
+    def _connect(self) -> None:
+        a = self.actions
+        a["open_video"].triggered.connect(self.choose_video)
+        a["choose_model"].triggered.connect(self.choose_model)
+        a["save_transcript"].triggered.connect(self.save_transcript_dialog)
+        a["quit"].triggered.connect(self.close)
+        a["start_pause"].triggered.connect(self.start_or_pause)
+        a["stop"].triggered.connect(self.stop)
+        a["retry"].triggered.connect(self.retry)
+        a["loop"].toggled.connect(lambda on: self.settings.set_flag("loop", on))
+        a["refresh_cameras"].triggered.connect(self.find_cameras)
+        a["mirror"].toggled.connect(self._on_view_options)
+        for name in ("hands", "arms", "face"):
+            a[name].toggled.connect(self._on_view_options)
+        a["speak"].toggled.connect(lambda on: self.settings.set_flag("speak", on))
+        a["undo"].triggered.connect(self.transcript.undo)
+        a["clear"].triggered.connect(self.transcript.clear)
+        a["copy"].triggered.connect(self.transcript.copy)
+        a["signs_list"].triggered.connect(self.show_signs)
+        a["shortcuts"].triggered.connect(self.show_shortcuts)
+        a["lang_ar"].triggered.connect(lambda: self.set_language("ar"))
+        a["lang_en"].triggered.connect(lambda: self.set_language("en"))
+        a["toggle_language"].triggered.connect(
+            lambda: self.set_language("en" if i18n.language() == "ar" else "ar"))
+        a.camera_combo.activated.connect(self._on_camera_chosen)
+        a.threshold_slider.valueChanged.connect(self._on_threshold)
+        self.transcript.save_requested.connect(self.save_transcript_dialog)
+        self.transcript.copied.connect(lambda: self.statusBar().showMessage(tr("copied"), 3000))
+        panel = self.video.panel
+        panel.retry.connect(self.retry)
+        panel.choose_model.connect(self.choose_model)
+        panel.open_video.connect(self.choose_video)
+        p = self.pipeline
+        p.processed.connect(self._on_processed)
+        p.sign_found.connect(self._on_sign)
+        p.source_opened.connect(self._on_source_opened)
+        p.source_failed.connect(self._on_failed)
+        p.recognizer_failed.connect(self._on_failed)
+        p.source_ended.connect(self._on_ended)
+
+    def _restore_options(self) -> None:
+        s, a = self.settings, self.actions
+        saved = {name: s.flag(name, True) for name in ("mirror", "hands", "arms", "face")}  # read all first:
+        for name, on in saved.items():  # each setChecked saves every view flag
+            a[name].setChecked(on)
+        a["loop"].setChecked(s.flag("loop", True))
+        a.threshold_slider.setValue(round(s.threshold * 100))
+        if self.speaker.available:
+            a["speak"].setChecked(s.flag("speak", False))
+        else:
+            a["speak"].setEnabled(False)
+        self._on_view_options()
+
+    # -- language -----------------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        """Switch the interface language now; Arabic mirrors the whole layout right to left."""
+        i18n.set_language(lang)
+        self.settings.language = lang
+        self._apply_language()
+
+    def _apply_language(self) -> None:
+        lang = i18n.language()
+        direction = Qt.LayoutDirection.RightToLeft if lang == "ar" else Qt.LayoutDirection.LeftToRight
+        QApplication.setLayoutDirection(direction)
+        self.setLayoutDirection(direction)
+        self.setWindowTitle(tr("app_title"))
+        self.actions[f"lang_{lang}"].setChecked(True)
+        self.actions.retranslate(self.pipeline.running, self.pipeline.paused)
+        if not self.speaker.available:
+            self.actions["speak"].setToolTip(tr("speak_unavailable", reason=self.speaker.reason))
+        self.prediction.retranslate()
+        self.transcript.retranslate()
+        self._fill_cameras(self._camera_indices())
+        self._on_threshold(self.actions.threshold_slider.value())
+        self._update_status()
+        if self.message is not None:
+            self._show(self.message)
+
+    # -- model --------------------------------------------------------------------------------
+    def load_model(self, path: Path, initial: bool = False) -> bool:
+        """Validate and use a model. On failure the old model stays; the user is told why and what to do."""
+        try:
+            classifier = SignClassifier(path, device=self.device)
+        except ArslError as exc:
+            log.warning("model %s refused: %s", path, exc)
+            if initial or self.classifier is None:
+                self._show(for_error(exc))
+            if not initial:
+                self._error_box(tr("model_not_loaded"), for_error(exc), keeps_old=self.classifier is not None)
+            self._update_status()
+            return False
+        self.classifier = classifier
+        if not initial:
+            self.settings.model_path = Path(path)
+        if self.message is not None and self.message.choose_model:
+            self._hide_message()
+        self._update_status()
+        if not initial and self.source_spec is not None:
+            self.start_source(self.source_spec)  # restart with the new model (stops the old run first)
+        return True
+
+    def _error_box(self, title: str, message: ViewMessage, keeps_old: bool) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message.text(), QMessageBox.StandardButton.Ok, self)
+        info = message.detail_text()
+        if keeps_old:
+            info = f"{tr('keeps_old_model')}\n\n{info}"
+        box.setInformativeText(info)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()  # not exec(): the window (and the video) keep running behind it
+        self.last_error_box = box
+
+    def choose_model(self) -> None:
+        start = str(self.classifier.path.parent) if self.classifier else str(paths.models_dir())
+        path, _ = QFileDialog.getOpenFileName(self, tr("choose_model"), start, tr("models_filter"))
+        if path:
+            self.load_model(Path(path))
+
+    # -- sources ------------------------------------------------------------------------------
+    def start_source(self, spec: int | Path, loop: bool | None = None) -> None:
+        """Show `spec` (camera index, video file, frame folder): stops the current run first."""
+        if loop is not None:
+            self.actions["loop"].setChecked(loop)
+        self.source_spec = spec
+        self.source_name = "" if isinstance(spec, int) else isolate(Path(spec).name)
+        if self.classifier is None:
+            self.pipeline.stop()
+            self._update_status()
+            return  # the model message (with "Choose model…") is already up
+        self.pipeline.start(spec, self.classifier, loop=self.actions["loop"].isChecked(),
+                            threshold=self.settings.threshold)
+        self.video.clear_frame()
+        self.prediction.set_state("idle")
+        self._done_times.clear()
+        self._latencies.clear()
+        self._last_person = time.monotonic()
+        self._show(ViewMessage("loading_tracker"))
+        self.actions.set_running(True, False)
+        self._update_status()
+
+    def start_camera(self, index: int) -> None:
+        self.settings.camera = index
+        self._fill_cameras(self._camera_indices() + [index])
+        self.start_source(index)
+
+    def open_video(self, path: Path, loop: bool | None = None) -> None:
+        self.settings.video_dir = str(Path(path).parent)
+        self.start_source(Path(path), loop)
+
+    def choose_video(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("open_video"), self.settings.video_dir, tr("videos_filter"))
+        if path:
+            self.open_video(Path(path))
+
+    def start_or_pause(self) -> None:
+        if self.pipeline.running:
+            self.pipeline.set_paused(not self.pipeline.paused)
+            self.actions.set_running(True, self.pipeline.paused)
+            self._update_status()
+        else:
+            self.retry()
+
+    def stop(self) -> None:
+        self.pipeline.stop()
+        self.prediction.set_state("idle")
+        self.actions.set_running(False, False)
+        self._show(ViewMessage("stopped", retry=True, retry_key="start"))
+        self._update_status()
+
+    def retry(self) -> None:
+        if self.classifier is None:
+            return
+        self.start_source(self.source_spec if self.source_spec is not None else self.settings.camera)
+
+    def find_cameras(self) -> None:
+        if self._probe is not None and self._probe.isRunning():
+            return
+        self._probe = CameraProbe(self)
+        self._probe.found.connect(self._on_cameras_found)
+        self._probe.start()
+
+    @Slot(list)
+    def _on_cameras_found(self, found: list) -> None:
+        self._fill_cameras(sorted(set(found) | {self.settings.camera}))
+        if not found:
+            self.actions.camera_combo.setToolTip(tr("no_cameras"))
+
+    def _camera_indices(self) -> list[int]:
+        c = self.actions.camera_combo
+        return [int(c.itemData(i)) for i in range(c.count()) if c.itemData(i) is not None]
+
+    def _fill_cameras(self, indices: list[int]) -> None:
+        combo = self.actions.camera_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for i in sorted(set(indices)):
+            combo.addItem(tr("camera_n", n=i), i)
+        current = self.source_spec if isinstance(self.source_spec, int) else self.settings.camera
+        pos = combo.findData(current)
+        combo.setCurrentIndex(pos if pos >= 0 else 0)
+        combo.blockSignals(False)
+
+    def _on_camera_chosen(self, pos: int) -> None:
+        index = self.actions.camera_combo.itemData(pos)
+        if index is not None:
+            self.start_camera(int(index))
+
+    # -- pipeline signals -----------------------------------------------------------------------
+    def _on_source_opened(self, name: str, fps: float) -> None:
+        self._update_status()
+
+    def _on_processed(self, item: Processed) -> None:
+        now = time.perf_counter()
+        self._done_times.append(now)
+        self._latencies.append((now - item.grabbed_at) * 1000)
+        fr = item.result
+        self.video.set_frame(item.frame, fr.keypoints)
+        if self.message is not None and self.message.key in ("loading_tracker", "step_into_view"):
+            self._hide_message()
+        if fr.keypoints.present[0] or fr.keypoints.any_hand:
+            self._last_person = time.monotonic()
+        if time.monotonic() - self._recognised_at > RECOGNISED_HOLD_S:
+            self.prediction.set_state(fr.state.value)
+        if fr.result is not None:
+            self._on_sign(fr.result)
+
+    def _on_sign(self, result: SignResult) -> None:
+        self.prediction.show_result(result)
+        if result.accepted and result.hands_seen:
+            self.transcript.add(result.best.sign)
+            self._recognised_at = time.monotonic()
+            self.prediction.set_state("recognised")
+            if self.actions["speak"].isChecked():
+                self.speaker.say_sign(result.best.sign.ar, result.best.sign.en)
+        self.sign_shown.emit(result)
+
+    def _on_failed(self, error: ArslError) -> None:
+        self.video.clear_frame()
+        self.prediction.set_state("idle")
+        self._show(for_error(error))
+
+    def _on_ended(self) -> None:
+        self._show(ViewMessage("video_ended", retry=True, open_video=True, retry_key="start"))
+
+    def _on_tick(self) -> None:
+        """Periodic: the "Step into view…" hint and the status-bar numbers."""
+        if (self.pipeline.running and not self.pipeline.paused and self.video.has_frame
+                and time.monotonic() - self._last_person > NOBODY_HINT_S and self.message is None):
+            self._show(ViewMessage("step_into_view"))
+        self._update_status()
+
+    # -- view helpers ---------------------------------------------------------------------------
+    def _show(self, message: ViewMessage) -> None:
+        self.message = message
+        self.video.show_message(message.key, message.text(), message.detail_text(), retry=message.retry,
+                                choose_model=message.choose_model, open_video=message.open_video)
+        p = self.video.panel
+        p.retry_button.setText(tr(message.retry_key))
+        p.model_button.setText(tr("choose_model"))
+        p.video_button.setText(tr("open_video"))
+
+    def _hide_message(self) -> None:
+        self.message = None
+        self.video.hide_message()
+
+    def _on_view_options(self, *_: object) -> None:
+        a = self.actions
+        self.video.mirror = a["mirror"].isChecked()
+        self.video.options = OverlayOptions(a["hands"].isChecked(), a["arms"].isChecked(), a["face"].isChecked())
+        for name in ("mirror", "hands", "arms", "face"):
+            self.settings.set_flag(name, a[name].isChecked())
+        self.video.update()
+
+    def _on_threshold(self, value: int) -> None:
+        self.actions.threshold_label.setText(tr("threshold", p=value) + " ")
+        self.settings.threshold = value / 100
+        self.pipeline.set_threshold(value / 100)
+
+    def _update_status(self) -> None:
+        spec = self.source_spec
+        name = tr("camera_n", n=spec) if isinstance(spec, int) else self.source_name
+        self.status_source.setText(tr("source", name=name) if spec is not None else tr("no_source"))
+        if self.classifier is not None:
+            self.status_model.setText(tr("model", name=isolate(self.classifier.name), n=len(self.classifier.class_ids)))
+        else:
+            self.status_model.setText(tr("no_model"))
+        times = self._done_times
+        running = self.pipeline.running and not self.pipeline.paused
+        fps = (len(times) - 1) / (times[-1] - times[0]) if running and len(times) > 2 and times[-1] > times[0] else 0.0
+        self.status_fps.setText(tr("fps", fps=fps))
+        lat = sum(self._latencies) / len(self._latencies) if running and self._latencies else 0.0
+        self.status_latency.setText(tr("latency", ms=lat))
+        if self.pipeline.paused:
+            self.statusBar().showMessage(tr("paused"))
+        elif self.statusBar().currentMessage() == tr("paused"):
+            self.statusBar().clearMessage()
+
+    # -- transcript, dialogs ----------------------------------------------------------------------
+    def save_transcript(self, path: Path) -> bool:
+        try:
+            self.transcript.transcript.save(path)
+        except OSError as exc:
+            QMessageBox.warning(self, tr("save_transcript"), tr("save_failed", detail=exc.strerror or exc))
+            return False
+        self.statusBar().showMessage(tr("saved_to", path=isolate(str(path))), 5000)
+        return True
+
+    def save_transcript_dialog(self) -> None:
+        start = str(paths.user_data_dir() / "transcript.txt")
+        path, _ = QFileDialog.getSaveFileName(self, tr("save_transcript"), start, tr("text_files"))
+        if path:
+            self.save_transcript(Path(path))
+
+    def signs_dialog(self) -> SignsDialog | None:
+        if self.classifier is None:
+            return None
+        return SignsDialog(self.labels, self.classifier.class_ids, self)
+
+    def show_signs(self) -> None:
+        dialog = self.signs_dialog()
+        if dialog is None:
+            self._show(ViewMessage("err_model_not_found", choose_model=True))
+            return
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_shortcuts(self) -> None:
+        rows = self.actions.shortcut_rows()
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels([tr("action"), tr("key")])
+        for r, (text, key) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(text))
+            table.setItem(r, 1, QTableWidgetItem(key))
+        table.resizeColumnsToContents()
+        box = QMessageBox(QMessageBox.Icon.NoIcon, tr("shortcuts"), tr("shortcuts"), QMessageBox.StandardButton.Close, self)
+        box.layout().addWidget(table, box.layout().rowCount(), 0, 1, box.layout().columnCount())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- shutdown -------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop every thread this window started (idempotent)."""
+        self._tick.stop()
+        self.pipeline.stop()
+        if self._probe is not None:
+            self._probe.wait()
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        event.accept()

@@ -1,0 +1,220 @@
+"""The main window driven with real KArSL clips as the camera (offscreen, tiny model).
+
+Asserts that a sign is recognised and reaches the panel and the transcript (not which
+sign: the tiny model is random), that every way of ending a run leaves no thread
+running, and that each failure shows its message with the button that fixes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arsl_desktop.ui.qt_env import prepare_qt_environment
+
+prepare_qt_environment()
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from arsl_desktop.core.errors import CameraLost  # noqa: E402
+from arsl_desktop.core.sources import FrameSource, open_source  # noqa: E402
+from arsl_desktop.ui import i18n  # noqa: E402
+from arsl_desktop.ui.main_window import MainWindow  # noqa: E402
+from arsl_desktop.ui.settings import AppSettings  # noqa: E402
+
+pytestmark = pytest.mark.slow  # MediaPipe runs on real clips (about a second per start)
+WAIT_MS = 60_000
+
+
+@pytest.fixture
+def settings(tmp_path) -> AppSettings:
+    return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def make_window(qtbot, settings, tiny_model):
+    windows: list[MainWindow] = []
+
+    def make(model: Path | None = tiny_model, language: str = "en", **kw) -> MainWindow:
+        w = MainWindow(settings, model_path=model, language=language, find_cameras=False, **kw)
+        qtbot.addWidget(w)
+        w.show()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.close()
+        assert_no_thread_running(w)
+
+
+def plain(text: str) -> str:
+    """Without the bidi isolation marks the window puts around file and model names."""
+    return text.translate({c: None for c in range(0x2066, 0x206A)})
+
+
+def assert_no_thread_running(w: MainWindow) -> None:
+    threads = w.pipeline.history
+    assert all(not t.isRunning() and t.isFinished() for t in threads), threads
+
+
+def test_recognised_sign_reaches_panel_and_transcript(make_window, qtbot, dense_video):
+    w = make_window()
+    w.actions.threshold_slider.setValue(0)  # accept any sign: the tiny model's confidence means nothing
+    with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+        w.open_video(dense_video, loop=False)
+    assert w.video.has_frame
+    qtbot.waitUntil(lambda: len(w.transcript.transcript) > 0, timeout=WAIT_MS)
+    sign = w.transcript.transcript.signs[0]
+    assert w.prediction.word.text() == sign.ar and w.prediction.gloss.text().startswith(sign.en)
+    assert w.transcript.view.toPlainText() == sign.ar
+    assert any(bar.isVisible() for bar in w.prediction.alt_bars)
+    assert w.prediction.state_key in ("recognised", "waiting", "signing", "no_person")
+    assert dense_video.name in w.status_source.text()
+    assert "Model: tiny-test-model (82 signs)" == plain(w.status_model.text())
+    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "video_ended", timeout=WAIT_MS)
+    w.close()
+    assert_no_thread_running(w)
+
+
+def test_below_threshold_is_shown_as_uncertain_and_not_added(make_window, qtbot, dense_video):
+    w = make_window()
+    w.actions.threshold_slider.setValue(100)
+    with qtbot.waitSignal(w.sign_shown, timeout=WAIT_MS) as blocker:
+        w.open_video(dense_video, loop=False)
+    result = blocker.args[0]
+    assert not result.accepted
+    assert len(w.transcript.transcript) == 0
+    assert "not added" in w.prediction.note.text()
+
+
+def test_switching_sources_and_closing_leave_no_thread(make_window, qtbot, sample_dir, dense_video):
+    w = make_window()
+    other = sorted((sample_dir / "frames" / "02" / "test" / "0071").iterdir())[0]  # a frame folder
+    with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+        w.open_video(dense_video, loop=True)
+    first = list(w.pipeline.threads())
+    with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+        w.open_video(other, loop=True)
+    assert all(t.isFinished() for t in first)
+    w.actions["stop"].trigger()
+    assert not w.pipeline.running and w.message.key == "stopped"
+    assert_no_thread_running(w)
+    with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+        w.actions["start_pause"].trigger()  # Start after Stop plays the same source again
+    w.actions["start_pause"].trigger()
+    assert w.pipeline.paused and w.actions["start_pause"].text() == "Start"
+    w.close()
+    assert_no_thread_running(w)
+    assert len(w.pipeline.history) == 6
+
+
+def test_missing_camera_says_so_and_offers_retry(make_window, qtbot):
+    w = make_window()
+    w.start_camera(99)
+    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "err_camera_unavailable", timeout=WAIT_MS)
+    panel = w.video.panel
+    assert "99" in panel.text.text() and "pick another camera" in panel.text.text()
+    assert not panel.retry_button.isHidden() and not panel.video_button.isHidden()
+    assert w.settings.camera == 99  # remembered as the user's choice
+    assert w.transcript.isEnabled() and w.actions["open_video"].isEnabled()  # the rest keeps working
+
+
+def test_unreadable_video_says_so(make_window, qtbot, tmp_path):
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"this is not a video" * 100)
+    w = make_window()
+    w.open_video(bad)
+    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "err_source_unreadable", timeout=WAIT_MS)
+    assert "broken.mp4" in w.video.panel.detail.text()
+    assert not w.video.panel.video_button.isHidden()
+
+
+class _FlakyCamera(FrameSource):
+    """A 'camera' that delivers a few real frames and then is unplugged."""
+
+    live = True
+    name = "camera 5"
+
+    def __init__(self, video: Path) -> None:
+        self.frames = list(open_source(video))[:4]
+
+    def __iter__(self):
+        yield from self.frames
+        raise CameraLost("Camera 5 stopped sending frames (unplugged?). Reconnect it and press Retry.")
+
+
+def test_camera_unplugged_while_running_offers_retry(make_window, qtbot, monkeypatch, dense_video):
+    import arsl_desktop.ui.workers as workers
+
+    monkeypatch.setattr(workers, "open_source", lambda spec, loop=False: _FlakyCamera(dense_video))
+    w = make_window()
+    w.start_camera(5)
+    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "err_camera_lost", timeout=WAIT_MS)
+    assert "Retry" in w.video.panel.text.text() and not w.video.panel.retry_button.isHidden()
+    w.video.panel.retry_button.click()  # the same path as the user's Retry: a fresh run
+    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "err_camera_lost", timeout=WAIT_MS)
+
+
+def test_missing_model_opens_the_window_and_asks_for_one(make_window, qtbot, tmp_path, tiny_model):
+    w = make_window(model=tmp_path / "nowhere.onnx")
+    assert w.classifier is None and w.message.key == "err_model_not_found"
+    assert not w.video.panel.model_button.isHidden()
+    w.start_camera(0)
+    assert not w.pipeline.running  # nothing to recognise with: no threads started
+    assert w.status_model.text() == "No model"
+    assert w.load_model(tiny_model)
+    assert w.message is None or w.message.key != "err_model_not_found"
+    assert w.settings.model_path == tiny_model
+
+
+def test_incompatible_model_is_refused_and_the_old_one_kept(make_window, qtbot, tmp_path, tiny_model):
+    from tiny_model import build_tiny_model
+
+    bad = build_tiny_model(tmp_path / "old.onnx", [1, 2, 3], meta_overrides={"arsl_schema": "arsl-kp-v0"})
+    w = make_window()
+    assert not w.load_model(bad)
+    assert w.classifier is not None and w.classifier.path == tiny_model
+    box = w.last_error_box
+    assert box is not None and "cannot be used" in box.text()
+    assert "arsl-kp-v0" in box.informativeText() and "stays loaded" in box.informativeText()
+    assert "tiny-test-model" in w.status_model.text()
+    box.close()
+
+
+def test_language_switch_mirrors_the_layout_and_persists(make_window, qtbot, settings):
+    w = make_window(language="en")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    w.actions["toggle_language"].trigger()
+    assert i18n.language() == "ar" and settings.language == "ar"
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert w.windowTitle() == i18n.STRINGS["app_title"]["ar"]
+    assert w.actions["open_video"].text() == "فتح فيديو…"
+    assert w.transcript.undo_button.text() == "تراجع عن الأخيرة"
+    assert w.status_model.text().startswith("النموذج")
+    w.set_language("en")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert w.actions["open_video"].text() == "Open video…"
+
+
+def test_view_options_persist_between_runs(make_window, qtbot, settings):
+    w = make_window()
+    w.actions["mirror"].setChecked(False)
+    w.actions["face"].setChecked(False)
+    w.actions.threshold_slider.setValue(70)
+    w.close()
+    again = make_window()
+    assert not again.actions["mirror"].isChecked() and not again.actions["face"].isChecked()
+    assert again.actions["hands"].isChecked() and again.actions["arms"].isChecked()
+    assert again.actions.threshold_slider.value() == 70 and not again.video.mirror
+
+
+def test_signs_list_and_shortcuts_open(make_window, qtbot):
+    w = make_window()
+    dialog = w.signs_dialog()
+    qtbot.addWidget(dialog)
+    assert len(dialog.shown_ids()) == 82
+    rows = dict((k, t) for t, k in w.actions.shortcut_rows())
+    assert {"Ctrl+O", "Ctrl+Z", "Space", "F5", "Ctrl+K"} <= set(rows)
