@@ -1,0 +1,200 @@
+"""The PyInstaller bundle: builds from the spec, runs headless, agrees with the source tree,
+and writes nothing into its own folder.
+
+One build per test session (module fixture, into a temporary folder): about a minute or two
+on two cores. The frozen app uses the model `paths.default_model_path()` names: the shipped
+one once `models/arsl_karsl82.onnx` exists, else a tiny test model through ARSL_MODEL.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+from arsl_desktop import __version__, paths
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = "arsl-desktop"
+EXE = ".exe" if sys.platform == "win32" else ""
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("PyInstaller") is None,
+                                reason="PyInstaller not installed (pip install -e '.[dev]')")
+
+
+def _load_build_dist():
+    spec = importlib.util.spec_from_file_location("build_dist", ROOT / "packaging" / "build_dist.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bundle")
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, str(ROOT / "packaging" / "build_dist.py"), "--no-archive",
+                           "--dist", str(out / "dist"), "--work", str(out / "work")],
+                          capture_output=True, text=True, cwd=out, timeout=1800)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    print(f"\nbundle built in {time.monotonic() - t0:.0f} s: {proc.stdout.strip().splitlines()[-1]}")
+    return out / "dist" / APP
+
+
+@pytest.fixture(scope="module")
+def model_env(tmp_path_factory) -> dict[str, str]:
+    """ARSL_MODEL for both trees: empty when the real model ships, else a tiny model."""
+    if (ROOT / "models" / "arsl_karsl82.onnx").is_file() and "ARSL_MODEL" not in os.environ:
+        return {}
+    from tiny_model import build_tiny_model
+
+    path = build_tiny_model(tmp_path_factory.mktemp("model") / "tiny.onnx", list(range(1, 83)))
+    return {"ARSL_MODEL": str(path)}
+
+
+def _clean_env(home: Path, model_env: dict[str, str]) -> dict[str, str]:
+    """A user whose home and XDG folders are all under `home`, and no test overrides."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ARSL_", "XDG_", "QT_QPA_PLATFORM_PLUGIN", "PYTHON"))}
+    env.update(HOME=str(home), USERPROFILE=str(home), XDG_CONFIG_HOME=str(home / "config"),
+               XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
+               XDG_CACHE_HOME=str(home / "cache"), **model_env)
+    if "ARSL_SAMPLE_DIR" in os.environ:
+        env["ARSL_SAMPLE_DIR"] = os.environ["ARSL_SAMPLE_DIR"]
+    return env
+
+
+def _listing(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.lstat().st_size, p.lstat().st_mtime_ns)
+            for p in folder.rglob("*")}
+
+
+def _clips(sample_dir: Path) -> list[Path]:
+    videos = sorted((sample_dir / "videos" / "01" / "test").glob("*.mp4"))
+    folders = sorted((sample_dir / "frames" / "02" / "test" / "0072").iterdir())
+    return [videos[len(videos) // 3], videos[2 * len(videos) // 3], folders[0]]
+
+
+@pytest.mark.slow
+def test_bundle_is_complete_and_lean(bundle):
+    internal = bundle / "_internal"
+    for launcher in (f"{APP}{EXE}", f"{APP}-gui{EXE}"):
+        assert (bundle / launcher).is_file(), launcher
+    for shipped in ("resources/labels/karsl502.json", "resources/icons/arsl-desktop.png",
+                    "mediapipe/modules/holistic_landmark/holistic_landmark_cpu.binarypb",
+                    "mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
+                    "mediapipe/modules/hand_landmark/hand_landmark_full.tflite"):
+        assert (internal / shipped).is_file(), shipped
+    assert list((internal / "onnxruntime" / "capi").glob("onnxruntime_pybind11_state*"))
+    dangling = [str(p) for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
+    assert not dangling, dangling
+    for unwanted in ("torch", "jax", "jaxlib", "training", "tkinter", "cv2/qt", "mediapipe/modules/objectron"):
+        assert not (internal / unwanted).exists(), f"{unwanted} should not be in the bundle"
+    if sys.platform.startswith("linux"):
+        desktop = (bundle / f"{APP}.desktop").read_text(encoding="utf-8")
+        assert "Exec=arsl-desktop-gui" in desktop and "Icon=arsl-desktop" in desktop
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("ldd") is None, reason="Linux ldd check")
+def test_pruned_qt_pieces_are_needed_by_nothing_left(bundle):
+    # The spec drops QtQuick/QML/FFmpeg pieces; every Qt library still shipped must resolve.
+    qt = bundle / "_internal" / "PySide6"
+    missing = set()
+    for lib in [*qt.glob("*.so*"), *(qt / "Qt").rglob("*.so*")]:
+        out = subprocess.run(["ldd", str(lib)], capture_output=True, text=True).stdout
+        missing |= {f"{lib.name}: {line.split()[0]}" for line in out.splitlines()
+                    if "not found" in line and "libQt6" in line}
+    assert not missing, sorted(missing)
+
+
+@pytest.mark.slow
+def test_frozen_window_starts_and_keeps_running(bundle, model_env, sample_dir, tmp_path):
+    """The windowed launcher opens the window (offscreen) on a looping clip and stays up."""
+    before = _listing(bundle)
+    env = {**_clean_env(tmp_path / "home", model_env), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([str(bundle / f"{APP}-gui{EXE}"), "--video", str(_clips(sample_dir)[0]), "--loop"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        time.sleep(10)
+        alive = proc.poll() is None
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert alive, f"the window exited early ({proc.returncode}):\n{err[-3000:]}"
+    assert "Traceback" not in err and "Error" not in err.replace("[ERROR:", ""), err[-3000:]
+    assert _listing(bundle) == before, "the window wrote into its own folder"
+
+
+@pytest.mark.slow
+def test_frozen_self_check_on_real_clip_writes_only_to_user_folders(bundle, model_env, sample_dir, tmp_path):
+    clip = _clips(sample_dir)[0]
+    before = _listing(bundle)
+    env = _clean_env(tmp_path / "home", model_env)
+    proc = subprocess.run([str(bundle / f"{APP}{EXE}"), "--self-check", str(clip)], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=300)
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr
+    assert f"self-check: bundle {bundle / '_internal'}" in out
+    assert "OK    MediaPipe Holistic: mediapipe 0.10.21" in out and str(bundle / "_internal" / "mediapipe") in out
+    assert f"OK    label table: 502 signs  ({bundle / '_internal' / 'resources'}" in out
+    assert "OK    pipeline on clip:" in out and "top-1 sign" in out and "INFO  first frame after" in out
+    assert _listing(bundle) == before, "the frozen app wrote into its own folder"
+    logs = list((tmp_path / "home").rglob("self-check.log"))
+    assert logs, "the report should land in the user's log folder"
+    assert "self-check passed" in out and str(logs[0].parent) in out
+
+
+@pytest.mark.slow
+def test_frozen_missing_model_names_it(bundle, tmp_path):
+    missing = tmp_path / "missing.onnx"
+    proc = subprocess.run([str(bundle / f"{APP}{EXE}"), "--self-check"], capture_output=True, text=True,
+                          env=_clean_env(tmp_path / "home", {"ARSL_MODEL": str(missing)}), timeout=300)
+    assert proc.returncode == 1
+    assert f"FAIL  model: Model file not found: {missing}" in proc.stdout
+
+
+@pytest.mark.slow
+def test_frozen_recognize_matches_source_tree(bundle, model_env, sample_dir, tmp_path):
+    clips = [str(c) for c in _clips(sample_dir)]
+    env = _clean_env(tmp_path / "home", model_env)
+    frozen = subprocess.run([str(bundle / f"{APP}{EXE}"), "recognize", "--format", "jsonl", *clips],
+                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+    source = subprocess.run([sys.executable, "-m", "arsl_desktop", "recognize", "--format", "jsonl", *clips],
+                            capture_output=True, text=True, env={**env, "PYTHONPATH": str(ROOT)}, cwd=tmp_path,
+                            timeout=600)
+    assert frozen.returncode == 0 and source.returncode == 0, frozen.stderr + source.stderr
+    got = [json.loads(line) for line in frozen.stdout.splitlines()]
+    want = [json.loads(line) for line in source.stdout.splitlines()]
+    assert [r["source"] for r in got] == clips == [r["source"] for r in want]
+    for g, w in zip(got, want, strict=True):
+        assert g["top"][0]["id"] == w["top"][0]["id"], (g["source"], g["top"][:2], w["top"][:2])
+        assert g["top"][0]["prob"] == pytest.approx(w["top"][0]["prob"], abs=1e-3)
+        assert g["frames"] == w["frames"] and g["hands_seen"] == w["hands_seen"]
+
+
+def test_archive_keeps_the_folder_name(tmp_path):
+    build_dist = _load_build_dist()
+    folder = tmp_path / APP
+    (folder / "_internal").mkdir(parents=True)
+    (folder / "_internal" / "x.txt").write_text("x")
+    out = build_dist.make_archive(folder, tmp_path)
+    assert out.name.startswith(f"{APP}-{__version__}-") and build_dist.platform_tag() in out.name
+    if out.suffix == ".gz":
+        with tarfile.open(out) as tf:
+            assert f"{APP}/_internal/x.txt" in tf.getnames()
+
+
+def test_platform_tag_names_os_and_cpu():
+    tag = _load_build_dist().platform_tag()
+    system, _, machine = tag.partition("-")
+    assert system in ("linux", "windows", "macos") and machine
+    assert paths.APP_SLUG == APP
