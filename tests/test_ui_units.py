@@ -73,6 +73,18 @@ def test_mailbox_keeps_only_the_newest_frame_and_every_marker():
     assert [t.frame.index if isinstance(t, Grabbed) else t for t in taken] == [4, Marker.CLIP_END, 6, None]
 
 
+def test_mailbox_stays_bounded_when_markers_come_faster_than_the_worker():
+    box = FrameMailbox()
+    for i in range(100):  # a short looping clip decoded much faster than it is recognised
+        box.put(_grabbed(2 * i))
+        box.put_marker(Marker.CLIP_END)
+        box.put(_grabbed(2 * i + 1))
+        assert len(box) <= 3
+    box.put_marker(Marker.STREAM_END)
+    items = [box.take(0.01) for _ in range(3)]
+    assert items[0].frame.index == 0 and items[1] is Marker.STREAM_END and items[2] is None
+
+
 def test_mailbox_close_wakes_a_waiting_taker():
     box = FrameMailbox()
     got = []

@@ -3,8 +3,8 @@
 The worker always takes the NEWEST frame: a frame put while another is still waiting
 replaces it (the stale one is dropped and counted), so a slow model never builds up a
 queue or falls behind live video. Markers (end of clip, end of stream) are never
-dropped: a frame after a marker gets a slot of its own, so at most
-[frame, marker, frame] can wait at once.
+dropped: a frame after a marker gets a slot of its own, and a second marker merges with
+a waiting one, so at most [frame, marker, frame] can wait at once.
 """
 
 from __future__ import annotations
@@ -50,8 +50,19 @@ class FrameMailbox:
             self._cond.notify()
 
     def put_marker(self, marker: Marker) -> None:
+        """Markers are kept, but never pile up: a second one merges with one still waiting
+        (the frames between them are stale), STREAM_END winning over CLIP_END."""
         with self._cond:
-            self._items.append(marker)
+            pending = next((i for i, it in enumerate(self._items) if isinstance(it, Marker)), None)
+            if pending is None:
+                self._items.append(marker)
+            else:
+                merged = Marker.STREAM_END if Marker.STREAM_END in (marker, self._items[pending]) else marker
+                stale = len(self._items) - pending - 1
+                self.dropped += stale
+                for _ in range(stale):
+                    self._items.pop()
+                self._items[pending] = merged
             self._cond.notify()
 
     def take(self, timeout: float = 0.1) -> Grabbed | Marker | None:

@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
             self.load_model(Path(path))
 
     # -- sources ------------------------------------------------------------------------------
-    def start_source(self, spec: int | Path, loop: bool | None = None) -> None:
+    def start_source(self, spec: int | Path, loop: bool | None = None, paced: bool = True) -> None:
         """Show `spec` (camera index, video file, frame folder): stops the current run first."""
         if loop is not None:
             self.actions["loop"].setChecked(loop)
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
             self._update_status()
             return  # the model message (with "Choose model…") is already up
         self.pipeline.start(spec, self.classifier, loop=self.actions["loop"].isChecked(),
-                            threshold=self.settings.threshold)
+                            threshold=self.settings.threshold, paced=paced)
         self.video.clear_frame()
         self.prediction.set_state("idle")
         self._done_times.clear()

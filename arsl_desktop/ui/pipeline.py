@@ -41,13 +41,13 @@ class Pipeline(QObject):
 
     # -- control -------------------------------------------------------------------------
     def start(self, spec: int | Path, classifier: SignClassifier, loop: bool = False,
-              threshold: float = 0.0) -> None:
+              threshold: float = 0.0, paced: bool = True) -> None:
         """Stop whatever runs, then read `spec` (camera index, video file or frame folder)."""
         self.stop()
         self._generation += 1
         gen = self._generation
         mailbox = FrameMailbox()
-        capture = CaptureThread(gen, spec, mailbox, loop=loop)
+        capture = CaptureThread(gen, spec, mailbox, loop=loop, paced=paced)
         worker = RecognitionThread(gen, classifier, mailbox, threshold=threshold)
         capture.opened.connect(self._on_opened)
         capture.failed.connect(self._on_source_failed)

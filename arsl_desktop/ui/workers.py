@@ -79,10 +79,12 @@ class CaptureThread(_StoppableThread):
     failed = Signal(int, object)  # generation, ArslError
     ended = Signal(int)  # generation: a file reached its end (not looping)
 
-    def __init__(self, generation: int, spec: int | Path, mailbox: FrameMailbox, loop: bool = False) -> None:
+    def __init__(self, generation: int, spec: int | Path, mailbox: FrameMailbox, loop: bool = False,
+                 paced: bool = True) -> None:
         super().__init__(generation)
         self.spec = spec
         self.loop = loop
+        self.paced = paced  # False: files as fast as they decode (benchmarks), not at their frame rate
         self.mailbox = mailbox
         self._playing = threading.Event()
         self._playing.set()
@@ -131,7 +133,7 @@ class CaptureThread(_StoppableThread):
                     clock += time.perf_counter() - paused_at  # resume where we were, not late
                     if self.stopping:
                         return
-                if not source.live:
+                if self.paced and not source.live:
                     delay = clock + frame.timestamp - time.perf_counter()
                     if delay > 0 and self._stop.wait(delay):
                         return

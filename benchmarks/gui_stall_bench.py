@@ -1,0 +1,134 @@
+"""GUI-thread stalls while the window's pipeline runs flat out on a KArSL video.
+
+    .venv/bin/python benchmarks/gui_stall_bench.py [--video CLIP] [--model M.onnx] [--seconds 20] [--unpaced]
+
+A 5 ms QTimer heartbeat on the GUI thread records when it actually fires; the gaps
+between beats are how long the event loop was blocked (painting, signal handling, the
+GIL held by the workers). Measured first with the window idle, then while the capture
+thread plays the clip (looping) at its 30 fps, faster than the worker can recognise, so
+the worker runs MediaPipe + the classifier back to back on the newest frame (flat out);
+--unpaced also makes the capture thread decode as fast as it can. Runs offscreen
+unless DISPLAY is set. Without --model and ARSL_MODEL, and no shipped model, a tiny
+random model with the app's interface is built (same pipeline cost, minus a few ms of
+classifier time per sign).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from arsl_desktop import paths  # noqa: E402
+
+HEARTBEAT_MS = 5
+
+
+def pick_model(arg: Path | None) -> Path:
+    if arg is not None:
+        return arg
+    shipped = paths.default_model_path()
+    if shipped.is_file():
+        return shipped
+    sys.path.insert(0, str(ROOT / "tests"))
+    from tiny_model import build_tiny_model
+
+    print("(no model given and none shipped: using a tiny random model with the app's interface)")
+    return build_tiny_model(Path(tempfile.mkdtemp()) / "tiny.onnx", list(range(1, 83)))
+
+
+def gaps_report(label: str, beats: list[float]) -> str:
+    gaps = np.diff(np.array(beats)) * 1000
+    if len(gaps) == 0:
+        return f"{label}: no heartbeats"
+    return (f"{label}: {len(gaps)} beats (every {HEARTBEAT_MS} ms), gap median {np.median(gaps):.1f} ms, "
+            f"p99 {np.percentile(gaps, 99):.1f} ms, longest {gaps.max():.1f} ms, "
+            f"gaps > 50 ms: {(gaps > 50).sum()}, > 100 ms: {(gaps > 100).sum()}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--video", type=Path)
+    ap.add_argument("--model", type=Path)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--unpaced", action="store_true", help="decode the clip as fast as possible too")
+    args = ap.parse_args()
+    video = args.video
+    if video is None:
+        sample = paths.sample_dir()
+        if sample is None:
+            sys.exit("KArSL sample folder not found: pass --video or set ARSL_SAMPLE_DIR")
+        video = sorted((sample / "videos" / "01" / "test").glob("*_0045_*.mp4"))[0]
+    model = pick_model(args.model)
+
+    from arsl_desktop.ui.app import create_application
+
+    app = create_application()
+    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+
+    from arsl_desktop.ui.main_window import MainWindow
+    from arsl_desktop.ui.settings import AppSettings
+
+    ini = Path(tempfile.mkdtemp(prefix="arsl-bench-")) / "settings.ini"
+    window = MainWindow(AppSettings(QSettings(str(ini), QSettings.Format.IniFormat)), model_path=model,
+                        language="ar", find_cameras=False)
+    window.resize(1180, 740)
+    window.show()
+    window.actions.threshold_slider.setValue(0)
+
+    beats: list[float] = []
+    heartbeat = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=HEARTBEAT_MS)
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+    processed: list = []
+    signs: list = []
+    window.pipeline.processed.connect(lambda item: processed.append((item, time.perf_counter())))
+    window.sign_shown.connect(signs.append)
+
+    def pump(seconds: float, until=None) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not (until and until()):
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+    heartbeat.start()
+    pump(3.0)
+    idle = list(beats)
+    window.start_source(video, loop=True, paced=not args.unpaced)
+    pump(60.0, until=lambda: len(processed) >= 10)  # tracker loaded and warm
+    beats.clear()
+    processed.clear()
+    signs.clear()
+    t0 = time.perf_counter()
+    pump(args.seconds)
+    elapsed = time.perf_counter() - t0
+    busy = list(beats)
+    heartbeat.stop()
+    dropped = processed[-1][0].dropped if processed else 0
+    window.close()
+
+    lat = np.array([(arrived - item.grabbed_at) * 1000 for item, arrived in processed])
+    lm = np.array([item.result.landmark_ms for item, _ in processed])
+    print(f"video {video.name}, model {model.name}, {'capture unpaced' if args.unpaced else 'capture at 30 fps'}, {elapsed:.1f} s, "
+          f"Qt platform {app.platformName()}")
+    print(gaps_report("idle window ", idle))
+    print(gaps_report("pipeline on ", busy))
+    if len(lat):
+        print(f"pipeline: {len(processed) / elapsed:.1f} frames/s recognised, landmarks {np.median(lm):.0f} ms median, "
+              f"frame->GUI latency median {np.median(lat):.0f} ms, p95 {np.percentile(lat, 95):.0f} ms, "
+              f"{len(signs)} signs shown, {dropped} stale frames dropped by the mailbox in this run")
+    alive = [t for t in window.pipeline.history if t.isRunning()]
+    print(f"threads still running after close: {len(alive)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
