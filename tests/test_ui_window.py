@@ -218,3 +218,70 @@ def test_signs_list_and_shortcuts_open(make_window, qtbot):
     assert len(dialog.shown_ids()) == 82
     rows = dict((k, t) for t, k in w.actions.shortcut_rows())
     assert {"Ctrl+O", "Ctrl+Z", "Space", "F5", "Ctrl+K"} <= set(rows)
+
+
+def test_nobody_in_view_for_long_says_step_into_view(make_window, qtbot, tmp_path):
+    import cv2
+    import numpy as np
+
+    folder = tmp_path / "empty_room"
+    folder.mkdir()
+    for i in range(1, 31):
+        cv2.imwrite(str(folder / f"room_{i:04d}.jpg"), np.full((120, 160, 3), 90, np.uint8))
+    w = make_window()
+    w.nobody_hint_s = 0.5
+    w.open_video(folder, loop=True)
+    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "step_into_view", timeout=WAIT_MS)
+    assert "Step into view" in w.video.panel.text.text()
+    assert w.prediction.state_key == "no_person"
+
+
+def test_changing_the_model_restarts_the_run_through_stop(make_window, qtbot, dense_video, tmp_path):
+    from tiny_model import build_tiny_model
+
+    other = build_tiny_model(tmp_path / "other.onnx", list(range(71, 83)), seed=3)
+    w = make_window()
+    with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+        w.open_video(dense_video, loop=True)
+    old = w.pipeline.threads()
+    with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+        assert w.load_model(other)
+    assert all(t.isFinished() for t in old) and w.pipeline.threads() != old
+    assert "(12 signs)" in w.status_model.text()
+
+
+def test_camera_search_thread_and_speech_toggle(make_window, qtbot):
+    w = make_window()
+    w.find_cameras()
+    qtbot.waitUntil(lambda: w._probe is not None and w._probe.isFinished(), timeout=WAIT_MS)
+    assert w.actions.camera_combo.count() >= 1  # the remembered camera is always listed
+    speak = w.actions["speak"]
+    if not w.speaker.available:
+        assert not speak.isEnabled() and "not available" in speak.toolTip()
+
+
+def test_run_app_opens_the_window_and_quitting_stops_threads(qapp, qtbot, tmp_path, dense_video, tiny_model):
+    from argparse import Namespace
+
+    from PySide6.QtCore import QTimer
+
+    from arsl_desktop.ui.app import run_app
+
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    found: list[MainWindow] = []
+
+    def quit_when_running() -> None:
+        found.extend(x for x in QApplication.topLevelWidgets() if isinstance(x, MainWindow))
+        if found and found[0].video.has_frame:
+            QApplication.quit()
+        else:
+            QTimer.singleShot(100, quit_when_running)
+
+    QTimer.singleShot(100, quit_when_running)
+    args = Namespace(camera=None, video=dense_video, loop=True, model=tiny_model, lang="ar", device="cpu")
+    assert run_app(args) == 0
+    w = found[0]
+    assert w.source_spec == dense_video and w.pipeline.history
+    assert_no_thread_running(w)
+    w.close()

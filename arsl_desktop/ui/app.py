@@ -44,6 +44,7 @@ def run_app(args: argparse.Namespace) -> int:
     settings = AppSettings()
     window = MainWindow(settings, model_path=getattr(args, "model", None), language=getattr(args, "lang", None),
                         device=getattr(args, "device", "cpu") or "cpu")
+    app.aboutToQuit.connect(window.shutdown)  # quitting without closing the window still stops the threads
     window.show()
     video = getattr(args, "video", None)
     camera = getattr(args, "camera", None)

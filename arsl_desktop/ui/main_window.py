@@ -49,7 +49,7 @@ from arsl_desktop.ui.workers import Processed
 
 log = logging.getLogger(__name__)
 
-NOBODY_HINT_S = 3.0  # no one in view this long -> "Step into view…"
+NOBODY_HINT_S = 3.0  # default: no one in view this long -> "Step into view…"
 RECOGNISED_HOLD_S = 1.5  # the state pill says "Recognised" this long
 
 
@@ -59,7 +59,16 @@ class CameraProbe(QThread):
     found = Signal(list)
 
     def run(self) -> None:
-        self.found.emit(probe_cameras())
+        import cv2
+
+        # Probing absent indices makes OpenCV print an error per backend and index; they are expected here.
+        previous = cv2.getLogLevel()
+        cv2.setLogLevel(0)  # 0 = silent
+        try:
+            found = probe_cameras()
+        finally:
+            cv2.setLogLevel(previous)
+        self.found.emit(found)
 
 
 class MainWindow(QMainWindow):
@@ -81,6 +90,7 @@ class MainWindow(QMainWindow):
         self._done_times: deque[float] = deque(maxlen=30)
         self._latencies: deque[float] = deque(maxlen=30)
         self._probe: CameraProbe | None = None
+        self.nobody_hint_s = NOBODY_HINT_S
 
         self.pipeline = Pipeline(self)
         self.speaker = Speaker(self)
@@ -375,7 +385,7 @@ class MainWindow(QMainWindow):
     def _on_tick(self) -> None:
         """Periodic: the "Step into view…" hint and the status-bar numbers."""
         if (self.pipeline.running and not self.pipeline.paused and self.video.has_frame
-                and time.monotonic() - self._last_person > NOBODY_HINT_S and self.message is None):
+                and time.monotonic() - self._last_person > self.nobody_hint_s and self.message is None):
             self._show(ViewMessage("step_into_view"))
         self._update_status()
 
