@@ -7,6 +7,7 @@ running, and that each failure shows its message with the button that fixes it.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,36 @@ def test_run_app_opens_the_window_and_quitting_stops_threads(qapp, qtbot, tmp_pa
     assert w.source_spec == dense_video and w.pipeline.history
     assert_no_thread_running(w)
     w.close()
+
+
+def test_keyboard_shortcuts_and_transcript_actions(make_window, qtbot, tmp_path):
+    from PySide6.QtTest import QTest
+
+    from arsl_desktop.core.labels import default_labels
+
+    w = make_window()
+    w.raise_()
+    w.activateWindow()
+    with warnings.catch_warnings():  # offscreen: only this (deprecated) call reliably takes activation back
+        warnings.simplefilter("ignore", DeprecationWarning)  # from other tests' windows
+        QApplication.setActiveWindow(w)
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    assert not w.actions["save_transcript"].isEnabled()  # nothing to save yet
+    mirrored = w.video.mirror
+    QTest.keyClick(w, Qt.Key.Key_M)
+    assert w.video.mirror is not mirrored and w.settings.flag("mirror", True) is not mirrored
+    QTest.keyClick(w, Qt.Key.Key_H)
+    assert not w.video.options.hands
+    labels = default_labels()
+    w.transcript.add(labels[80])
+    w.transcript.add(labels[72])
+    assert w.actions["save_transcript"].isEnabled()
+    QTest.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.transcript.transcript.arabic() == "وجه"
+    assert w.save_transcript(tmp_path / "out.txt")
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "وجه\nFace\n"
+    assert not w.save_transcript(tmp_path)  # a folder: refused with a message, not a crash
+    assert "Could not save" in w.last_error_box.text()
+    w.last_error_box.close()
+    QTest.keyClick(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert len(w.transcript.transcript) == 0

@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self._restore_options()
+        self._on_transcript_changed()
 
         i18n.set_language(language or settings.language)
         self._apply_language()
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         a.camera_combo.activated.connect(self._on_camera_chosen)
         a.threshold_slider.valueChanged.connect(self._on_threshold)
         self.transcript.save_requested.connect(self.save_transcript_dialog)
+        self.transcript.changed.connect(self._on_transcript_changed)
         self.transcript.copied.connect(lambda: self.statusBar().showMessage(tr("copied"), 3000))
         panel = self.video.panel
         panel.retry.connect(self.retry)
@@ -374,12 +376,24 @@ class MainWindow(QMainWindow):
                 self.speaker.say_sign(result.best.sign.ar, result.best.sign.en)
         self.sign_shown.emit(result)
 
+    def _on_transcript_changed(self) -> None:
+        has = len(self.transcript.transcript) > 0
+        for name in ("undo", "clear", "copy", "save_transcript"):
+            self.actions[name].setEnabled(has)
+
     def _on_failed(self, error: ArslError) -> None:
+        """The source or the tracker failed: end the run (the usual stop path) and say what to do."""
+        self.pipeline.stop()
+        self.actions.set_running(False, False)
         self.video.clear_frame()
         self.prediction.set_state("idle")
         self._show(for_error(error))
 
     def _on_ended(self) -> None:
+        self.pipeline.stop()
+        self.actions.set_running(False, False)
+        if time.monotonic() - self._recognised_at > RECOGNISED_HOLD_S:
+            self.prediction.set_state("idle")
         self._show(ViewMessage("video_ended", retry=True, open_video=True, retry_key="start"))
 
     def _on_tick(self) -> None:
@@ -440,7 +454,10 @@ class MainWindow(QMainWindow):
         try:
             self.transcript.transcript.save(path)
         except OSError as exc:
-            QMessageBox.warning(self, tr("save_transcript"), tr("save_failed", detail=exc.strerror or exc))
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("save_transcript").replace("…", ""),
+                              tr("save_failed", detail=exc.strerror or exc), QMessageBox.StandardButton.Ok, self)
+            box.open()
+            self.last_error_box = box
             return False
         self.statusBar().showMessage(tr("saved_to", path=isolate(str(path))), 5000)
         return True

@@ -51,11 +51,11 @@ class Pipeline(QObject):
         worker = RecognitionThread(gen, classifier, mailbox, threshold=threshold)
         capture.opened.connect(self._on_opened)
         capture.failed.connect(self._on_source_failed)
-        capture.ended.connect(self._on_ended)
         worker.ready.connect(self._on_ready)
         worker.processed.connect(self._on_processed)
         worker.sign_found.connect(self._on_sign)
         worker.failed.connect(self._on_worker_failed)
+        worker.ended.connect(self._on_ended)
         self._capture, self._worker = capture, worker
         self.history = self.history[-6:] + [capture, worker]  # bounded: old runs hold frames
         self.paused = False

@@ -77,7 +77,6 @@ class CaptureThread(_StoppableThread):
 
     opened = Signal(int, str, float)  # generation, source name, fps
     failed = Signal(int, object)  # generation, ArslError
-    ended = Signal(int)  # generation: a file reached its end (not looping)
 
     def __init__(self, generation: int, spec: int | Path, mailbox: FrameMailbox, loop: bool = False,
                  paced: bool = True) -> None:
@@ -107,7 +106,6 @@ class CaptureThread(_StoppableThread):
             source = self._open()
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message
             self.failed.emit(self.generation, _as_user_error(exc, "Opening the source"))
-            self.mailbox.put_marker(Marker.STREAM_END)
             return
         self.opened.emit(self.generation, source.name, float(source.fps))
         try:
@@ -115,7 +113,6 @@ class CaptureThread(_StoppableThread):
         except Exception as exc:  # noqa: BLE001 - CameraLost, decoding errors
             if not self.stopping:
                 self.failed.emit(self.generation, _as_user_error(exc, "Reading frames"))
-            self.mailbox.put_marker(Marker.STREAM_END)
         finally:
             source.close()
 
@@ -142,8 +139,7 @@ class CaptureThread(_StoppableThread):
             if source.live or self.stopping:
                 return
             if not self.loop or last is None:
-                self.mailbox.put_marker(Marker.STREAM_END)
-                self.ended.emit(self.generation)
+                self.mailbox.put_marker(Marker.STREAM_END)  # the worker finishes the last sign, then says so
                 return
             self.mailbox.put_marker(Marker.CLIP_END)
             offset_t = last.timestamp + 1.0 / source.fps
@@ -159,6 +155,7 @@ class RecognitionThread(_StoppableThread):
     processed = Signal(object)  # Processed
     sign_found = Signal(int, object)  # generation, SignResult finished at the end of a clip
     failed = Signal(int, object)  # generation, ArslError
+    ended = Signal(int)  # generation: the source's last frame and last sign are done
 
     def __init__(self, generation: int, classifier: SignClassifier, mailbox: FrameMailbox,
                  threshold: float = 0.0, top_k: int = 5) -> None:
@@ -198,6 +195,8 @@ class RecognitionThread(_StoppableThread):
                 if last is not None:
                     self.sign_found.emit(self.generation, last)
                 recognizer.reset()
+                if item is Marker.STREAM_END:
+                    self.ended.emit(self.generation)
                 continue
             result = recognizer.process(item.frame)
             self.processed.emit(Processed(self.generation, item.frame, result, item.grabbed_at,
