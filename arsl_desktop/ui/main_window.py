@@ -388,6 +388,7 @@ class MainWindow(QMainWindow):
         self.video.clear_frame()
         self.prediction.set_state("idle")
         self._show(for_error(error))
+        self._update_status()
 
     def _on_ended(self) -> None:
         self.pipeline.stop()
@@ -395,6 +396,7 @@ class MainWindow(QMainWindow):
         if time.monotonic() - self._recognised_at > RECOGNISED_HOLD_S:
             self.prediction.set_state("idle")
         self._show(ViewMessage("video_ended", retry=True, open_video=True, retry_key="start"))
+        self._update_status()
 
     def _on_tick(self) -> None:
         """Periodic: the "Step into view…" hint and the status-bar numbers."""
@@ -441,9 +443,9 @@ class MainWindow(QMainWindow):
         times = self._done_times
         running = self.pipeline.running and not self.pipeline.paused
         fps = (len(times) - 1) / (times[-1] - times[0]) if running and len(times) > 2 and times[-1] > times[0] else 0.0
-        self.status_fps.setText(tr("fps", fps=fps))
         lat = sum(self._latencies) / len(self._latencies) if running and self._latencies else 0.0
-        self.status_latency.setText(tr("latency", ms=lat))
+        self.status_fps.setText(tr("fps", fps=fps) if running else "")
+        self.status_latency.setText(tr("latency", ms=lat) if running and self._latencies else "")
         if self.pipeline.paused:
             self.statusBar().showMessage(tr("paused"))
         elif self.statusBar().currentMessage() == tr("paused"):

@@ -12,7 +12,7 @@ from arsl_desktop.core.errors import (
     ModelNotFound,
     SourceUnreadable,
 )
-from arsl_desktop.ui.i18n import tr
+from arsl_desktop.ui.i18n import isolate, tr
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class ViewMessage:
         return tr(self.key, **dict(self.values))
 
     def detail_text(self) -> str:
-        return tr("details", detail=self.detail) if self.detail else ""
+        return tr("details", detail=isolate(self.detail)) if self.detail else ""
 
 
 def for_error(error: BaseException) -> ViewMessage:

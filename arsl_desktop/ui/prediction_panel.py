@@ -32,7 +32,7 @@ class PredictionPanel(QFrame):
         self.title = QLabel()
         self.state = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="state")
         self.state.setMinimumHeight(30)
-        self.word = QLabel("—", alignment=Qt.AlignmentFlag.AlignCenter, objectName="word")
+        self.word = QLabel("", alignment=Qt.AlignmentFlag.AlignCenter, objectName="word")
         self.word.setFont(arabic_font(40, bold=True))
         self.word.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # Arabic always runs right to left
         self.word.setMinimumHeight(90)
@@ -86,7 +86,7 @@ class PredictionPanel(QFrame):
         """Show a finished sign (accepted or not); None clears the panel."""
         self.result = result
         if result is None:
-            self.word.setText("—")
+            self.word.setText("")
             self.gloss.setText("")
             self.note.setText("")
             for label, gloss, bar in zip(self.alt_labels, self.alt_glosses, self.alt_bars, strict=False):

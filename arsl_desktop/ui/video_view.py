@@ -105,8 +105,9 @@ class VideoView(QWidget):
     def _place_panel(self) -> None:
         w = min(self.width() - 24, 560)
         self.panel.setFixedWidth(max(w, 200))
-        self.panel.adjustSize()
-        h = self.panel.sizeHint().height()
+        h = self.panel.heightForWidth(self.panel.width())  # wrapped text: height follows the width
+        if h <= 0:
+            h = self.panel.sizeHint().height()
         self.panel.setGeometry((self.width() - self.panel.width()) // 2, max(12, (self.height() - h) // 2),
                                self.panel.width(), h)
 
