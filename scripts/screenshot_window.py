@@ -126,7 +126,7 @@ def shoot(args: argparse.Namespace, video: Path) -> int:
         path = args.out / f"window_{lang}.png"
         shot.save(str(path))
         print(f"[{lang}] {path}  sign: {seen[-1].best.sign.ar} / {seen[-1].best.sign.en} "
-              f"p={seen[-1].best.prob:.2f}  {window.status_fps.text()}  {window.status_latency.text()}"
+              f"p={seen[-1].best.prob:.2f}  {window.status.fps.text()}  {window.status.latency.text()}"
               if seen else f"[{lang}] {path}")
     window.close()
     return status

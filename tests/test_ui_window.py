@@ -73,8 +73,8 @@ def test_recognised_sign_reaches_panel_and_transcript(make_window, qtbot, dense_
     assert w.transcript.view.toPlainText() == sign.ar
     assert any(bar.isVisible() for bar in w.prediction.alt_bars)
     assert w.prediction.state_key in ("recognised", "waiting", "signing", "no_person")
-    assert dense_video.name in w.status_source.text()
-    assert "Model: tiny-test-model (82 signs)" == plain(w.status_model.text())
+    assert dense_video.name in w.status.source.text()
+    assert "Model: tiny-test-model (82 signs)" == plain(w.status.model.text())
     qtbot.waitUntil(lambda: w.message is not None and w.message.key == "video_ended", timeout=WAIT_MS)
     w.close()
     assert_no_thread_running(w)
@@ -96,6 +96,7 @@ def test_switching_sources_and_closing_leave_no_thread(make_window, qtbot, sampl
     other = sorted((sample_dir / "frames" / "02" / "test" / "0071").iterdir())[0]  # a frame folder
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
         w.open_video(dense_video, loop=True)
+    qtbot.waitUntil(lambda: "fps" in w.status.fps.text() and "latency" in w.status.latency.text(), timeout=WAIT_MS)
     first = list(w.pipeline.threads())
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
         w.open_video(other, loop=True)
@@ -120,6 +121,10 @@ def test_missing_camera_says_so_and_offers_retry(make_window, qtbot):
     assert "99" in panel.text.text() and "pick another camera" in panel.text.text()
     assert not panel.retry_button.isHidden() and not panel.video_button.isHidden()
     assert w.settings.camera == 99  # remembered as the user's choice
+    combo = w.actions.camera_combo
+    assert combo.currentData() == 99 and combo.currentText() == "Camera 99"
+    combo.activated.emit(combo.findData(0))  # the user picks camera 0 in the toolbar
+    assert w.source_spec == 0 and w.settings.camera == 0
     assert w.transcript.isEnabled() and w.actions["open_video"].isEnabled()  # the rest keeps working
 
 
@@ -165,7 +170,7 @@ def test_missing_model_opens_the_window_and_asks_for_one(make_window, qtbot, tmp
     assert not w.video.panel.model_button.isHidden()
     w.start_camera(0)
     assert not w.pipeline.running  # nothing to recognise with: no threads started
-    assert w.status_model.text() == "No model"
+    assert w.status.model.text() == "No model"
     assert w.load_model(tiny_model)
     assert w.message is None or w.message.key != "err_model_not_found"
     assert w.settings.model_path == tiny_model
@@ -181,7 +186,7 @@ def test_incompatible_model_is_refused_and_the_old_one_kept(make_window, qtbot, 
     box = w.last_error_box
     assert box is not None and "cannot be used" in box.text()
     assert "arsl-kp-v0" in box.informativeText() and "stays loaded" in box.informativeText()
-    assert "tiny-test-model" in w.status_model.text()
+    assert "tiny-test-model" in w.status.model.text()
     box.close()
 
 
@@ -194,7 +199,7 @@ def test_language_switch_mirrors_the_layout_and_persists(make_window, qtbot, set
     assert w.windowTitle() == i18n.STRINGS["app_title"]["ar"]
     assert w.actions["open_video"].text() == "فتح فيديو…"
     assert w.transcript.undo_button.text() == "تراجع عن الأخيرة"
-    assert w.status_model.text().startswith("النموذج")
+    assert w.status.model.text().startswith("النموذج")
     w.set_language("en")
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
     assert w.actions["open_video"].text() == "Open video…"
@@ -248,13 +253,13 @@ def test_changing_the_model_restarts_the_run_through_stop(make_window, qtbot, de
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
         assert w.load_model(other)
     assert all(t.isFinished() for t in old) and w.pipeline.threads() != old
-    assert "(12 signs)" in w.status_model.text()
+    assert "(12 signs)" in w.status.model.text()
 
 
 def test_camera_search_thread_and_speech_toggle(make_window, qtbot):
     w = make_window()
     w.find_cameras()
-    qtbot.waitUntil(lambda: w._probe is not None and w._probe.isFinished(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.cameras.probe is not None and w.cameras.probe.isFinished(), timeout=WAIT_MS)
     assert w.actions.camera_combo.count() >= 1  # the remembered camera is always listed
     speak = w.actions["speak"]
     if not w.speaker.available:

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,9 +28,10 @@ from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.labels import LabelTable, default_labels
 from arsl_desktop.core.recognizer import SignResult
-from arsl_desktop.core.sources import probe_cameras
 from arsl_desktop.ui import i18n
 from arsl_desktop.ui.actions import WindowActions
+from arsl_desktop.ui.cameras import CameraPicker
+from arsl_desktop.ui.dialogs import shortcuts_box, warning_box
 from arsl_desktop.ui.i18n import isolate, tr
 from arsl_desktop.ui.messages import ViewMessage, for_error
 from arsl_desktop.ui.overlays import OverlayOptions
@@ -43,6 +40,7 @@ from arsl_desktop.ui.prediction_panel import PredictionPanel
 from arsl_desktop.ui.settings import AppSettings
 from arsl_desktop.ui.signs_dialog import SignsDialog
 from arsl_desktop.ui.speech import Speaker
+from arsl_desktop.ui.status import StatusPanel
 from arsl_desktop.ui.transcript import TranscriptPanel
 from arsl_desktop.ui.video_view import VideoView
 from arsl_desktop.ui.workers import Processed
@@ -51,24 +49,6 @@ log = logging.getLogger(__name__)
 
 NOBODY_HINT_S = 3.0  # default: no one in view this long -> "Step into view…"
 RECOGNISED_HOLD_S = 1.5  # the state pill says "Recognised" this long
-
-
-class CameraProbe(QThread):
-    """Finds the cameras that open, off the GUI thread (opening one can take seconds)."""
-
-    found = Signal(list)
-
-    def run(self) -> None:
-        import cv2
-
-        # Probing absent indices makes OpenCV print an error per backend and index; they are expected here.
-        previous = cv2.getLogLevel()
-        cv2.setLogLevel(0)  # 0 = silent
-        try:
-            found = probe_cameras()
-        finally:
-            cv2.setLogLevel(previous)
-        self.found.emit(found)
 
 
 class MainWindow(QMainWindow):
@@ -87,9 +67,6 @@ class MainWindow(QMainWindow):
         self.last_error_box: QMessageBox | None = None
         self._last_person = time.monotonic()
         self._recognised_at = -1e9
-        self._done_times: deque[float] = deque(maxlen=30)
-        self._latencies: deque[float] = deque(maxlen=30)
-        self._probe: CameraProbe | None = None
         self.nobody_hint_s = NOBODY_HINT_S
 
         self.pipeline = Pipeline(self)
@@ -99,8 +76,9 @@ class MainWindow(QMainWindow):
         self.prediction.setFixedWidth(340)
         self.transcript = TranscriptPanel()
         self.actions = WindowActions(self)
+        self.cameras = CameraPicker(self.actions.camera_combo, settings.camera, self)
         self._build_layout()
-        self._build_status_bar()
+        self.status = StatusPanel(self.statusBar())
         self._connect()
         self._restore_options()
         self._on_transcript_changed()
@@ -108,7 +86,6 @@ class MainWindow(QMainWindow):
         i18n.set_language(language or settings.language)
         self._apply_language()
         self.load_model(model_path or settings.model_path or paths.default_model_path(), initial=True)
-        self._fill_cameras([settings.camera])
         if find_cameras:
             self.find_cameras()
         self._tick = QTimer(self, interval=250)
@@ -130,15 +107,6 @@ class MainWindow(QMainWindow):
         central = QWidget()
         central.setLayout(row)
         self.setCentralWidget(central)
-
-    def _build_status_bar(self) -> None:
-        self.status_source = QLabel(objectName="statusSource")
-        self.status_model = QLabel(objectName="statusModel")
-        self.status_fps = QLabel(objectName="statusFps")
-        self.status_latency = QLabel(objectName="statusLatency")
-        bar = self.statusBar()
-        for w in (self.status_source, self.status_model, self.status_fps, self.status_latency):
-            bar.addPermanentWidget(w)
 
     def _connect(self) -> None:
         a = self.actions
@@ -164,8 +132,8 @@ class MainWindow(QMainWindow):
         a["lang_en"].triggered.connect(lambda: self.set_language("en"))
         a["toggle_language"].triggered.connect(
             lambda: self.set_language("en" if i18n.language() == "ar" else "ar"))
-        a.camera_combo.activated.connect(self._on_camera_chosen)
         a.threshold_slider.valueChanged.connect(self._on_threshold)
+        self.cameras.chosen.connect(self.start_camera)
         self.transcript.save_requested.connect(self.save_transcript_dialog)
         self.transcript.changed.connect(self._on_transcript_changed)
         self.transcript.copied.connect(lambda: self.statusBar().showMessage(tr("copied"), 3000))
@@ -213,7 +181,7 @@ class MainWindow(QMainWindow):
             self.actions["speak"].setToolTip(tr("speak_unavailable", reason=self.speaker.reason))
         self.prediction.retranslate()
         self.transcript.retranslate()
-        self._fill_cameras(self._camera_indices())
+        self.cameras.fill(self.cameras.indices(), self.cameras.current())
         self._on_threshold(self.actions.threshold_slider.value())
         self._update_status()
         if self.message is not None:
@@ -243,14 +211,10 @@ class MainWindow(QMainWindow):
         return True
 
     def _error_box(self, title: str, message: ViewMessage, keeps_old: bool) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message.text(), QMessageBox.StandardButton.Ok, self)
         info = message.detail_text()
         if keeps_old:
             info = f"{tr('keeps_old_model')}\n\n{info}"
-        box.setInformativeText(info)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()  # not exec(): the window (and the video) keep running behind it
-        self.last_error_box = box
+        self.last_error_box = warning_box(self, title, message.text(), info)
 
     def choose_model(self) -> None:
         start = str(self.classifier.path.parent) if self.classifier else str(paths.models_dir())
@@ -273,8 +237,7 @@ class MainWindow(QMainWindow):
                             threshold=self.settings.threshold, paced=paced)
         self.video.clear_frame()
         self.prediction.set_state("idle")
-        self._done_times.clear()
-        self._latencies.clear()
+        self.status.reset_rates()
         self._last_person = time.monotonic()
         self._show(ViewMessage("loading_tracker"))
         self.actions.set_running(True, False)
@@ -282,7 +245,8 @@ class MainWindow(QMainWindow):
 
     def start_camera(self, index: int) -> None:
         self.settings.camera = index
-        self._fill_cameras(self._camera_indices() + [index])
+        self.cameras.remembered = index
+        self.cameras.fill(self.cameras.indices() + [index], index)
         self.start_source(index)
 
     def open_video(self, path: Path, loop: bool | None = None) -> None:
@@ -315,46 +279,14 @@ class MainWindow(QMainWindow):
         self.start_source(self.source_spec if self.source_spec is not None else self.settings.camera)
 
     def find_cameras(self) -> None:
-        if self._probe is not None and self._probe.isRunning():
-            return
-        self._probe = CameraProbe(self)
-        self._probe.found.connect(self._on_cameras_found)
-        self._probe.start()
-
-    @Slot(list)
-    def _on_cameras_found(self, found: list) -> None:
-        self._fill_cameras(sorted(set(found) | {self.settings.camera}))
-        if not found:
-            self.actions.camera_combo.setToolTip(tr("no_cameras"))
-
-    def _camera_indices(self) -> list[int]:
-        c = self.actions.camera_combo
-        return [int(c.itemData(i)) for i in range(c.count()) if c.itemData(i) is not None]
-
-    def _fill_cameras(self, indices: list[int]) -> None:
-        combo = self.actions.camera_combo
-        combo.blockSignals(True)
-        combo.clear()
-        for i in sorted(set(indices)):
-            combo.addItem(tr("camera_n", n=i), i)
-        current = self.source_spec if isinstance(self.source_spec, int) else self.settings.camera
-        pos = combo.findData(current)
-        combo.setCurrentIndex(pos if pos >= 0 else 0)
-        combo.blockSignals(False)
-
-    def _on_camera_chosen(self, pos: int) -> None:
-        index = self.actions.camera_combo.itemData(pos)
-        if index is not None:
-            self.start_camera(int(index))
+        self.cameras.search()
 
     # -- pipeline signals -----------------------------------------------------------------------
     def _on_source_opened(self, name: str, fps: float) -> None:
         self._update_status()
 
     def _on_processed(self, item: Processed) -> None:
-        now = time.perf_counter()
-        self._done_times.append(now)
-        self._latencies.append((now - item.grabbed_at) * 1000)
+        self.status.frame_done(item.grabbed_at)
         fr = item.result
         self.video.set_frame(item.frame, fr.keypoints)
         if self.message is not None and self.message.key in ("loading_tracker", "step_into_view"):
@@ -435,31 +367,18 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         spec = self.source_spec
         name = tr("camera_n", n=spec) if isinstance(spec, int) else self.source_name
-        self.status_source.setText(tr("source", name=name) if spec is not None else tr("no_source"))
-        if self.classifier is not None:
-            self.status_model.setText(tr("model", name=isolate(self.classifier.name), n=len(self.classifier.class_ids)))
-        else:
-            self.status_model.setText(tr("no_model"))
-        times = self._done_times
-        running = self.pipeline.running and not self.pipeline.paused
-        fps = (len(times) - 1) / (times[-1] - times[0]) if running and len(times) > 2 and times[-1] > times[0] else 0.0
-        lat = sum(self._latencies) / len(self._latencies) if running and self._latencies else 0.0
-        self.status_fps.setText(tr("fps", fps=fps) if running else "")
-        self.status_latency.setText(tr("latency", ms=lat) if running and self._latencies else "")
-        if self.pipeline.paused:
-            self.statusBar().showMessage(tr("paused"))
-        elif self.statusBar().currentMessage() == tr("paused"):
-            self.statusBar().clearMessage()
+        source = tr("source", name=name) if spec is not None else tr("no_source")
+        c = self.classifier
+        model = tr("model", name=isolate(c.name), n=len(c.class_ids)) if c is not None else tr("no_model")
+        self.status.update(source, model, self.pipeline.running, self.pipeline.paused)
 
     # -- transcript, dialogs ----------------------------------------------------------------------
     def save_transcript(self, path: Path) -> bool:
         try:
             self.transcript.transcript.save(path)
         except OSError as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, tr("save_transcript").replace("…", ""),
-                              tr("save_failed", detail=exc.strerror or exc), QMessageBox.StandardButton.Ok, self)
-            box.open()
-            self.last_error_box = box
+            self.last_error_box = warning_box(self, tr("save_transcript").replace("…", ""),
+                                              tr("save_failed", detail=exc.strerror or exc))
             return False
         self.statusBar().showMessage(tr("saved_to", path=isolate(str(path))), 5000)
         return True
@@ -484,25 +403,14 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_shortcuts(self) -> None:
-        rows = self.actions.shortcut_rows()
-        table = QTableWidget(len(rows), 2)
-        table.setHorizontalHeaderLabels([tr("action"), tr("key")])
-        for r, (text, key) in enumerate(rows):
-            table.setItem(r, 0, QTableWidgetItem(text))
-            table.setItem(r, 1, QTableWidgetItem(key))
-        table.resizeColumnsToContents()
-        box = QMessageBox(QMessageBox.Icon.NoIcon, tr("shortcuts"), tr("shortcuts"), QMessageBox.StandardButton.Close, self)
-        box.layout().addWidget(table, box.layout().rowCount(), 0, 1, box.layout().columnCount())
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        shortcuts_box(self, self.actions.shortcut_rows())
 
     # -- shutdown -------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop every thread this window started (idempotent)."""
         self._tick.stop()
         self.pipeline.stop()
-        if self._probe is not None:
-            self._probe.wait()
+        self.cameras.wait()
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
 
