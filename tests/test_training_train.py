@@ -1,0 +1,94 @@
+"""Training loop, checkpoint round trip (resume), ONNX export parity, and 2-process DDP (gloo)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from arsl_desktop.core import features as F  # noqa: E402
+from arsl_desktop.core.classifier import SignClassifier  # noqa: E402
+from tests.training_synth import write_synth_cache  # noqa: E402
+from training.export import export_onnx, parity  # noqa: E402
+from training.model import ModelConfig, build_model, load_checkpoint  # noqa: E402
+from training.train import TrainConfig, train  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = asdict(ModelConfig(hidden=16, group_dim=8, n_layers=1, n_heads=2, dropout=0.1))
+
+
+def _cfg(cache: Path, out: Path, **kw) -> TrainConfig:
+    base = dict(cache=str(cache), out=str(out), signs="1-4", seq_len=12, epochs=3, epoch_size=32,
+                batch_size=8, lr=3e-3, warmup_epochs=0.5, threads=1, model=TINY)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    return write_synth_cache(tmp_path_factory.mktemp("kp"), [1, 2, 3, 4], per_sign=2)
+
+
+def test_resume_after_kill_matches_uninterrupted_run(cache, tmp_path):
+    straight = train(_cfg(cache, tmp_path / "a"), quiet=True)
+    train(_cfg(cache, tmp_path / "b"), quiet=True, stop_after=2)  # "killed" after epoch 2
+    resumed = train(_cfg(cache, tmp_path / "b"), resume=True, quiet=True)
+    assert resumed["epochs"] == straight["epochs"] == 3
+    a = torch.load(tmp_path / "a" / "last.pt", weights_only=True)
+    b = torch.load(tmp_path / "b" / "last.pt", weights_only=True)
+    assert a["epoch"] == b["epoch"] == 2 and len(b["history"]) == 3
+    for k, v in a["state_dict"].items():
+        torch.testing.assert_close(v, b["state_dict"][k], rtol=1e-5, atol=1e-6)
+
+
+def test_checkpoint_rebuilds_model_alone_and_learns(cache, tmp_path):
+    summary = train(_cfg(cache, tmp_path / "run", epochs=6, epoch_size=64), quiet=True)
+    assert summary["best_val_acc"] > 0.5  # 4 easy classes: chance is 0.25
+    model, ckpt = load_checkpoint(tmp_path / "run" / "best.pt")
+    assert ckpt["class_ids"] == [1, 2, 3, 4] and ckpt["seq_len"] == 12
+    assert ckpt["model_config"]["hidden"] == 16
+    assert all(s.startswith("03_01_") for s in ckpt["train_samples"])
+    assert model(torch.zeros(1, 12, F.FEATURE_DIM)).shape == (1, 4)
+
+
+def test_onnx_export_parity_and_app_loads_it(tmp_path):
+    from arsl_desktop.core.classifier import model_metadata
+
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(n_classes=5, hidden=16, group_dim=8, n_layers=2, n_heads=8)).eval()
+    meta = model_metadata(10, [3, 1, 7, 9, 2], "test", validation={"top1": 0.5})
+    path = export_onnx(model, 10, tmp_path / "m.onnx", meta)
+    x = np.random.default_rng(0).normal(0, 1, (3, 10, F.FEATURE_DIM)).astype(np.float32)
+    assert parity(model, path, x) < 1e-4
+    clf = SignClassifier(path)
+    assert clf.class_ids == [3, 1, 7, 9, 2] and clf.seq_len == 10 and clf.info("validation") == {"top1": 0.5}
+    with torch.no_grad():
+        want = torch.softmax(model(torch.from_numpy(x[:1])), 1)[0].numpy()
+    top = clf.top_k(x[0], k=2)
+    assert top[0].sign_id == [3, 1, 7, 9, 2][int(want.argmax())]
+    np.testing.assert_allclose(clf.probabilities(x).sum(1), 1.0, rtol=1e-5)  # dynamic batch
+
+
+@pytest.mark.slow
+def test_ddp_two_processes_on_gloo(cache, tmp_path):
+    out = tmp_path / "ddp"
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+           "-m", "training.train", "--cache", str(cache), "--out", str(out), "--signs", "1-4", "--seq-len", "12",
+           "--epochs", "2", "--epoch-size", "32", "--batch-size", "8", "--threads", "1",
+           "--model", json.dumps(TINY)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["processes"] == 2 and summary["epochs"] == 2
+    ckpt = torch.load(out / "last.pt", weights_only=True)
+    # 32 samples / (2 ranks x batch 8) = 2 steps per epoch on each rank
+    assert ckpt["scheduler"]["last_epoch"] == 4

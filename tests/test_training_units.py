@@ -1,0 +1,130 @@
+"""Unit tests of the training pieces on tiny synthetic data (no MediaPipe, fast)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from arsl_desktop.core import features as F  # noqa: E402
+from tests.training_synth import synth_clip  # noqa: E402
+from training import augment as A  # noqa: E402
+from training.cache import load_cache, load_clip, save_clip  # noqa: E402
+from training.dataset import EvalSet, TrainSet, eval_features  # noqa: E402
+from training.discover import discover, parse_ranges  # noqa: E402
+from training.model import GROUP_COLS, ModelConfig, build_model  # noqa: E402
+
+
+def test_parse_ranges():
+    assert parse_ranges("1-3,7, 9-10") == {1, 2, 3, 7, 9, 10}
+    assert parse_ranges("") is None
+    with pytest.raises(ValueError):
+        parse_ranges("5-2")
+    with pytest.raises(ValueError):
+        parse_ranges("a-b")
+
+
+def test_discover_doubled_signer_and_video_dedup(tmp_path):
+    name = "01_01_0005_(10_11_16_16_20_30)_c"
+    frames = tmp_path / "frames" / "01" / "01" / "train" / "0005" / name
+    frames.mkdir(parents=True)
+    (frames / f"{name}_0001.jpg").write_bytes(b"x")
+    vids = tmp_path / "videos" / "01" / "train"
+    vids.mkdir(parents=True)
+    (vids / f"{name}.mp4").write_bytes(b"x")  # same recording as the frame folder
+    (vids / "01_01_0006_(10_11_16_16_21_00)_c.mp4").write_bytes(b"x")  # only as a video
+    (tmp_path / "frames" / "01" / "notes.txt").write_text("not a sample")
+    refs = discover(tmp_path)
+    assert [(r.signer, r.split, r.sign, r.kind) for r in refs] == [("01", "train", 5, "frames")]
+    refs = discover(tmp_path, videos=True)
+    assert [(r.sign, r.kind) for r in refs] == [(5, "frames"), (6, "video")]
+    assert discover(tmp_path, videos=True, signs={6})[0].kind == "video"
+
+
+def test_cache_round_trip_is_atomic(tmp_path):
+    clip = synth_clip(3)
+    path = tmp_path / "01" / "train" / "0003" / f"{clip.sample}.npz"
+    save_clip(path, clip)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left behind
+    back = load_clip(path)
+    np.testing.assert_array_equal(back.xyz, clip.xyz)
+    np.testing.assert_array_equal(back.present, clip.present)
+    assert (back.signer, back.split, back.sign, back.sample) == ("01", "train", 3, clip.sample)
+    assert len(load_cache(tmp_path, signs={3})) == 1 and load_cache(tmp_path, signs={4}) == []
+
+
+def test_group_columns_cover_every_feature_once():
+    cols = np.concatenate(GROUP_COLS)
+    assert sorted(cols.tolist()) == list(range(F.FEATURE_DIM))
+
+
+def test_model_shapes_and_missing_hand_isolation():
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(n_classes=7, hidden=16, group_dim=8, n_layers=1)).eval()
+    x = torch.randn(3, 12, F.FEATURE_DIM)
+    assert model(x).shape == (3, 7)
+    # a left-hand feature change reaches the logits only through the left-hand projection
+    emb = model.embed
+    y = x.clone()
+    y[..., F.LEFT_COLS] += 1.0
+    d = (emb(y) - emb(x)).abs().sum(dim=(0, 1))
+    g = emb.out_dim // 4
+    assert d[2 * g:3 * g].sum() > 0
+    assert torch.allclose(d[:2 * g], torch.zeros(2 * g), atol=1e-4) and torch.allclose(d[3 * g:], torch.zeros(g), atol=1e-4)
+
+
+def test_mirror_twice_is_identity_and_swaps_hands():
+    clip = synth_clip(2)
+    m_xyz, m_pres = F.mirror_keypoints(clip.xyz, clip.present)
+    assert m_pres[:, F.LEFT].all() and not m_pres[:, F.RIGHT].any()
+    back_xyz, back_pres = F.mirror_keypoints(m_xyz, m_pres)
+    np.testing.assert_allclose(back_xyz, clip.xyz, atol=1e-6)
+    np.testing.assert_array_equal(back_pres, clip.present)
+
+
+def test_augment_keeps_layout_and_missing_parts_missing():
+    clip = synth_clip(4, frames=30)
+    cfg = A.AugmentConfig(part_drop_p=1.0, frame_drop_p=0.2)
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        xyz, present, times = A.augment(clip.xyz, clip.present, clip.times, clip.aspect, rng, cfg)
+        assert xyz.shape[1:] == clip.xyz.shape[1:] and len(xyz) == len(present) == len(times) >= 2
+        assert np.all(np.diff(times) > 0)
+        assert not present[:, F.LEFT].any()
+        assert np.all(xyz[:, F.LEFT_SL] == 0)  # never invented a hand
+        missing = ~present[:, F.RIGHT]
+        assert np.all(xyz[missing][:, F.RIGHT_SL] == 0)
+
+
+def test_affine_rotation_changes_features_but_shift_does_not():
+    clip = synth_clip(5)
+    base = F.frame_features(clip.xyz, clip.present)
+    none = A.AugmentConfig(rotate_deg=0, scale=0, shift=0.05)
+    shifted = A.affine(clip.xyz, 1.0, np.random.default_rng(0), none)
+    np.testing.assert_allclose(F.frame_features(shifted, clip.present), base, atol=1e-4)
+    rot = A.AugmentConfig(rotate_deg=30, scale=0, shift=0)
+    rotated = A.affine(clip.xyz, 1.0, np.random.default_rng(1), rot)
+    assert np.abs(F.frame_features(rotated, clip.present) - base).max() > 0.01
+
+
+def test_trainset_deterministic_and_class_balanced():
+    clips = [synth_clip(s, k=k) for s in (1, 2, 3) for k in range(2)] + [synth_clip(3, k=5)]
+    ds = TrainSet(clips, [1, 2, 3], 16, A.AugmentConfig(), epoch_size=9, seed=7)
+    x0, y0 = ds[4]
+    x1, y1 = ds[4]
+    assert y0 == y1 == 1 and torch.equal(x0, x1) and x0.shape == (16, F.FEATURE_DIM)
+    assert [ds[i][1] for i in range(9)] == [0, 1, 2] * 3
+    ds.set_epoch(1)
+    assert not torch.equal(ds[4][0], x0)
+    with pytest.raises(ValueError, match="no training clips"):
+        TrainSet(clips, [1, 2, 3, 4], 16, A.AugmentConfig(), 8)
+
+
+def test_eval_features_match_the_apps_pipeline():
+    clip = synth_clip(6)
+    span = F.signing_span(clip.xyz, clip.present, clip.times, clip.aspect)
+    want = F.sequence_features(clip.xyz[span], clip.present[span], clip.times[span], 20, clip.aspect)
+    np.testing.assert_array_equal(eval_features(clip, 20), want)
+    ev = EvalSet([clip, synth_clip(99)], [6], 20)
+    assert len(ev) == 1 and ev[0][1] == 0

@@ -1,0 +1,211 @@
+"""Step 5: measure a model — top-1/top-5, per-class accuracy, confusion matrix.
+
+    python -m training.evaluate --checkpoint runs/main/best.pt --splits test --signs 1-70 --signers 01
+    python -m training.evaluate --onnx models/arsl_karsl82.onnx --folders <sample folders or videos...>
+    python -m training.evaluate --loso --signs 71-76 --epochs 20      # leave-one-signer-out
+
+Works on a torch checkpoint or an exported ONNX model (through the app's own
+`SignClassifier`). Clips a checkpoint was trained on are never scored. `--folders` runs
+MediaPipe on the given recordings, exactly as the app does. Leave-one-signer-out trains
+on every other signer's training split and tests on all of the held-out signer's clips.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from arsl_desktop import paths
+from training.cache import Clip, load_cache
+from training.dataset import eval_features
+from training.discover import SAMPLE_NAME, parse_ranges
+
+log = logging.getLogger("training.evaluate")
+
+Scorer = Callable[[np.ndarray], np.ndarray]  # (N, seq_len, 208) -> (N, n_classes) scores
+
+
+def torch_scorer(checkpoint: Path) -> tuple[Scorer, list[int], int, set[str]]:
+    import torch
+
+    from training.model import load_checkpoint
+
+    model, ckpt = load_checkpoint(checkpoint)
+
+    def score(x: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return model(torch.from_numpy(np.asarray(x, np.float32))).numpy()
+
+    return score, ckpt["class_ids"], ckpt["seq_len"], set(ckpt.get("train_samples", []))
+
+
+def onnx_scorer(path: Path) -> tuple[Scorer, list[int], int, set[str]]:
+    from arsl_desktop.core.classifier import SignClassifier
+
+    clf = SignClassifier(path)
+
+    def score(x: np.ndarray) -> np.ndarray:
+        return np.concatenate([clf.probabilities(x[i:i + 64]) for i in range(0, len(x), 64)])
+
+    return score, clf.class_ids, clf.seq_len, set()
+
+
+def clips_from_folders(folders: list[Path]) -> list[Clip]:
+    """Run the app's landmarker on recordings; the sign id comes from the KArSL sample name."""
+    from arsl_desktop.core.landmarks import HolisticLandmarker, stack
+    from arsl_desktop.core.sources import open_source
+
+    clips = []
+    with HolisticLandmarker() as lm:
+        for f in folders:
+            name = f.stem if f.is_file() else f.name
+            m = SAMPLE_NAME.match(name)
+            if not m:
+                raise ValueError(f"{f}: not a KArSL sample name (<category>_<signer>_<signid>_...)")
+            lm.reset()
+            with open_source(f) as src:
+                kps = [lm.process(fr.image, fr.timestamp) for fr in src]
+            xyz, present, times, aspect = stack(kps)
+            clips.append(Clip(xyz, present, times, aspect, m.group(2), "?", int(m.group(3)), name, str(f)))
+    return clips
+
+
+def metrics(scores: np.ndarray, labels: np.ndarray, class_ids: list[int]) -> dict:
+    """Top-1/top-5 accuracy, per-class accuracy and the confusion matrix (true x predicted)."""
+    n = len(labels)
+    order = np.argsort(-scores, axis=1)
+    top1 = order[:, 0] == labels
+    top5 = (order[:, :5] == labels[:, None]).any(axis=1)
+    k = len(class_ids)
+    conf = np.zeros((k, k), np.int64)
+    np.add.at(conf, (labels, order[:, 0]), 1)
+    per_class = {int(class_ids[i]): float(top1[labels == i].mean()) for i in np.unique(labels)}
+    return {"n": int(n), "top1": float(top1.mean()) if n else float("nan"),
+            "top5": float(top5.mean()) if n else float("nan"), "per_class": per_class,
+            "confusion": conf.tolist()}
+
+
+def evaluate(score: Scorer, class_ids: list[int], seq_len: int, clips: list[Clip]) -> dict:
+    """Score clips whose sign the model knows (others are counted as skipped)."""
+    index = {c: i for i, c in enumerate(class_ids)}
+    known = [c for c in clips if c.sign in index]
+    if not known:
+        raise ValueError("none of the clips shows a sign this model knows")
+    x = np.stack([eval_features(c, seq_len) for c in known])
+    labels = np.array([index[c.sign] for c in known])
+    res = metrics(score(x), labels, class_ids)
+    res["skipped_unknown_sign"] = len(clips) - len(known)
+    return res
+
+
+def plot_confusion(conf: np.ndarray, class_ids: list[int], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    used = np.nonzero(conf.sum(1) + conf.sum(0))[0]
+    c = conf[np.ix_(used, used)]
+    size = max(4.0, 0.12 * len(used) + 2)
+    fig, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(c, cmap="Blues")
+    ticks = [str(class_ids[i]) for i in used]
+    ax.set_xticks(range(len(used)), ticks, rotation=90, fontsize=5 if len(used) > 40 else 8)
+    ax.set_yticks(range(len(used)), ticks, fontsize=5 if len(used) > 40 else 8)
+    ax.set_xlabel("predicted sign id")
+    ax.set_ylabel("true sign id")
+    ax.set_title(title)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def loso(cache: Path, signs: str, out: Path, epochs: int, epoch_size: int, seed: int = 0) -> dict:
+    """Leave-one-signer-out on signs several signers recorded: train on the others, test on one."""
+    from training.train import TrainConfig, train
+
+    clips = load_cache(cache, signs=parse_ranges(signs))
+    signers = sorted({c.signer for c in clips})
+    if len(signers) < 2:
+        raise ValueError(f"leave-one-signer-out needs two signers; the cache has {signers} for signs {signs}")
+    results = {}
+    for held in signers:
+        others = ",".join(s for s in signers if s != held)
+        # No validation set: the held-out signer must not pick the epoch; the last one is kept.
+        cfg = TrainConfig(cache=str(cache), out=str(out / f"loso_{held}"), signs=signs, train_signers=others,
+                          train_splits="train", val_splits="", epochs=epochs, epoch_size=epoch_size, seed=seed)
+        summary = train(cfg, quiet=True)
+        score, class_ids, seq_len, _ = torch_scorer(out / f"loso_{held}" / "best.pt")
+        test = [c for c in clips if c.signer == held]
+        res = evaluate(score, class_ids, seq_len, test)
+        res.update(train_signers=others, test_signer=held, train_seconds=summary["seconds"])
+        log.info("LOSO test signer %s (trained on %s): top-1 %.3f  top-5 %.3f  (n=%d)",
+                 held, others, res["top1"], res["top5"], res["n"])
+        results[held] = res
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--checkpoint", type=Path, help="a torch checkpoint (best.pt) from training.train")
+    src.add_argument("--onnx", type=Path, help="an exported ONNX model")
+    src.add_argument("--loso", action="store_true", help="leave-one-signer-out (trains one model per signer)")
+    ap.add_argument("--cache", type=Path, default=paths.install_root() / "cache" / "keypoints")
+    ap.add_argument("--folders", type=Path, nargs="+", help="sample folders or videos instead of the cache")
+    ap.add_argument("--signers", default=None)
+    ap.add_argument("--splits", default="test")
+    ap.add_argument("--signs", default=None, help="ranges, e.g. 1-70")
+    ap.add_argument("--out", type=Path, default=None, help="folder for report.json and confusion.png")
+    ap.add_argument("--epochs", type=int, default=20, help="(--loso) training epochs per signer")
+    ap.add_argument("--epoch-size", type=int, default=1200, help="(--loso) samples per epoch")
+    ap.add_argument("--seed", type=int, default=0)
+    a = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        if a.loso:
+            out = a.out or paths.install_root() / "runs" / "loso"
+            res = loso(a.cache, a.signs or "71-76", out, a.epochs, a.epoch_size, a.seed)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "report.json").write_text(json.dumps(res, indent=2))
+            for held, r in res.items():
+                print(f"test signer {held} (trained on {r['train_signers']}): top-1 {r['top1']:.3f}  "
+                      f"top-5 {r['top5']:.3f}  n={r['n']}")
+            return 0
+        score, class_ids, seq_len, trained_on = (torch_scorer(a.checkpoint) if a.checkpoint
+                                                 else onnx_scorer(a.onnx))
+        if a.folders:
+            clips = clips_from_folders(a.folders)
+        else:
+            clips = load_cache(a.cache, set(a.signers.split(",")) if a.signers else None,
+                               set(a.splits.split(",")) if a.splits else None, parse_ranges(a.signs))
+        seen = [c for c in clips if c.sample in trained_on]
+        if seen:
+            log.info("left out %d clips the model was trained on", len(seen))
+            clips = [c for c in clips if c.sample not in trained_on]
+        res = evaluate(score, class_ids, seq_len, clips)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"clips {res['n']}  top-1 {res['top1']:.3f}  top-5 {res['top5']:.3f}"
+          + (f"  (skipped {res['skipped_unknown_sign']} of unknown signs)" if res["skipped_unknown_sign"] else ""))
+    worst = sorted(res["per_class"].items(), key=lambda kv: kv[1])[:10]
+    print("weakest signs: " + ", ".join(f"{k}: {v:.2f}" for k, v in worst))
+    if a.out:
+        a.out.mkdir(parents=True, exist_ok=True)
+        (a.out / "report.json").write_text(json.dumps(res, indent=2))
+        plot_confusion(np.array(res["confusion"]), class_ids, a.out / "confusion.png",
+                       f"top-1 {res['top1']:.3f} on {res['n']} clips")
+        print(f"wrote {a.out / 'report.json'} and {a.out / 'confusion.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Step 6: checkpoint -> ONNX model the app loads (metadata, parity check, optional int8).
+
+    python -m training.export --checkpoint runs/final/best.pt --out models/arsl_karsl82.onnx \
+        --name "ArSL KArSL-82 attention-BiLSTM" --validation runs/figures.json [--int8]
+
+Input "features" [batch, seq_len, 208] (dynamic batch), output "logits". The metadata is
+built by `arsl_desktop.core.classifier.model_metadata`, so the app's checks and this
+exporter cannot drift apart. The result is verified by loading it with the app's
+`SignClassifier` and comparing its outputs with PyTorch's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+from arsl_desktop.core import features as F
+from arsl_desktop.core.classifier import INPUT_NAME, OUTPUT_NAME, SignClassifier, model_metadata
+from training.model import load_checkpoint
+
+log = logging.getLogger("training.export")
+OPSET = 17
+
+
+def export_onnx(model: torch.nn.Module, seq_len: int, path: Path, metadata: dict[str, str]) -> Path:
+    """Trace to ONNX (TorchScript exporter: bidirectional LSTM exports cleanly at opset 17)."""
+    model.eval()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dummy = torch.zeros(2, seq_len, F.FEATURE_DIM)
+    tmp = path.with_suffix(".tmp.onnx")
+    torch.onnx.export(model, (dummy,), str(tmp), input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
+                      dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
+                      opset_version=OPSET, dynamo=False, do_constant_folding=True)
+    proto = onnx.load(str(tmp))
+    del proto.metadata_props[:]
+    for k, v in metadata.items():
+        proto.metadata_props.add(key=k, value=v)
+    proto.doc_string = "ArSL Desktop sign classifier (exported by training.export)"
+    onnx.checker.check_model(proto)
+    onnx.save(proto, str(path))
+    tmp.unlink(missing_ok=True)
+    return path
+
+
+def parity(model: torch.nn.Module, onnx_path: Path, x: np.ndarray) -> float:
+    """Max |logit difference| between PyTorch and onnxruntime on the same input."""
+    import onnxruntime as ort
+
+    with torch.no_grad():
+        want = model(torch.from_numpy(x)).numpy()
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    got = sess.run([OUTPUT_NAME], {INPUT_NAME: x})[0]
+    return float(np.abs(want - got).max())
+
+
+def quantize_int8(src: Path, dst: Path) -> Path:
+    """Dynamic int8 quantisation of weights (LSTM, MatMul); metadata kept."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)  # the quantiser logs every tensor it leaves alone
+    try:
+        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8)
+    finally:
+        root.setLevel(level)
+    meta = {p.key: p.value for p in onnx.load(str(src)).metadata_props}
+    proto = onnx.load(str(dst))
+    del proto.metadata_props[:]
+    for k, v in meta.items():
+        proto.metadata_props.add(key=k, value=v)
+    onnx.save(proto, str(dst))
+    return dst
+
+
+def _json_arg(text: str | None) -> dict:
+    if not text:
+        return {}
+    p = Path(text)
+    return json.loads(p.read_text(encoding="utf-8") if p.is_file() else text)
+
+
+def _accuracy(clf: SignClassifier, x: np.ndarray, y: np.ndarray) -> float:
+    probs = np.concatenate([clf.probabilities(x[i:i + 64]) for i in range(0, len(x), 64)])
+    return float((probs.argmax(1) == y).mean())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--checkpoint", type=Path, required=True)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--name", default="ArSL attention-BiLSTM")
+    ap.add_argument("--validation", default=None, help="JSON file or text: measured figures for the metadata")
+    ap.add_argument("--int8", action="store_true", help="also write <out>.int8.onnx (dynamic quantisation)")
+    ap.add_argument("--cache", type=Path, default=None, help="keypoint cache for the float/int8 accuracy check")
+    ap.add_argument("--splits", default="test")
+    ap.add_argument("--signs", default=None)
+    ap.add_argument("--signers", default=None)
+    a = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        model, ckpt = load_checkpoint(a.checkpoint)
+        validation = _json_arg(a.validation)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    seq_len, class_ids = ckpt["seq_len"], ckpt["class_ids"]
+    tc = ckpt.get("train_config", {})
+    training = {"architecture": ckpt.get("arch"), "model_config": ckpt["model_config"], "epochs": ckpt.get("epoch"),
+                "train_clips": len(ckpt.get("train_samples", [])),
+                **{k: tc.get(k) for k in ("signs", "train_signers", "train_splits", "borrow", "seq_len", "lr",
+                                          "epoch_size", "batch_size", "seed") if k in tc}}
+    meta = model_metadata(seq_len, class_ids, a.name, training=training, validation=validation)
+    out = export_onnx(model, seq_len, a.out, meta)
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 1, (8, seq_len, F.FEATURE_DIM)).astype(np.float32)
+    diff = parity(model, out, x)
+    clf = SignClassifier(out)  # the app's own loader and checks
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB), {len(clf.class_ids)} classes, seq_len {clf.seq_len}")
+    print(f"parity PyTorch vs onnxruntime: max abs logit diff {diff:.2e}")
+    if diff > 1e-3:
+        print("error: exported model disagrees with PyTorch", file=sys.stderr)
+        return 1
+    if a.int8:
+        q = quantize_int8(out, out.with_suffix(".int8.onnx"))
+        qclf = SignClassifier(q)
+        print(f"wrote {q} ({q.stat().st_size / 1e6:.2f} MB)")
+        if a.cache:
+            from training.cache import load_cache
+            from training.dataset import EvalSet
+            from training.discover import parse_ranges
+
+            clips = load_cache(a.cache, set(a.signers.split(",")) if a.signers else None,
+                               set(a.splits.split(",")), parse_ranges(a.signs))
+            trained = set(ckpt.get("train_samples", []))
+            ev = EvalSet([c for c in clips if c.sample not in trained], class_ids, seq_len)
+            if len(ev):
+                xs, ys = ev.x.numpy(), ev.y.numpy()
+                print(f"accuracy on {len(ev)} held-out clips: float {_accuracy(clf, xs, ys):.3f}  "
+                      f"int8 {_accuracy(qclf, xs, ys):.3f}")
+            else:
+                print("no held-out clips for the accuracy comparison (all were trained on)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

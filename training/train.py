@@ -1,0 +1,289 @@
+"""Step 2-4: train the classifier on cached keypoints.
+
+    python -m training.train --cache cache/keypoints --out runs/main \
+        --train-signers 01,02 --train-splits train --signs 1-82 --val-splits test \
+        [--borrow 78-82:4] [--epochs 40] [--resume]
+
+AdamW, warm-up then cosine, label smoothing, mixed precision on CUDA only. Saves
+`best.pt` (highest validation accuracy; the last epoch when there is no validation set)
+and `last.pt` every epoch (optimizer, scheduler, epoch, RNG) so `--resume` continues a
+killed run. Multi-GPU/multi-process: `torchrun --nproc_per_node N -m training.train ...`
+(DistributedDataParallel, set up from torchrun's environment variables).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.utils.data import DataLoader, DistributedSampler
+
+from arsl_desktop import paths
+from training.augment import AugmentConfig
+from training.cache import Clip, load_cache
+from training.dataset import EvalSet, TrainSet
+from training.discover import parse_ranges
+from training.model import ModelConfig, build_model, model_payload
+
+log = logging.getLogger("training.train")
+
+
+@dataclass
+class TrainConfig:
+    cache: str = str(paths.install_root() / "cache" / "keypoints")
+    out: str = str(paths.install_root() / "runs" / "main")
+    signs: str = "1-82"
+    train_signers: str = ""  # comma list; empty = all
+    train_splits: str = "train"
+    val_signers: str = ""
+    val_splits: str = "test"  # empty = no validation
+    select: str = "best"  # "best": best validation accuracy; "last": the last epoch (no test-set choice)
+    borrow: str = ""  # "78-82:4": first 4 validation clips per sign and signer move to training
+    seq_len: int = 32
+    epochs: int = 40
+    epoch_size: int = 2400  # augmented samples per epoch (class-balanced)
+    batch_size: int = 64
+    lr: float = 2e-3
+    weight_decay: float = 0.05
+    warmup_epochs: float = 2.0
+    label_smoothing: float = 0.1
+    seed: int = 0
+    workers: int = 0
+    threads: int = 0  # torch CPU threads (0: torch default)
+    model: dict = field(default_factory=lambda: asdict(ModelConfig()))
+    augment: dict = field(default_factory=lambda: asdict(AugmentConfig()))
+
+
+def _set(text: str) -> set[str] | None:
+    return {s.strip() for s in text.split(",") if s.strip()} or None
+
+
+def select_data(cfg: TrainConfig) -> tuple[list[Clip], list[Clip], list[int]]:
+    """Training clips, validation clips (disjoint) and the class ids (sorted sign ids)."""
+    signs = parse_ranges(cfg.signs)
+    train = load_cache(Path(cfg.cache), _set(cfg.train_signers), _set(cfg.train_splits), signs)
+    val = load_cache(Path(cfg.cache), _set(cfg.val_signers), _set(cfg.val_splits), signs) if cfg.val_splits else []
+    if cfg.borrow:
+        rng_text, _, k = cfg.borrow.partition(":")
+        borrow_signs, k = parse_ranges(rng_text) or set(), int(k or 1)
+        taken: dict[tuple[int, str], int] = {}
+        keep = []
+        for c in sorted(val, key=lambda c: c.sample):
+            key = (c.sign, c.signer)
+            if c.sign in borrow_signs and taken.get(key, 0) < k:
+                taken[key] = taken.get(key, 0) + 1
+                train.append(c)
+            else:
+                keep.append(c)
+        val = keep
+    names = {c.sample for c in train}
+    val = [c for c in val if c.sample not in names]
+    if not train:
+        raise ValueError(f"no training clips in {cfg.cache} for signs {cfg.signs}, signers "
+                         f"'{cfg.train_signers or 'all'}', splits '{cfg.train_splits}'")
+    class_ids = sorted({c.sign for c in train})
+    if signs and len(class_ids) < len(signs):
+        missing = sorted(signs - set(class_ids))
+        log.warning("%d signs have no training clips and are left out: %s", len(missing), missing[:20])
+    return train, val, class_ids
+
+
+def lr_lambda(step: int, warmup: int, total: int) -> float:
+    """Linear warm-up, then cosine to 2% of the peak."""
+    if step < warmup:
+        return (step + 1) / warmup
+    p = min(1.0, (step - warmup) / max(1, total - warmup))
+    return 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * p))
+
+
+@torch.no_grad()
+def predict(model: nn.Module, x: torch.Tensor, batch: int = 256) -> torch.Tensor:
+    """Logits for a stack of sequences, in eval mode."""
+    model.eval()
+    outs = [model(x[i:i + batch]) for i in range(0, len(x), batch)]
+    return torch.cat(outs) if outs else torch.zeros(0)
+
+
+def _dist_setup() -> tuple[int, int, torch.device]:
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and not dist.is_initialized():
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        dist.init_process_group(backend)
+    rank = dist.get_rank() if dist.is_initialized() else 0
+    if torch.cuda.is_available():
+        local = int(os.environ.get("LOCAL_RANK", "0"))
+        torch.cuda.set_device(local)
+        return rank, world, torch.device("cuda", local)
+    return rank, world, torch.device("cpu")
+
+
+def _rng_state() -> dict:
+    return {"torch": torch.get_rng_state(), "python": list(random.getstate()[1]),
+            "python_version": random.getstate()[0]}
+
+
+def _set_rng_state(s: dict) -> None:
+    torch.set_rng_state(s["torch"])
+    random.setstate((s["python_version"], tuple(s["python"]), None))
+
+
+def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_after: int | None = None) -> dict:
+    """Run training; returns a summary (best accuracy, epochs, time, sizes).
+
+    `stop_after` ends this call after that epoch as if killed (to test and use resuming).
+    """
+    rank, world, device = _dist_setup()
+    main_rank = rank == 0
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed + rank)
+    out = Path(cfg.out)
+    if main_rank:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "config.json").write_text(json.dumps(asdict(cfg), indent=2))
+    train_clips, val_clips, class_ids = select_data(cfg)
+    mcfg = ModelConfig.from_dict({**cfg.model, "n_classes": len(class_ids)})
+    acfg = AugmentConfig(**cfg.augment)
+    train_set = TrainSet(train_clips, class_ids, cfg.seq_len, acfg, cfg.epoch_size, cfg.seed)
+    val_set = EvalSet(val_clips, class_ids, cfg.seq_len)
+    # Also for one process: its order depends only on (seed, epoch), so a resumed run matches.
+    sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True, seed=cfg.seed)
+    loader = DataLoader(train_set, batch_size=cfg.batch_size, sampler=sampler, num_workers=cfg.workers,
+                        drop_last=len(train_set) >= cfg.batch_size * world)
+    model = build_model(mcfg).to(device)
+    core = model
+    if world > 1:
+        model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+    opt = torch.optim.AdamW(core.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    steps_per_epoch = max(1, len(loader))
+    total = cfg.epochs * steps_per_epoch
+    warmup = max(1, int(cfg.warmup_epochs * steps_per_epoch))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_lambda(s, warmup, total))
+    use_amp = device.type == "cuda"
+    scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
+    start_epoch, best_acc, best_epoch, history = 0, -1.0, -1, []
+    last_path, best_path = out / "last.pt", out / "best.pt"
+    if resume and last_path.is_file():
+        state = torch.load(last_path, map_location=device, weights_only=True)
+        core.load_state_dict(state["state_dict"])
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        scaler.load_state_dict(state["scaler"])
+        _set_rng_state(state["rng"])
+        start_epoch, best_acc, best_epoch = state["epoch"] + 1, state["best_acc"], state["best_epoch"]
+        history = state["history"]
+        if main_rank:
+            log.info("resumed from %s at epoch %d", last_path, start_epoch + 1)
+    if main_rank and not quiet:
+        log.info("%d training clips, %d validation clips, %d classes, %d parameters, %d process(es) on %s",
+                 len(train_clips), len(val_set), len(class_ids), sum(p.numel() for p in core.parameters()),
+                 world, device)
+    t_start = time.time()
+    train_names = sorted({c.sample for c in train_clips})
+    end_epoch = cfg.epochs if stop_after is None else min(cfg.epochs, stop_after)
+    for epoch in range(start_epoch, end_epoch):
+        t0 = time.time()
+        train_set.set_epoch(epoch)
+        sampler.set_epoch(epoch)
+        model.train()
+        tot_loss, tot_ok, n = 0.0, 0, 0
+        for x, y in loader:
+            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=use_amp):
+                logits = model(x)
+                loss = loss_fn(logits.float(), y)
+            opt.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.unscale_(opt)
+            nn.utils.clip_grad_norm_(core.parameters(), 1.0)
+            scaler.step(opt)
+            scaler.update()
+            sched.step()
+            tot_loss += float(loss.detach()) * len(y)
+            tot_ok += int((logits.argmax(1) == y).sum())
+            n += len(y)
+        val_acc = float("nan")
+        if len(val_set):
+            logits = predict(core, val_set.x.to(device))
+            val_acc = float((logits.argmax(1).cpu() == val_set.y).float().mean())
+        # Without validation, or when asked, keep the last epoch (the test set must not pick it).
+        score = val_acc if len(val_set) and cfg.select == "best" else epoch
+        row = {"epoch": epoch + 1, "loss": tot_loss / max(n, 1), "train_acc": tot_ok / max(n, 1),
+               "val_acc": val_acc, "lr": opt.param_groups[0]["lr"], "seconds": time.time() - t0}
+        history.append(row)
+        if main_rank:
+            if score > best_acc:
+                best_acc, best_epoch = score, epoch + 1
+                torch.save(model_payload(core, class_ids, cfg.seq_len, epoch=epoch + 1, val_acc=val_acc,
+                                         train_samples=train_names, train_config=asdict(cfg)), best_path)
+            torch.save({**model_payload(core, class_ids, cfg.seq_len, epoch=epoch + 1, val_acc=val_acc,
+                                        train_samples=train_names, train_config=asdict(cfg)),
+                        "optimizer": opt.state_dict(),
+                        "scheduler": sched.state_dict(), "scaler": scaler.state_dict(), "rng": _rng_state(),
+                        "epoch": epoch, "best_acc": best_acc, "best_epoch": best_epoch, "history": history},
+                       out / "last.tmp")
+            os.replace(out / "last.tmp", last_path)
+            if not quiet:
+                log.info("epoch %3d/%d  loss %.3f  train %.3f  val %.3f  lr %.2e  %.1fs%s", epoch + 1, cfg.epochs,
+                         row["loss"], row["train_acc"], val_acc, row["lr"], row["seconds"],
+                         "  *best" if best_epoch == epoch + 1 else "")
+    summary = {"train_clips": len(train_clips), "val_clips": len(val_set), "classes": len(class_ids),
+               "epochs": end_epoch, "best_epoch": best_epoch,
+               "best_val_acc": best_acc if len(val_set) else None, "seconds": round(time.time() - t_start, 1),
+               "processes": world, "device": str(device)}
+    if main_rank:
+        (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    if dist.is_initialized():
+        dist.barrier()
+    return summary
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, bool]:
+    d = TrainConfig()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for name, val in asdict(d).items():
+        if isinstance(val, dict):
+            continue
+        ap.add_argument("--" + name.replace("_", "-"), type=type(val), default=val)
+    ap.add_argument("--model", default="{}", help="JSON overrides of the model config, e.g. '{\"hidden\": 96}'")
+    ap.add_argument("--augment", default="{}", help="JSON overrides of the augmentation config")
+    ap.add_argument("--resume", action="store_true", help="continue from <out>/last.pt")
+    a = vars(ap.parse_args(argv))
+    resume = a.pop("resume")
+    model = {**d.model, **json.loads(a.pop("model"))}
+    aug = {**d.augment, **json.loads(a.pop("augment"))}
+    return TrainConfig(**a, model=model, augment=aug), resume
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    cfg, resume = parse_args(argv)
+    try:
+        summary = train(cfg, resume=resume)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
