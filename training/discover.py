@@ -79,7 +79,7 @@ def discover(root: str | Path, videos: bool = False, signers: set[str] | None = 
         raise FileNotFoundError(f"KArSL folder not found: {root}")
     frames: dict[str, SampleRef] = {}
     vids: dict[str, SampleRef] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         dirnames.sort()
         here = Path(dirpath)
         parsed = _parse(here.name)
