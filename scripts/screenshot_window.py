@@ -27,12 +27,14 @@ from arsl_desktop import paths  # noqa: E402
 
 
 def default_clip() -> Path:
+    """A KArSL test recording of sign 71 (هيكل عظمي, two words: shows right-to-left layout)."""
     sample = paths.sample_dir()
     if sample is None:
         sys.exit("KArSL sample folder not found: pass --video or set ARSL_SAMPLE_DIR")
-    clips = sorted((sample / "videos" / "01" / "test").glob("*_0045_*.mp4"))
+    folders = sorted((sample / "frames" / "01" / "test" / "0071").glob("*"))
+    clips = folders or sorted((sample / "videos" / "01" / "test").glob("*.mp4"))
     if not clips:
-        sys.exit(f"no KArSL test videos under {sample / 'videos'}: pass --video")
+        sys.exit(f"no KArSL test recordings under {sample}: pass --video")
     return clips[0]
 
 
@@ -64,7 +66,8 @@ def run_under_xvfb() -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--video", type=Path, help="clip to play as the camera (default: a KArSL test clip)")
+    ap.add_argument("--video", type=Path, help="video file or KArSL frame folder to play as the camera "
+                    "(default: a KArSL test recording of sign 71)")
     ap.add_argument("--model", type=Path, help="ONNX model (default: ARSL_MODEL or the shipped model)")
     ap.add_argument("--lang", nargs="+", choices=["ar", "en"], default=["ar", "en"])
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")

@@ -85,6 +85,34 @@ def test_mailbox_stays_bounded_when_markers_come_faster_than_the_worker():
     assert items[0].frame.index == 0 and items[1] is Marker.STREAM_END and items[2] is None
 
 
+def test_mailbox_lets_a_file_wait_until_the_consumer_is_ready_and_done_with_markers():
+    box, stop = FrameMailbox(), threading.Event()
+    waited = []
+
+    def producer() -> None:
+        waited.append(box.wait_for_consumer(stop, poll=0.01))
+
+    t = threading.Thread(target=producer)
+    t.start()
+    t.join(0.1)
+    assert t.is_alive()  # the consumer is not ready yet
+    box.set_ready()
+    t.join(5)
+    assert waited == [True]
+    box.put_marker(Marker.CLIP_END)
+    t = threading.Thread(target=producer)
+    t.start()
+    t.join(0.1)
+    assert t.is_alive()  # the marker is not handled yet
+    assert box.take(0.01) is Marker.CLIP_END
+    box.marker_done()
+    t.join(5)
+    assert waited == [True, True]
+    box.put_marker(Marker.CLIP_END)
+    stop.set()
+    assert box.wait_for_consumer(stop) is False  # stopping never waits
+
+
 def test_mailbox_close_wakes_a_waiting_taker():
     box = FrameMailbox()
     got = []
@@ -103,6 +131,11 @@ def test_every_string_exists_in_both_languages_with_the_same_placeholders():
         assert all(texts[lang].strip() for lang in i18n.LANGUAGES), key
         assert names[0] == names[1], key
     assert any("\u0600" <= c <= "\u06ff" for c in i18n.STRINGS["start"]["ar"])
+
+
+def test_names_keep_their_direction_inside_arabic_text():
+    assert i18n.isolate("03_01_0071_(01_12).mp4") == "\u206603_01_0071_(01_12).mp4\u200e\u2069"  # LRI: no strong letter
+    assert i18n.isolate("نموذج") == "\u2068نموذج\u2069"  # FSI: an Arabic name stays right to left
 
 
 def test_every_tr_key_used_in_the_ui_exists():

@@ -53,7 +53,7 @@ def make_window(qtbot, settings, tiny_model):
 
 def plain(text: str) -> str:
     """Without the bidi isolation marks the window puts around file and model names."""
-    return text.translate({c: None for c in range(0x2066, 0x206A)})
+    return text.translate({c: None for c in [*range(0x2066, 0x206A), 0x200E]})
 
 
 def assert_no_thread_running(w: MainWindow) -> None:

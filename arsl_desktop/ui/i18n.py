@@ -142,8 +142,12 @@ def tr(key: str, **values: object) -> str:
 
 def isolate(text: str) -> str:
     """Wrap a file or model name so the bidi algorithm keeps it in its own direction inside
-    a sentence of the other direction (otherwise `a_b.mp4` shows as `mp4.a_b` in Arabic)."""
-    return f"\u2068{text}\u2069"
+    a sentence of the other direction (otherwise `a_(b).mp4` shows as `mp4.(a_(b` in Arabic).
+    Names without Arabic letters are isolated left-to-right (LRI): first-strong detection
+    (FSI) fails on names made of digits and punctuation."""
+    if any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in text):
+        return f"\u2068{text}\u2069"  # FSI ... PDI
+    return f"\u2066{text}\u200e\u2069"  # LRI ... LRM PDI (the LRM keeps a closing bracket at the end)
 
 
 def is_rtl() -> bool:

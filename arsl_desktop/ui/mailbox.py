@@ -36,6 +36,8 @@ class FrameMailbox:
         self._items: deque[Grabbed | Marker] = deque()
         self._cond = threading.Condition()
         self._closed = False
+        self._ready = False  # the consumer (the worker) has its tracker loaded
+        self._markers_pending = 0  # markers put but not yet handled by the consumer
         self.dropped = 0
         self.delivered = 0
 
@@ -56,6 +58,7 @@ class FrameMailbox:
             pending = next((i for i, it in enumerate(self._items) if isinstance(it, Marker)), None)
             if pending is None:
                 self._items.append(marker)
+                self._markers_pending += 1
             else:
                 merged = Marker.STREAM_END if Marker.STREAM_END in (marker, self._items[pending]) else marker
                 stale = len(self._items) - pending - 1
@@ -80,6 +83,29 @@ class FrameMailbox:
             if isinstance(item, Grabbed):
                 self.delivered += 1
             return item
+
+    def set_ready(self) -> None:
+        """The consumer can take frames now."""
+        with self._cond:
+            self._ready = True
+            self._cond.notify_all()
+
+    def marker_done(self) -> None:
+        """The consumer finished handling a marker (e.g. reset its tracker for the next pass)."""
+        with self._cond:
+            self._markers_pending = max(0, self._markers_pending - 1)
+            self._cond.notify_all()
+
+    def wait_for_consumer(self, stop: threading.Event, poll: float = 0.1) -> bool:
+        """Block until the consumer is ready and has handled every marker (a file's next pass then
+        starts at its first frame instead of being dropped while the tracker restarts).
+        False when `stop` is set or the mailbox is closed."""
+        with self._cond:
+            while not (self._ready and self._markers_pending == 0):
+                if self._closed or stop.is_set():
+                    return False
+                self._cond.wait(poll)
+            return not stop.is_set()
 
     def close(self) -> None:
         """Wake a waiting taker; later `take` calls return at once."""

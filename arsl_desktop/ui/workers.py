@@ -119,6 +119,8 @@ class CaptureThread(_StoppableThread):
     def _pump(self, source: FrameSource) -> None:
         offset_t, offset_i = 0.0, 0
         while not self.stopping:
+            if not source.live and not self.mailbox.wait_for_consumer(self._stop):
+                return  # a file waits for the tracker (loaded / reset after the last pass): no frame lost
             clock = time.perf_counter()  # wall time at which this pass's t=0 is due
             last: Frame | None = None
             for frame in source:
@@ -176,6 +178,7 @@ class RecognitionThread(_StoppableThread):
             self.failed.emit(self.generation, _as_user_error(exc, "Starting the hand and body tracker"))
             return
         try:
+            self.mailbox.set_ready()
             self.ready.emit(self.generation)
             self._loop(recognizer)
         except Exception as exc:  # noqa: BLE001
@@ -195,6 +198,7 @@ class RecognitionThread(_StoppableThread):
                 if last is not None:
                     self.sign_found.emit(self.generation, last)
                 recognizer.reset()
+                self.mailbox.marker_done()
                 if item is Marker.STREAM_END:
                     self.ended.emit(self.generation)
                 continue
