@@ -174,6 +174,9 @@ def test_missing_model_opens_the_window_and_asks_for_one(make_window, qtbot, tmp
     assert w.load_model(tiny_model)
     assert w.message is None or w.message.key != "err_model_not_found"
     assert w.settings.model_path == tiny_model
+    w.close()
+    again = make_window(model=None)  # no --model: the remembered one is used
+    assert again.classifier is not None and again.classifier.path == tiny_model
 
 
 def test_incompatible_model_is_refused_and_the_old_one_kept(make_window, qtbot, tmp_path, tiny_model):

@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
 
         i18n.set_language(language or settings.language)
         self._apply_language()
-        self.load_model(model_path or settings.model_path or paths.default_model_path(), initial=True)
+        remembered = settings.model_path if settings.model_path and settings.model_path.is_file() else None
+        self.load_model(model_path or remembered or paths.default_model_path(), initial=True)
         if find_cameras:
             self.find_cameras()
         self._tick = QTimer(self, interval=250)
