@@ -100,6 +100,8 @@ def main() -> int:
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 
     heartbeat.start()
+    pump(0.5)  # first show and layout of the window
+    beats.clear()
     pump(3.0)
     idle = list(beats)
     window.start_source(video, loop=True, paced=not args.unpaced)
