@@ -85,7 +85,7 @@ def test_mirror_twice_is_identity_and_swaps_hands():
 
 def test_augment_keeps_layout_and_missing_parts_missing():
     clip = synth_clip(4, frames=30)
-    cfg = A.AugmentConfig(part_drop_p=1.0, frame_drop_p=0.2)
+    cfg = A.AugmentConfig(part_drop_p=1.0, frame_drop_p=0.2, mirror_p=0.0)
     for seed in range(5):
         rng = np.random.default_rng(seed)
         xyz, present, times = A.augment(clip.xyz, clip.present, clip.times, clip.aspect, rng, cfg)
@@ -128,3 +128,14 @@ def test_eval_features_match_the_apps_pipeline():
     np.testing.assert_array_equal(eval_features(clip, 20), want)
     ev = EvalSet([clip, synth_clip(99)], [6], 20)
     assert len(ev) == 1 and ev[0][1] == 0
+
+
+def test_mirror_augmentation_moves_a_right_hand_sign_to_the_left_hand():
+    clip = synth_clip(7)
+    cfg = A.AugmentConfig(mirror_p=1.0, part_drop_p=0.0, frame_drop_p=0.0)
+    xyz, present, _ = A.augment(clip.xyz, clip.present, clip.times, 1.0, np.random.default_rng(0), cfg)
+    assert present[:, F.LEFT].all() and not present[:, F.RIGHT].any()
+    # the hand is now on the other side of the body centre
+    centre = (clip.xyz[0, F.L_SHOULDER, 0] + clip.xyz[0, F.R_SHOULDER, 0]) / 2
+    assert np.sign(np.median(clip.xyz[:, F.RIGHT_SL.start, 0]) - centre) != np.sign(
+        np.median(xyz[:, F.LEFT_SL.start, 0]) - (1 - centre))

@@ -19,7 +19,7 @@ _POSE_HAND = {F.LEFT: [15, 17, 19, 21], F.RIGHT: [16, 18, 20, 22]}  # pose wrist
 
 @dataclass
 class AugmentConfig:
-    mirror_p: float = 0.0  # left-right mirror (swaps hands and body sides)
+    mirror_p: float = 0.5  # left-right mirror: KArSL signers switch hands between recordings
     rotate_deg: float = 10.0  # whole-body in-plane rotation
     scale: float = 0.10  # whole-body scale, and x/y stretch (body proportions)
     shift: float = 0.05  # whole-body shift (image fraction)

@@ -243,7 +243,9 @@ def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_afte
                          "  *best" if best_epoch == epoch + 1 else "")
     summary = {"train_clips": len(train_clips), "val_clips": len(val_set), "classes": len(class_ids),
                "epochs": end_epoch, "best_epoch": best_epoch,
-               "best_val_acc": best_acc if len(val_set) else None, "seconds": round(time.time() - t_start, 1),
+               "best_val_acc": max((h["val_acc"] for h in history), default=None) if len(val_set) else None,
+               "final_val_acc": history[-1]["val_acc"] if len(val_set) and history else None,
+               "selected": cfg.select if len(val_set) else "last", "seconds": round(time.time() - t_start, 1),
                "processes": world, "device": str(device)}
     if main_rank:
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
