@@ -20,8 +20,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     ap.add_argument("--model", type=Path, help="ONNX model file (default: the shipped model)")
-    ap.add_argument("--device", choices=["cpu", "gpu"], default="cpu",
-                    help="where the classifier runs: gpu uses CUDA/DirectML/CoreML when onnxruntime has it")
     src = ap.add_mutually_exclusive_group()
     src.add_argument("--camera", type=int, metavar="N", help="open camera N in the window (default 0)")
     src.add_argument("--video", type=Path, metavar="FILE", help="play a video file in the window as the camera")

@@ -35,7 +35,7 @@ def _load_recognizer(args: argparse.Namespace, top_k: int, threshold: float = 0.
     from arsl_desktop.core.classifier import SignClassifier
     from arsl_desktop.core.recognizer import Recognizer
 
-    clf = SignClassifier(args.model or paths.default_model_path(), device=getattr(args, "device", "cpu"))
+    clf = SignClassifier(args.model or paths.default_model_path())
     return Recognizer(clf, top_k=top_k, threshold=threshold)
 
 

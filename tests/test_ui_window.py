@@ -288,7 +288,7 @@ def test_run_app_opens_the_window_and_quitting_stops_threads(qapp, qtbot, tmp_pa
             QTimer.singleShot(100, quit_when_running)
 
     QTimer.singleShot(100, quit_when_running)
-    args = Namespace(camera=None, video=dense_video, loop=True, model=tiny_model, lang="ar", device="cpu")
+    args = Namespace(camera=None, video=dense_video, loop=True, model=tiny_model, lang="ar")
     assert run_app(args) == 0
     w = found[0]
     assert w.source_spec == dense_video and w.pipeline.history

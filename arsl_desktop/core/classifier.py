@@ -46,18 +46,6 @@ def model_metadata(seq_len: int, class_ids: list[int], name: str, **extra: objec
     return meta
 
 
-def _providers(device: str) -> list[str]:
-    import onnxruntime as ort
-
-    available = ort.get_available_providers()
-    if device == "cpu":
-        return ["CPUExecutionProvider"]
-    gpu = [p for p in ("CUDAExecutionProvider", "DmlExecutionProvider", "CoreMLExecutionProvider") if p in available]
-    if device == "gpu" and not gpu:
-        log.warning("no GPU execution provider in this onnxruntime build; using the CPU")
-    return gpu + ["CPUExecutionProvider"]
-
-
 def _dim_ok(dim: object, want: int) -> bool:
     """A symbolic or unknown dimension accepts anything; a fixed one must match."""
     return dim is None or isinstance(dim, str) or dim == want
@@ -66,7 +54,7 @@ def _dim_ok(dim: object, want: int) -> bool:
 class SignClassifier:
     """An onnxruntime session plus the model's own description of itself."""
 
-    def __init__(self, path: str | Path, device: str = "cpu", threads: int = 1) -> None:
+    def __init__(self, path: str | Path, threads: int = 1) -> None:
         import onnxruntime as ort
 
         self.path = Path(path)
@@ -78,7 +66,7 @@ class SignClassifier:
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         try:
-            self._session = ort.InferenceSession(str(self.path), opts, providers=_providers(device))
+            self._session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises several unrelated types for bad files
             raise ModelIncompatible(f"{self.path.name} is not a readable ONNX model ({exc.__class__.__name__}). "
                                     "Choose a model exported by `python -m training.export`.") from None
@@ -120,10 +108,6 @@ class SignClassifier:
     @property
     def name(self) -> str:
         return self.meta.get("arsl_model_name") or self.path.stem
-
-    @property
-    def providers(self) -> list[str]:
-        return self._session.get_providers()
 
     def info(self, key: str) -> object:
         """A JSON metadata entry such as 'training' or 'validation' (None if absent)."""

@@ -42,8 +42,7 @@ def run_app(args: argparse.Namespace) -> int:
     from arsl_desktop.ui.settings import AppSettings
 
     settings = AppSettings()
-    window = MainWindow(settings, model_path=getattr(args, "model", None), language=getattr(args, "lang", None),
-                        device=getattr(args, "device", "cpu") or "cpu")
+    window = MainWindow(settings, model_path=getattr(args, "model", None), language=getattr(args, "lang", None))
     app.aboutToQuit.connect(window.shutdown)  # quitting without closing the window still stops the threads
     window.show()
     video = getattr(args, "video", None)

@@ -55,9 +55,8 @@ class MainWindow(QMainWindow):
     sign_shown = Signal(object)  # every SignResult the panel showed (accepted or not)
 
     def __init__(self, settings: AppSettings, model_path: Path | None = None, labels: LabelTable | None = None,
-                 language: str | None = None, find_cameras: bool = True, device: str = "cpu") -> None:
+                 language: str | None = None, find_cameras: bool = True) -> None:
         super().__init__()
-        self.device = device
         self.settings = settings
         self.labels = labels or default_labels()
         self.classifier: SignClassifier | None = None
@@ -192,7 +191,7 @@ class MainWindow(QMainWindow):
     def load_model(self, path: Path, initial: bool = False) -> bool:
         """Validate and use a model. On failure the old model stays; the user is told why and what to do."""
         try:
-            classifier = SignClassifier(path, device=self.device)
+            classifier = SignClassifier(path)
         except ArslError as exc:
             log.warning("model %s refused: %s", path, exc)
             if initial or self.classifier is None:
