@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--lang", choices=["ar", "en"], help="interface language (default: last used)")
     ap.add_argument("--self-check", nargs="?", const="", metavar="VIDEO",
                     help="load every resource and the model, run the pipeline on VIDEO (or generated frames), and exit")
+    ap.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)  # see qt_platform.probe
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
     rec = sub.add_parser("recognize", help="classify isolated signs: video files or KArSL sample folders")
@@ -56,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.qt_probe:
+        from arsl_desktop.ui.app import probe_platform
+
+        return probe_platform()
     if argv is None:  # a real process, not a test calling main(): hide MediaPipe's native chatter
         from arsl_desktop import native_log
 

@@ -4,7 +4,7 @@ Loads every shipped resource, the model, MediaPipe Holistic and onnxruntime, the
 real pipeline on a clip (or on generated frames) and prints one OK/FAIL line per check with
 the path it used. Support asks users to run this first, and the packaging tests run it inside
 the frozen bundle, so every path comes from `arsl_desktop.paths` (the bundle's own folder
-when frozen) and nothing here imports Qt: the Qt check only looks for the platform plugin file.
+when frozen) and nothing here imports Qt: the Qt check starts the platform plugin in a child process.
 The report is also written to the user's log folder, never into the install.
 """
 
@@ -25,7 +25,6 @@ _T0 = time.perf_counter()  # fallback clock start where the OS cannot tell the p
 GENERATED_FRAMES = 30
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-QT_PLATFORM_PLUGIN = {"linux": "libqxcb.so", "win32": "qwindows.dll", "darwin": "libqcocoa.dylib"}
 
 
 def since_start() -> tuple[float, str]:
@@ -98,20 +97,18 @@ def _icon() -> str:
 
 
 def _qt_plugin() -> str:
-    """The window needs Qt's platform plugin; look for the file without importing Qt."""
+    """The window needs Qt's platform plugin: start it for real, in a child process (a plugin that
+    cannot start aborts its process), so this process stays without Qt."""
     from importlib.util import find_spec
 
-    spec = find_spec("PySide6")
-    if spec is None or not spec.submodule_search_locations:
+    from arsl_desktop.qt_platform import probe
+
+    if find_spec("PySide6") is None:
         raise ModuleNotFoundError("PySide6 is not installed: the window cannot open (headless commands still work)")
-    base = Path(list(spec.submodule_search_locations)[0])
-    name = next((v for k, v in QT_PLATFORM_PLUGIN.items() if sys.platform.startswith(k)), None)
-    hits = [p for p in (base / "Qt" / "plugins" / "platforms", base / "plugins" / "platforms") if p.is_dir()]
-    if not hits:
-        raise FileNotFoundError(f"no Qt platforms plugin folder under {base}")
-    if name and not (hits[0] / name).is_file():
-        raise FileNotFoundError(f"{name} missing in {hits[0]}")
-    return f"platform plugin {name or '?'}  ({hits[0]})"
+    ok, detail = probe()
+    if not ok:
+        raise RuntimeError(detail)
+    return detail
 
 
 def _onnxruntime() -> str:

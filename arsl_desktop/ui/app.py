@@ -4,18 +4,47 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from collections import deque
 
 from arsl_desktop import paths
+from arsl_desktop.qt_platform import display_problem, fatal_message
 from arsl_desktop.ui.qt_env import prepare_qt_environment
 
 log = logging.getLogger(__name__)
+_recent_qt_messages: deque[str] = deque(maxlen=3)  # the warnings before a fatal one say what is missing
 ICON_NAMES = ("app.png", "app.svg", "arsl-desktop.png", "arsl-desktop.svg")
+
+
+def _qt_message(mode, context, message: str) -> None:
+    """Qt's own messages go straight to the real stderr (not through the native-log pipe, whose
+    reader thread dies with the process when Qt aborts). A fatal one - Qt cannot start its
+    platform plugin - ends the process with one clear line and status 1 instead of an abort."""
+    from PySide6.QtCore import QtMsgType
+
+    try:
+        if mode == QtMsgType.QtFatalMsg:
+            reason = " ".join(_recent_qt_messages) or message
+            print(f"arsl-desktop: error: {fatal_message(reason)}", file=sys.stderr, flush=True)
+            os._exit(1)
+        _recent_qt_messages.append(message)
+        print(message, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        if mode == QtMsgType.QtFatalMsg:
+            os._exit(1)
+
+
+def install_qt_message_handler() -> None:
+    from PySide6.QtCore import qInstallMessageHandler
+
+    qInstallMessageHandler(_qt_message)
 
 
 def create_application(argv: list[str] | None = None):
     """The QApplication, created only after cv2's Qt variables are gone."""
     prepare_qt_environment()
+    install_qt_message_handler()
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -35,6 +64,10 @@ def create_application(argv: list[str] | None = None):
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the main window on --video, --camera, or the remembered camera; run until closed."""
+    problem = display_problem()
+    if problem:
+        print(f"arsl-desktop: error: {problem}", file=sys.stderr, flush=True)
+        return 1
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = create_application()
@@ -52,3 +85,16 @@ def run_app(args: argparse.Namespace) -> int:
     else:
         window.start_camera(camera if camera is not None else settings.camera)
     return app.exec()
+
+
+def probe_platform() -> int:
+    """`arsl-desktop --qt-probe` (run by `qt_platform.probe` in a child process): start the
+    platform plugin and print its name; a fatal Qt error exits 1 with its reason on stderr."""
+    prepare_qt_environment()
+    install_qt_message_handler()
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    print(f"platform plugin '{app.platformName()}' started (PySide6 {pyside_version})", flush=True)
+    return 0
