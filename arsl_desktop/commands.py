@@ -10,7 +10,6 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 
 from arsl_desktop import paths
 from arsl_desktop.core.errors import ArslError

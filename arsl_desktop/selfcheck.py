@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import platform
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -212,14 +211,14 @@ def _run_pipeline(report: Report, classifier, landmarker, video: str | None) -> 
         report.say(f"INFO  first frame after {first[0]:.2f} s since {since_start()[1]}")
 
 
-def settings_location() -> str:
-    """Where the window's QSettings (native format, user scope) keep the options, without importing Qt."""
-    if sys.platform == "win32":
-        return f"registry HKEY_CURRENT_USER\\Software\\{paths.ORG_NAME}\\{paths.APP_NAME}"
-    if sys.platform == "darwin":
-        return str(Path.home() / "Library" / "Preferences" / f"com.{paths.ORG_NAME.lower()}.{paths.APP_NAME}.plist")
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return str(Path(config) / paths.ORG_NAME / f"{paths.APP_NAME}.conf")
+def _user_data() -> str:
+    """The window keeps settings and autosaved transcripts here: it must be a writable folder."""
+    from arsl_desktop.userdata import user_data_problem
+
+    problem = user_data_problem()
+    if problem:
+        raise PermissionError(problem)
+    return f"writable  ({paths.user_data_root()}; settings {paths.settings_file().name})"
 
 
 def _write_log(report: Report) -> Path | None:
@@ -244,16 +243,16 @@ def run(video: str | None, model: Path | None) -> int:
     report.check("icon", _icon)
     report.check("Qt", _qt_plugin)
     report.check("onnxruntime", _onnxruntime)
+    report.check("user data folder", _user_data)
     classifier = _load_model(report, model)
     landmarker = _load_holistic(report)
     if classifier is not None and landmarker is not None and "input" not in report.failures:
         _run_pipeline(report, classifier, landmarker, video)
     else:
         report.say("SKIP  pipeline: needs the model, Holistic and a readable input (see FAIL above)")
-    report.say(f"INFO  user data: {paths.user_data_dir()}")
-    report.say(f"INFO  settings: {settings_location()}")
-    report.say(f"INFO  logs: {paths.user_log_dir()}")
-    log = _write_log(report)
+    report.say(f"INFO  user data: {paths.user_data_root()}")
+    report.say(f"INFO  settings: {paths.settings_file()}")
+    log = _write_log(report)  # None when the log folder is unusable (reported above as a failed check)
     if report.failures:
         print(f"self-check FAILED: {', '.join(report.failures)}" + (f" (report in {log})" if log else ""), flush=True)
         return 1

@@ -24,10 +24,6 @@ class SourceUnreadable(ArslError):
     """A video file or frame folder that does not exist or cannot be decoded."""
 
 
-class DatasetError(ArslError):
-    """A dataset folder that does not follow the KArSL layout."""
-
-
 class ModelNotFound(ArslError):
     pass
 

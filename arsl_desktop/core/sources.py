@@ -230,15 +230,3 @@ def open_source(spec: str | int | Path, loop: bool = False) -> FrameSource:
         return VideoFileSource(path, loop=loop)
     raise SourceUnreadable(f"No such file or folder: {path}")
 
-
-def probe_cameras(max_index: int = 6) -> list[int]:
-    """Indices of cameras that open now (for the camera picker)."""
-    found = []
-    for i in range(max_index):
-        cap = cv2.VideoCapture(i)
-        try:
-            if cap.isOpened():
-                found.append(i)
-        finally:
-            cap.release()
-    return found

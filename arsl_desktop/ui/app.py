@@ -62,6 +62,20 @@ def create_application(argv: list[str] | None = None):
     return app
 
 
+def install_sigterm_handler(window) -> None:
+    """SIGTERM (logout, `kill`, a service manager) closes the window without asking, autosaving an
+    unsaved transcript. Python runs the handler between bytecodes on the GUI thread; the window's
+    timers give it that chance even while Qt's loop is idle."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def on_term(signum, frame) -> None:
+        QTimer.singleShot(0, window.terminate)
+
+    signal.signal(signal.SIGTERM, on_term)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the main window on --video, --camera, or the remembered camera; run until closed."""
     problem = display_problem()
@@ -75,15 +89,18 @@ def run_app(args: argparse.Namespace) -> int:
     from arsl_desktop.ui.settings import AppSettings
 
     settings = AppSettings()
+    if settings.problem or not settings.sync():
+        print(f"arsl-desktop: warning: {settings.problem}", file=sys.stderr, flush=True)
     window = MainWindow(settings, model_path=getattr(args, "model", None), language=getattr(args, "lang", None))
     app.aboutToQuit.connect(window.shutdown)  # quitting without closing the window still stops the threads
+    install_sigterm_handler(window)
     window.show()
     video = getattr(args, "video", None)
     camera = getattr(args, "camera", None)
     if video is not None:
-        window.open_video(video, loop=bool(getattr(args, "loop", False)))
+        window.controller.open_video(video, loop=bool(getattr(args, "loop", False)))
     else:
-        window.start_camera(camera if camera is not None else settings.camera)
+        window.controller.start_camera(camera if camera is not None else settings.camera)
     return app.exec()
 
 
