@@ -203,8 +203,9 @@ class MainWindow(QMainWindow):
 
     def _on_sign_accepted(self, result: SignResult) -> None:
         self.transcript.add(result.best.sign)
-        if self.actions["speak"].isChecked():
-            self.speaker.say_sign(result.best.sign.ar, result.best.sign.en)
+        if self.actions["speak"].isChecked() and not self.speaker.say_sign(result.best.sign.ar, result.best.sign.en):
+            self.actions["speak"].setChecked(False)  # the engine failed to start: say why
+            self.statusBar().showMessage(self.speaker.unavailable_text(), 8000)
 
     def _on_transcript_changed(self) -> None:
         has = len(self.transcript.transcript) > 0

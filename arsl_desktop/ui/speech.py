@@ -17,10 +17,13 @@ log = logging.getLogger(__name__)
 
 
 class Speaker(QObject):
+    """The engine itself is created on first use (Speak switched on): connecting to a speech
+    daemon can block, and a window that does not speak should never wait for one."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tts = None
-        self.reason = ""  # i18n key of why there is no speech ("" when there is)
+        self.reason = ""  # i18n key of why there is no speech ("" when there may be)
         self.detail = ""  # the module's or engine's own words
         self.engine = ""
         try:
@@ -28,24 +31,36 @@ class Speaker(QObject):
         except ImportError as exc:  # e.g. the Qt speech module's system libraries are missing
             self.reason, self.detail = "tts_no_module", str(exc)
             return
-        engines = QTextToSpeech.availableEngines()
+        # Qt lists a "mock" engine (for Qt's own tests) that speaks nothing: it is no engine
+        engines = [e for e in QTextToSpeech.availableEngines() if e != "mock"]
         if not engines:
             self.reason = "tts_no_engine"
             return
+        self.engine = engines[0]
+
+    def start(self) -> bool:
+        """Create the engine (once); False, with `reason` set, when it cannot start."""
+        if self._tts is not None:
+            return True
+        if not self.engine:
+            return False
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
         try:
-            self._tts = QTextToSpeech(self)
+            tts = QTextToSpeech(self.engine, self)
         except Exception as exc:  # noqa: BLE001 - engine plugins fail in many ways
-            self.reason, self.detail, self._tts = "tts_failed", str(exc), None
-            return
-        if self._tts.state() == QTextToSpeech.State.Error:
-            self.reason, self.detail = "tts_failed", self._tts.errorString()
-            self._tts = None
-            return
-        self.engine = self._tts.engine() or engines[0]
+            self.reason, self.detail, self.engine = "tts_failed", str(exc), ""
+            return False
+        if tts.state() == QTextToSpeech.State.Error:
+            self.reason, self.detail, self.engine = "tts_failed", tts.errorString(), ""
+            return False
+        self._tts = tts
+        return True
 
     @property
     def available(self) -> bool:
-        return self._tts is not None
+        """An engine is installed (and, once started, it started)."""
+        return bool(self.engine)
 
     def unavailable_text(self) -> str:
         """Why the Speak toggle is off, in the interface language ("" when speech works)."""
@@ -72,15 +87,19 @@ class Speaker(QObject):
         want = QLocale.Language.Arabic if lang == "ar" else QLocale.Language.English
         return any(loc.language() == want for loc in self._tts.availableLocales())
 
-    def say_sign(self, ar: str, en: str) -> None:
-        """The Arabic word with an Arabic voice; the English gloss when there is none."""
+    def say_sign(self, ar: str, en: str) -> bool:
+        """The Arabic word with an Arabic voice; the English gloss when there is none.
+        False when the engine could not start (`unavailable_text()` says why)."""
+        if not self.start():
+            return False
         if self.voice_language() == "ar":
             self.say(ar, "ar")
         else:
             self.say(en, "en")
+        return True
 
     def say(self, text: str, lang: str = "ar") -> None:
-        if self._tts is None or not text:
+        if not text or not self.start():
             return
         try:
             self._use_language(lang)
