@@ -74,14 +74,13 @@ def main() -> int:
     from arsl_desktop.ui.app import create_application
 
     app = create_application()
-    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
 
     from arsl_desktop.ui.main_window import MainWindow
     from arsl_desktop.ui.settings import AppSettings
 
-    ini = Path(tempfile.mkdtemp(prefix="arsl-bench-")) / "settings.ini"
-    window = MainWindow(AppSettings(QSettings(str(ini), QSettings.Format.IniFormat)), model_path=model,
-                        language="ar", find_cameras=False)
+    settings = AppSettings(Path(tempfile.mkdtemp(prefix="arsl-bench-")) / "settings.json")
+    window = MainWindow(settings, model_path=model, language="ar")
     window.resize(1180, 740)
     window.show()
     window.actions.threshold_slider.setValue(0)
@@ -104,7 +103,7 @@ def main() -> int:
     beats.clear()
     pump(3.0)
     idle = list(beats)
-    window.start_source(video, loop=True, paced=not args.unpaced)
+    window.controller.start_source(video, loop=True, paced=not args.unpaced)
     pump(60.0, until=lambda: len(processed) >= 10)  # tracker loaded and warm
     beats.clear()
     processed.clear()

@@ -29,15 +29,23 @@ def _qt_message(mode, context, message: str) -> None:
             print(f"arsl-desktop: error: {fatal_message(reason)}", file=sys.stderr, flush=True)
             os._exit(1)
         _recent_qt_messages.append(message)
-        print(message, file=sys.stderr, flush=True)
+        category = getattr(context, "category", None) or "default"
+        print(message if category == "default" else f"{category}: {message}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         if mode == QtMsgType.QtFatalMsg:
             os._exit(1)
 
 
-def install_qt_message_handler() -> None:
-    from PySide6.QtCore import qInstallMessageHandler
+# The camera list loads Qt Multimedia's FFmpeg backend, which reports every optional video
+# acceleration library it does not find; users need none of that (ARSL_DEBUG=1 shows it).
+QUIET_QT_CATEGORIES = "qt.multimedia.ffmpeg.info=false\nqt.multimedia.symbolsresolver.warning=false"
 
+
+def install_qt_message_handler() -> None:
+    from PySide6.QtCore import QLoggingCategory, qInstallMessageHandler
+
+    if not os.environ.get("ARSL_DEBUG"):
+        QLoggingCategory.setFilterRules(QUIET_QT_CATEGORIES)
     qInstallMessageHandler(_qt_message)
 
 

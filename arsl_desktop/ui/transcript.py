@@ -116,6 +116,7 @@ class TranscriptPanel(QFrame):
         self.gloss.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.gloss.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.gloss.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.gloss.setFixedHeight(self.gloss.fontMetrics().lineSpacing() + 4)  # empty or full: the same height
         self._gloss_text = ""
         self.undo_button = QPushButton()
         self.clear_button = QPushButton()
