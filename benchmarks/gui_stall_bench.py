@@ -114,6 +114,7 @@ def main() -> int:
     busy = list(beats)
     heartbeat.stop()
     dropped = processed[-1][0].dropped if processed else 0
+    window.transcript.transcript.mark_saved()  # a script's transcript: close without asking
     window.close()
 
     lat = np.array([(arrived - item.grabbed_at) * 1000 for item, arrived in processed])

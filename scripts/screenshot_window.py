@@ -130,6 +130,7 @@ def shoot(args: argparse.Namespace, video: Path) -> int:
         print(f"[{lang}] {path}  sign: {seen[-1].best.sign.ar} / {seen[-1].best.sign.en} "
               f"p={seen[-1].best.prob:.2f}  {window.status.fps.text()}  {window.status.latency.text()}"
               if seen else f"[{lang}] {path}")
+    window.transcript.transcript.mark_saved()  # a script's transcript: close without asking
     window.close()
     return status
 

@@ -14,6 +14,7 @@ from arsl_desktop.ui.qt_env import prepare_qt_environment
 
 log = logging.getLogger(__name__)
 _recent_qt_messages: deque[str] = deque(maxlen=3)  # the warnings before a fatal one say what is missing
+_started = False  # the (Gui)Application exists: a later fatal message is not about the platform plugin
 ICON_NAMES = ("app.png", "app.svg", "arsl-desktop.png", "arsl-desktop.svg")
 
 
@@ -25,8 +26,11 @@ def _qt_message(mode, context, message: str) -> None:
 
     try:
         if mode == QtMsgType.QtFatalMsg:
-            reason = " ".join(_recent_qt_messages) or message
-            print(f"arsl-desktop: error: {fatal_message(reason)}", file=sys.stderr, flush=True)
+            if not _started:  # QApplication() itself failed: the platform plugin could not start
+                reason = " ".join(_recent_qt_messages) or message
+                print(f"arsl-desktop: error: {fatal_message(reason)}", file=sys.stderr, flush=True)
+            else:
+                print(f"arsl-desktop: fatal Qt error: {message}", file=sys.stderr, flush=True)
             os._exit(1)
         _recent_qt_messages.append(message)
         category = getattr(context, "category", None) or "default"
@@ -58,7 +62,9 @@ def create_application(argv: list[str] | None = None):
 
     from arsl_desktop.ui.fonts import apply_app_font
 
+    global _started
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    _started = True
     app.setOrganizationName(paths.ORG_NAME)
     app.setApplicationName(paths.APP_NAME)
     apply_app_font()
