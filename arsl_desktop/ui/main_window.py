@@ -32,7 +32,7 @@ from arsl_desktop.ui.controller import RunController
 from arsl_desktop.ui.dialogs import shortcuts_box, warning_box
 from arsl_desktop.ui.i18n import isolate, tr
 from arsl_desktop.ui.messages import ViewMessage
-from arsl_desktop.ui.overlays import OverlayOptions
+from arsl_desktop.ui.options import OptionsBinder
 from arsl_desktop.ui.prediction_panel import PredictionPanel
 from arsl_desktop.ui.saving import TranscriptSaver
 from arsl_desktop.ui.settings import AppSettings
@@ -75,7 +75,9 @@ class MainWindow(QMainWindow):
         self.status = StatusPanel(self.statusBar())
         self.saver = TranscriptSaver(self, self.transcript.transcript, self.statusBar())
         self._connect()
-        self._restore_options()
+        self.options = OptionsBinder(self.actions, settings, self.video, self.controller, self.speaker,
+                                     self.statusBar())
+        self.options.restore()
         self._on_transcript_changed()
         i18n.set_language(language or settings.language or i18n.system_language())
         self._apply_language()
@@ -98,14 +100,9 @@ class MainWindow(QMainWindow):
                            ("clear", self.transcript.clear), ("copy", self.transcript.copy),
                            ("signs_list", self.show_signs), ("shortcuts", self.show_shortcuts)):
             a[name].triggered.connect(slot)
-        a["loop"].toggled.connect(c.set_loop)
-        for name in ("mirror", "hands", "arms", "face"):
-            a[name].toggled.connect(self._on_view_options)
-        a["speak"].toggled.connect(self._on_speak_toggled)
         a["lang_ar"].triggered.connect(lambda: self.set_language("ar"))
         a["lang_en"].triggered.connect(lambda: self.set_language("en"))
         a["toggle_language"].triggered.connect(lambda: self.set_language("en" if i18n.language() == "ar" else "ar"))
-        a.threshold_slider.valueChanged.connect(self._on_threshold)
         self.cameras.chosen.connect(c.start_camera)
         self.transcript.save_requested.connect(self.save_transcript_dialog)
         self.transcript.changed.connect(self._on_transcript_changed)
@@ -123,16 +120,6 @@ class MainWindow(QMainWindow):
         c.sign_accepted.connect(self._on_sign_accepted)
         c.model_refused.connect(self._on_model_refused)
         c.source_shown.connect(self._on_source_shown)
-
-    def _restore_options(self) -> None:
-        s, a = self.settings, self.actions
-        saved = {name: s.flag(name, True) for name in ("mirror", "hands", "arms", "face")}  # read all first:
-        for name, on in saved.items():  # each setChecked saves every view flag
-            a[name].setChecked(on)
-        a["loop"].setChecked(self.controller.loop)
-        a.threshold_slider.setValue(round(s.threshold * 100))
-        a["speak"].setChecked(self.speaker.available and s.flag("speak", False))
-        self._on_view_options()
 
     # -- language -----------------------------------------------------------------------------
     def set_language(self, lang: str) -> None:
@@ -154,7 +141,7 @@ class MainWindow(QMainWindow):
         self.prediction.retranslate()
         self.transcript.retranslate()
         self.cameras.refresh()
-        self._on_threshold(self.actions.threshold_slider.value())
+        self.options.apply_threshold()
         self._update_status()
         self.video.show_view_message(self.controller.message)
 
@@ -204,32 +191,12 @@ class MainWindow(QMainWindow):
     def _on_sign_accepted(self, result: SignResult) -> None:
         self.transcript.add(result.best.sign)
         if self.actions["speak"].isChecked() and not self.speaker.say_sign(result.best.sign.ar, result.best.sign.en):
-            self.actions["speak"].setChecked(False)  # the engine failed to start: say why
-            self.statusBar().showMessage(self.speaker.unavailable_text(), 8000)
+            self.options.speech_failed()
 
     def _on_transcript_changed(self) -> None:
         has = len(self.transcript.transcript) > 0
         for name in ("undo", "clear", "copy", "save_transcript"):
             self.actions[name].setEnabled(has)
-
-    def _on_view_options(self, *_: object) -> None:
-        a = self.actions
-        self.video.mirror = a["mirror"].isChecked()
-        self.video.options = OverlayOptions(a["hands"].isChecked(), a["arms"].isChecked(), a["face"].isChecked())
-        for name in ("mirror", "hands", "arms", "face"):
-            self.settings.set_flag(name, a[name].isChecked())
-        self.video.update()
-
-    def _on_speak_toggled(self, on: bool) -> None:
-        if on and not self.speaker.available:
-            self.actions["speak"].setChecked(False)  # say why instead of pretending to speak
-            self.statusBar().showMessage(self.speaker.unavailable_text(), 8000)
-            return
-        self.settings.set_flag("speak", on)
-
-    def _on_threshold(self, value: int) -> None:
-        self.actions.threshold_label.setText(tr("threshold", p=value) + " ")
-        self.controller.set_threshold(value / 100)
 
     def _update_status(self) -> None:
         self.actions.set_running(self.controller.running, self.controller.paused)
