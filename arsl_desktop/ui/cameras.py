@@ -100,7 +100,8 @@ class CameraPicker(QObject):
             combo.addItem(text, cam.index)
         pos = combo.findData(VIDEO if self.video_name is not None else self._current)
         combo.setCurrentIndex(max(pos, 0))
-        combo.setToolTip("" if self.system.cameras() or not self.system.available else tr("no_cameras"))
+        none = self.system.available and not self.system.cameras()
+        combo.setToolTip("\n".join(t for t in (combo.currentText(), tr("no_cameras") if none else "") if t))
         combo.blockSignals(False)
 
     def show_camera(self, index: int) -> None:
