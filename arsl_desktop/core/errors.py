@@ -24,16 +24,16 @@ class SourceUnreadable(ArslError):
     """A video file or frame folder that does not exist or cannot be decoded."""
 
 
-class DatasetError(ArslError):
-    """A dataset folder that does not follow the KArSL layout."""
-
-
 class ModelNotFound(ArslError):
     pass
 
 
 class ModelIncompatible(ArslError):
     """The ONNX model was built for another feature schema or interface than this app's."""
+
+
+class LandmarkerFileError(ArslError):
+    """A MediaPipe model file in landmarkers/ that is missing, unreadable or not the shipped one."""
 
 
 class LabelsError(ArslError):

@@ -14,15 +14,15 @@ class CameraProbe(QThread):
     found = Signal(list)
 
     def run(self) -> None:
-        import cv2
+        from cv2.utils import logging as cv_log
 
         # Probing absent indices makes OpenCV print an error per backend and index; they are expected here.
-        previous = cv2.getLogLevel()
-        cv2.setLogLevel(0)  # 0 = silent
+        previous = cv_log.getLogLevel()
+        cv_log.setLogLevel(cv_log.LOG_LEVEL_SILENT)
         try:
             found = probe_cameras()
         finally:
-            cv2.setLogLevel(previous)
+            cv_log.setLogLevel(previous)
         self.found.emit(found)
 
 
