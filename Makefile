@@ -27,7 +27,15 @@ test: $(ALL_STAMP)
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -rs
 
-bench: $(ALL_STAMP)
+# The benchmark compares with MediaPipe Holistic (mediapipe 0.10.21, numpy < 2), which the app no
+# longer uses: a separate reference venv, for the benchmark only.
+HOLISTIC_VENV := .venv-holistic
+$(HOLISTIC_VENV)/.installed:
+	$(PYTHON) -m venv $(HOLISTIC_VENV)
+	$(HOLISTIC_VENV)/bin/pip install -q "mediapipe==0.10.21" "numpy<2"
+	touch $@
+
+bench: $(ALL_STAMP) $(HOLISTIC_VENV)/.installed
 	$(BIN)/python benchmarks/pipeline_bench.py
 
 # The installable app: dist/arsl-desktop/ and its archive (docs/PACKAGING.md). Needs only the
@@ -42,4 +50,4 @@ dist: $(DIST_STAMP)
 	$(BIN)/python packaging/build_dist.py
 
 clean:
-	rm -rf $(VENV) build dist
+	rm -rf $(VENV) $(HOLISTIC_VENV) build dist

@@ -17,7 +17,8 @@ import sys
 import threading
 
 _CHATTER = re.compile(rb"^(?:[IW]\d{4} [\d:.]+ +\d+ \S+:\d+\]|INFO: Created TensorFlow Lite"
-                      rb"|WARNING: All log messages before absl::InitializeLog)")
+                      rb"|WARNING: All log messages before absl::InitializeLog"
+                      rb"|(?:INFO|WARNING): \[[\w.]+:\d+\] |WARNING: Logging before InitGoogle)")
 _installed = False
 
 

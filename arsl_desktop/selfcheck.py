@@ -1,6 +1,7 @@
 """`arsl-desktop --self-check [VIDEO]`: prove an install works end to end, without a window.
 
-Loads every shipped resource, the model, MediaPipe Holistic and onnxruntime, then runs the
+Loads every shipped resource, the model, the MediaPipe landmarkers (their files checked
+against `landmarkers/manifest.json`) and onnxruntime, then runs the
 real pipeline on a clip (or on generated frames) and prints one OK/FAIL line per check with
 the path it used. Support asks users to run this first, and the packaging tests run it inside
 the frozen bundle, so every path comes from `arsl_desktop.paths` (the bundle's own folder
@@ -133,20 +134,29 @@ def _load_model(report: Report, model: Path | None):
     return holder[0] if holder else None
 
 
-def _load_holistic(report: Report):
+def _landmarker_files() -> str:
+    from arsl_desktop.core import landmarker_files as lf
+
+    entries = lf.read_manifest()
+    lf.load_all()
+    sizes = ", ".join(f"{n} {entries[n].size / 1e6:.1f} MB" for n in lf.REQUIRED)
+    return f"{len(lf.REQUIRED)} files match the manifest's SHA-256: {sizes}  ({paths.landmarkers_dir()})"
+
+
+def _load_landmarker(report: Report):
     holder: list = []
 
     def load() -> str:
         import mediapipe as mp
 
-        from arsl_desktop.core.landmarks import HolisticLandmarker
+        from arsl_desktop.core.landmarks import LANDMARKER_NAME, create_landmarker
 
         t = time.perf_counter()
-        holder.append(HolisticLandmarker(video_mode=True))
-        graph = Path(mp.__file__).parent / "modules" / "holistic_landmark"
-        return f"mediapipe {mp.__version__}, Holistic built in {time.perf_counter() - t:.2f} s  ({graph})"
+        holder.append(create_landmarker())
+        return (f"mediapipe {mp.__version__}, {LANDMARKER_NAME} built in {time.perf_counter() - t:.2f} s  "
+                f"({Path(mp.__file__).parent})")
 
-    report.check("MediaPipe Holistic", load)
+    report.check("MediaPipe", load)
     return holder[0] if holder else None
 
 
@@ -245,11 +255,13 @@ def run(video: str | None, model: Path | None) -> int:
     report.check("onnxruntime", _onnxruntime)
     report.check("user data folder", _user_data)
     classifier = _load_model(report, model)
-    landmarker = _load_holistic(report)
+    landmarker = _load_landmarker(report) if report.check("landmarkers", _landmarker_files) else None
     if classifier is not None and landmarker is not None and "input" not in report.failures:
         _run_pipeline(report, classifier, landmarker, video)
     else:
-        report.say("SKIP  pipeline: needs the model, Holistic and a readable input (see FAIL above)")
+        report.say("SKIP  pipeline: needs the model, the landmarkers and a readable input (see FAIL above)")
+    if landmarker is not None:
+        landmarker.close()
     report.say(f"INFO  user data: {paths.user_data_root()}")
     report.say(f"INFO  settings: {paths.settings_file()}")
     log = _write_log(report)  # None when the log folder is unusable (reported above as a failed check)

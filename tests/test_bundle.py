@@ -90,14 +90,14 @@ def test_bundle_is_complete_and_lean(bundle):
     for launcher in (f"{APP}{EXE}", f"{APP}-gui{EXE}"):
         assert (bundle / launcher).is_file(), launcher
     for shipped in ("resources/labels/karsl502.json", "resources/icons/arsl-desktop.png",
-                    "mediapipe/modules/holistic_landmark/holistic_landmark_cpu.binarypb",
-                    "mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
-                    "mediapipe/modules/hand_landmark/hand_landmark_full.tflite"):
+                    "landmarkers/manifest.json", "landmarkers/LICENSE", "landmarkers/pose_landmarker_full.task",
+                    "landmarkers/hand_landmarker.task", "landmarkers/face_landmarker.task"):
         assert (internal / shipped).is_file(), shipped
     assert list((internal / "onnxruntime" / "capi").glob("onnxruntime_pybind11_state*"))
+    assert list((internal / "mediapipe" / "tasks" / "c").glob("*mediapipe.*")), "MediaPipe's Tasks library"
     dangling = [str(p) for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
     assert not dangling, dangling
-    for unwanted in ("torch", "jax", "jaxlib", "training", "tkinter", "cv2/qt", "mediapipe/modules/objectron"):
+    for unwanted in ("torch", "jax", "jaxlib", "training", "tkinter", "cv2/qt", "mediapipe/modules"):
         assert not (internal / unwanted).exists(), f"{unwanted} should not be in the bundle"
     if sys.platform.startswith("linux"):
         desktop = (bundle / f"{APP}.desktop").read_text(encoding="utf-8")
@@ -156,7 +156,8 @@ def test_frozen_self_check_on_real_clip_writes_only_to_user_folders(bundle, mode
     out = proc.stdout
     assert proc.returncode == 0, out + proc.stderr
     assert f"self-check: bundle {bundle / '_internal'}" in out
-    assert "OK    MediaPipe Holistic: mediapipe 0.10.21" in out and str(bundle / "_internal" / "mediapipe") in out
+    assert "OK    MediaPipe: mediapipe 1.2.3" in out and str(bundle / "_internal" / "mediapipe") in out
+    assert "OK    landmarkers: 3 files match the manifest's SHA-256" in out and str(bundle / "_internal" / "landmarkers") in out
     assert f"OK    label table: 502 signs  ({bundle / '_internal' / 'resources'}" in out
     assert "OK    pipeline on clip:" in out and "top-1 sign" in out and "INFO  first frame after" in out
     assert _listing(bundle) == before, "the frozen app wrote into its own folder"

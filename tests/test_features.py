@@ -25,7 +25,8 @@ def _body(T=10, seed=0):
 
 
 def test_layout_is_consistent():
-    assert F.N_KEYPOINTS == 100 and F.FEATURE_DIM == 208
+    assert F.N_KEYPOINTS == 100 and F.FEATURE_DIM == 282
+    assert F.SCHEMA_VERSION == f"{F.KEYPOINT_SCHEMA}+{F.FEATURES_VERSION}"
     cols = np.concatenate(F.PART_COLS)
     assert sorted(cols) == list(range(F.FEATURE_DIM))  # every column belongs to exactly one part
 
@@ -118,3 +119,62 @@ def test_part_flags(missing):
     feats = F.frame_features(xyz, present)
     flag = F.POSE_FLAG_COL if missing == F.POSE else F.FACE_FLAG_COL
     assert (feats[:, flag] == 0).all()
+
+
+def _one_handed(side: int, T: int = 10):
+    """Only `side`'s hand is seen, raised to shoulder height (the other is out of the picture)."""
+    xyz, present = _body(T)
+    present[:, F.LEFT if side == F.RIGHT else F.RIGHT] = False
+    sl = F.LEFT_SL if side == F.LEFT else F.RIGHT_SL
+    xyz[:, sl, 1] = 0.45 + (xyz[:, sl, 1] - 0.55)
+    xyz[:, F.LEFT_SL if side == F.RIGHT else F.RIGHT_SL] = 0.0
+    return xyz, present
+
+
+def test_hand_activity_names_the_signing_hand():
+    left, right = F.hand_activity(*_one_handed(F.LEFT))
+    assert left > 0 and right == 0
+    xyz, present = _body()
+    xyz[:, F.LEFT_SL, 1] = 0.95  # left hand hanging at rest, right hand up
+    xyz[:, F.RIGHT_SL, 1] = 0.40
+    left, right = F.hand_activity(xyz, present)
+    assert right > left == 0
+
+
+def test_two_handed_clips_are_not_mirrored():
+    xyz, present = _body()
+    xyz[:, F.LEFT_SL, 1] = 0.40  # both hands up, the left a little higher
+    xyz[:, F.RIGHT_SL, 1] = 0.45
+    left, right = F.hand_activity(xyz, present)
+    assert left > right > F.ONE_HANDED * left
+    assert not F.canonical_side(xyz, present)[2]
+
+
+def test_app_computes_with_the_shipped_switches():
+    xyz, present = _body()
+    np.testing.assert_array_equal(F.frame_features(xyz, present), F.frame_features(xyz, present, **F.APP_OPTIONS))
+
+
+def test_canonical_side_makes_either_hand_the_same_sign():
+    """A sign made with the left hand gives exactly the features of its mirror image made with the right."""
+    xyz, present = _one_handed(F.LEFT)
+    m_xyz, m_present = F.mirror_keypoints(xyz, present)
+    _, _, flipped = F.canonical_side(xyz, present)
+    _, _, flipped_mirror = F.canonical_side(m_xyz, m_present)
+    assert flipped and not flipped_mirror
+    np.testing.assert_allclose(F.frame_features(xyz, present, canonical=True),
+                               F.frame_features(m_xyz, m_present, canonical=True), atol=1e-5)
+    # without the canonical side they differ: the switch is what makes them equal
+    assert not np.allclose(F.frame_features(xyz, present, canonical=False),
+                           F.frame_features(m_xyz, m_present, canonical=False), atol=1e-3)
+
+
+def test_shape_switch_only_zeroes_the_invariant_columns():
+    xyz, present = _body()
+    full = F.frame_features(xyz, present, shape=True)
+    plain = F.frame_features(xyz, present)
+    for cols in (F.LEFT_COLS, F.RIGHT_COLS):
+        inv = slice(cols.start + F.HANDSHAPE_OFFSET, cols.stop - 1)
+        assert (plain[:, inv] == 0).all() and np.abs(full[:, inv]).sum() > 0
+        full[:, inv] = 0
+    np.testing.assert_allclose(full, plain)

@@ -23,7 +23,8 @@ def golden():
 
 
 def test_schema_version_matches_golden(golden):
-    assert str(golden["schema"]) == F.SCHEMA_VERSION, "features changed: bump SCHEMA_VERSION and regenerate"
+    assert str(golden["keypoints"]) == F.KEYPOINT_SCHEMA, "keypoints changed: bump KEYPOINT_SCHEMA and regenerate"
+    assert str(golden["schema"]) == F.SCHEMA_VERSION, "features changed: bump FEATURES_VERSION and regenerate"
 
 
 def test_features_match_golden(golden):
@@ -35,11 +36,11 @@ def test_features_match_golden(golden):
 
 @pytest.mark.slow
 def test_landmarks_match_golden(golden, sample_dir):
-    from arsl_desktop.core.landmarks import HolisticLandmarker, stack
+    from arsl_desktop.core.landmarks import create_landmarker, stack
     from arsl_desktop.core.sources import FrameFolderSource
 
     clip = sample_dir / "frames" / "02" / "test" / "0071" / str(golden["clip"])
-    with HolisticLandmarker(video_mode=True) as lm:
+    with create_landmarker() as lm:
         kps = [lm.process(f.image, f.timestamp) for f in FrameFolderSource(clip)]
     xyz, present, times, aspect = stack(kps)
     np.testing.assert_allclose(times, golden["times"])

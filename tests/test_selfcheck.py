@@ -12,6 +12,7 @@ import pytest
 
 from arsl_desktop import selfcheck
 from arsl_desktop.cli import main
+from arsl_desktop.core import features as F
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,8 +35,8 @@ def test_passes_on_generated_frames_without_importing_qt(tiny_model, tmp_path):
     out = proc.stdout
     assert proc.returncode == 0, out + proc.stderr
     for expected in ("OK    label table: 502 signs", "OK    icon: 256x256 PNG",
-                     "OK    model: 'tiny-test-model', schema arsl-kp-v1, seq_len 16, 82 signs",
-                     "OK    MediaPipe Holistic: mediapipe 0.10.21", "OK    onnxruntime: onnxruntime",
+                     f"OK    model: 'tiny-test-model', schema {F.SCHEMA_VERSION}, seq_len 16, 82 signs",
+                     "OK    MediaPipe: mediapipe 1.2.3", "OK    landmarkers: 3 files match", "OK    onnxruntime: onnxruntime",
                      f"OK    pipeline: {selfcheck.GENERATED_FRAMES} generated frames",
                      "no hands found", "INFO  first frame after", "self-check passed"):
         assert expected in out, f"missing {expected!r} in:\n{out}"

@@ -16,6 +16,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from arsl_desktop import paths  # noqa: E402
+from arsl_desktop.core import features as F  # noqa: E402
 from arsl_desktop.core.classifier import SignClassifier  # noqa: E402
 from tests.training_synth import write_synth_cache  # noqa: E402
 from training import evaluate, export, extract  # noqa: E402
@@ -66,20 +67,23 @@ def test_extract_train_evaluate_export(tmp_path, capsys):
     assert evaluate.main(["--checkpoint", str(run / "best.pt"), "--cache", str(cache), "--splits", "test",
                           "--out", str(report)]) == 0
     res = json.loads((report / "report.json").read_text())
+    test_clips = [c for c in load_cache(cache, splits={"test"}) if c.sign in SIGNS]
+    assert res["n"] == len(test_clips) > 0
     conf = np.array(res["confusion"])
-    assert res["n"] == conf.sum() > 0
-    assert res["top1"] == pytest.approx(np.trace(conf) / conf.sum())  # top-1 is what the confusion matrix says
+    assert conf.sum() == res["n"] and res["top1"] == pytest.approx(np.trace(conf) / res["n"])
     assert res["top5"] == 1.0  # two classes: the top five always hold the right one
     assert (report / "confusion.png").stat().st_size > 1000
 
     onnx_path = tmp_path / "model.onnx"
     assert export.main(["--checkpoint", str(run / "best.pt"), "--out", str(onnx_path), "--name", "pipeline-test",
-                        "--validation", json.dumps({"top1": res["top1"]})]) == 0
+                        "--figures", json.dumps({"cases": {"validation": {"calibration": {"temperature": 1.5}}},
+                                                 "top1": res["top1"]})]) == 0
     out = capsys.readouterr().out
     diff = float(out.split("max abs logit diff ")[1].split()[0])
     assert diff < 1e-4
     clf = SignClassifier(onnx_path)
     assert clf.class_ids == list(SIGNS) and clf.name == "pipeline-test"
-    assert clf.info("validation") == {"top1": res["top1"]} and clf.info("training")["train_clips"] > 0
-    probs = clf.probabilities(np.zeros((4, 16, 208), np.float32))
+    assert clf.info("figures")["top1"] == res["top1"] and clf.info("training")["train_clips"] > 0
+    assert clf.info("temperature") == 1.5 and clf.embedding_dim == 32
+    probs = clf.probabilities(np.zeros((4, 16, F.FEATURE_DIM), np.float32))
     assert probs.shape == (4, 2)

@@ -17,7 +17,7 @@ torch = pytest.importorskip("torch")
 from arsl_desktop.core import features as F  # noqa: E402
 from arsl_desktop.core.classifier import SignClassifier  # noqa: E402
 from tests.training_synth import write_synth_cache  # noqa: E402
-from training.export import export_onnx, parity  # noqa: E402
+from training.export import Deployed, export_onnx, parity  # noqa: E402
 from training.model import ModelConfig, build_model, load_checkpoint  # noqa: E402
 from training.train import TrainConfig, train  # noqa: E402
 
@@ -64,17 +64,32 @@ def test_onnx_export_parity_and_app_loads_it(tmp_path):
 
     torch.manual_seed(0)
     model = build_model(ModelConfig(n_classes=5, hidden=16, group_dim=8, n_layers=2, n_heads=8)).eval()
-    meta = model_metadata(10, [3, 1, 7, 9, 2], "test", validation={"top1": 0.5})
-    path = export_onnx(model, 10, tmp_path / "m.onnx", meta)
+    deployed = Deployed(model, temperature=2.0)
+    meta = model_metadata(10, [3, 1, 7, 9, 2], "test", embedding_dim=32, figures={"top1": 0.5})
+    path = export_onnx(deployed, 10, tmp_path / "m.onnx", meta)
     x = np.random.default_rng(0).normal(0, 1, (3, 10, F.FEATURE_DIM)).astype(np.float32)
-    assert parity(model, path, x) < 1e-4
+    assert parity(deployed, path, x) < 1e-4
     clf = SignClassifier(path)
-    assert clf.class_ids == [3, 1, 7, 9, 2] and clf.seq_len == 10 and clf.info("validation") == {"top1": 0.5}
+    assert clf.class_ids == [3, 1, 7, 9, 2] and clf.seq_len == 10 and clf.info("figures") == {"top1": 0.5}
+    assert clf.embedding_dim == 32
     with torch.no_grad():
-        want = torch.softmax(model(torch.from_numpy(x[:1])), 1)[0].numpy()
+        # the exported logits are the model's divided by the temperature: softer probabilities
+        want = torch.softmax(model(torch.from_numpy(x[:1])) / 2.0, 1)[0].numpy()
+    np.testing.assert_allclose(clf.probabilities(x[:1])[0], want, atol=1e-5)
     top = clf.top_k(x[0], k=2)
     assert top[0].sign_id == [3, 1, 7, 9, 2][int(want.argmax())]
     np.testing.assert_allclose(clf.probabilities(x).sum(1), 1.0, rtol=1e-5)  # dynamic batch
+
+
+def test_a_model_missing_a_declared_output_is_refused(tmp_path):
+    from arsl_desktop.core.classifier import model_metadata
+    from arsl_desktop.core.errors import ModelIncompatible
+
+    model = build_model(ModelConfig(n_classes=3, hidden=16, group_dim=8, n_layers=1, n_heads=2)).eval()
+    # logits only, but the metadata promises an embedding
+    path = export_onnx(model, 8, tmp_path / "m.onnx", model_metadata(8, [1, 2, 3], "t", embedding_dim=32))
+    with pytest.raises(ModelIncompatible, match="declares outputs"):
+        SignClassifier(path)
 
 
 @pytest.mark.slow

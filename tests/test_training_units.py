@@ -139,3 +139,16 @@ def test_mirror_augmentation_moves_a_right_hand_sign_to_the_left_hand():
     centre = (clip.xyz[0, F.L_SHOULDER, 0] + clip.xyz[0, F.R_SHOULDER, 0]) / 2
     assert np.sign(np.median(clip.xyz[:, F.RIGHT_SL.start, 0]) - centre) != np.sign(
         np.median(xyz[:, F.LEFT_SL.start, 0]) - (1 - centre))
+
+
+def test_temperature_fit_recovers_an_overconfident_model():
+    from training.calibration import ece, fit_temperature, nll, softmax
+
+    rng = np.random.default_rng(0)
+    true_logits = rng.normal(0, 2, (4000, 5))
+    labels = np.array([rng.choice(5, p=p) for p in softmax(true_logits)])
+    over = 3.0 * true_logits  # three times too sure of itself
+    t = fit_temperature(over, labels)
+    assert 2.6 < t < 3.4
+    assert nll(over, labels, t) < nll(over, labels)
+    assert ece(softmax(over, t), labels) < ece(softmax(over), labels)

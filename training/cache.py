@@ -53,7 +53,7 @@ def save_clip(path: Path, clip: Clip) -> None:
                 fh, xyz=clip.xyz.astype(np.float32), present=clip.present.astype(bool),
                 times=clip.times.astype(np.float64), aspect=np.float64(clip.aspect),
                 signer=clip.signer, split=clip.split, sign=np.int64(clip.sign), sample=clip.sample,
-                source=clip.source, schema=F.SCHEMA_VERSION, cache_version=np.int64(CACHE_VERSION))
+                source=clip.source, schema=F.KEYPOINT_SCHEMA, cache_version=np.int64(CACHE_VERSION))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -62,6 +62,10 @@ def save_clip(path: Path, clip: Clip) -> None:
 
 def load_clip(path: Path) -> Clip:
     with np.load(path, allow_pickle=False) as z:
+        schema = str(z["schema"]) if "schema" in z else "unknown"
+        if schema != F.KEYPOINT_SCHEMA:
+            raise ValueError(f"{path} holds keypoints of schema '{schema}', this code makes '{F.KEYPOINT_SCHEMA}': "
+                             "extract the cache again into a new folder (python -m training.extract --out ...)")
         return Clip(z["xyz"], z["present"], z["times"], float(z["aspect"]), str(z["signer"]),
                     str(z["split"]), int(z["sign"]), str(z["sample"]), str(z["source"]))
 

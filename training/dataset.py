@@ -26,18 +26,21 @@ def trimmed(clip: Clip) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return clip.xyz[span], clip.present[span], clip.times[span]
 
 
-def eval_features(clip: Clip, seq_len: int) -> np.ndarray:
-    """(seq_len, FEATURE_DIM): the model input the app would build for this clip."""
+def eval_features(clip: Clip, seq_len: int, options: dict | None = None) -> np.ndarray:
+    """(seq_len, FEATURE_DIM): the model input the app would build for this clip.
+
+    `options`: `features.frame_features` switches (None: the app's defaults)."""
     xyz, present, times = trimmed(clip)
-    return F.sequence_features(xyz, present, times, seq_len, clip.aspect)
+    return F.sequence_features(xyz, present, times, seq_len, clip.aspect, **(options or {}))
 
 
 def train_features(clip: Clip, seq_len: int, rng: np.random.Generator, cfg: AugmentConfig,
-                   span: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                   span: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                   options: dict | None = None) -> np.ndarray:
     """One augmented (seq_len, FEATURE_DIM) view of a clip."""
     xyz, present, times = span if span is not None else trimmed(clip)
     xyz, present, times = augment(xyz, present, times, clip.aspect, rng, cfg)
-    feats = F.frame_features(xyz, present, clip.aspect)
+    feats = F.frame_features(xyz, present, clip.aspect, **(options or {}))
     start = end = None
     if len(times) > 1 and cfg.trim_jitter:
         dur = times[-1] - times[0]
@@ -56,7 +59,7 @@ class TrainSet(Dataset):
     """
 
     def __init__(self, clips: list[Clip], class_ids: list[int], seq_len: int, cfg: AugmentConfig,
-                 epoch_size: int, seed: int = 0) -> None:
+                 epoch_size: int, seed: int = 0, options: dict | None = None) -> None:
         self.class_ids = list(class_ids)
         index = {c: i for i, c in enumerate(self.class_ids)}
         self.by_class: dict[int, list[int]] = defaultdict(list)
@@ -68,6 +71,7 @@ class TrainSet(Dataset):
         self.clips = clips
         self.spans = [trimmed(c) for c in clips]
         self.seq_len, self.cfg, self.epoch_size, self.seed = seq_len, cfg, epoch_size, seed
+        self.options = options
         self.epoch = 0
 
     def set_epoch(self, epoch: int) -> None:
@@ -81,17 +85,17 @@ class TrainSet(Dataset):
         label = i % len(self.class_ids)
         members = self.by_class[label]
         j = members[int(rng.integers(len(members)))]
-        x = train_features(self.clips[j], self.seq_len, rng, self.cfg, self.spans[j])
+        x = train_features(self.clips[j], self.seq_len, rng, self.cfg, self.spans[j], self.options)
         return torch.from_numpy(x), label
 
 
 class EvalSet(Dataset):
     """Fixed features of clips whose sign is among `class_ids` (others dropped)."""
 
-    def __init__(self, clips: list[Clip], class_ids: list[int], seq_len: int) -> None:
+    def __init__(self, clips: list[Clip], class_ids: list[int], seq_len: int, options: dict | None = None) -> None:
         index = {c: i for i, c in enumerate(class_ids)}
         self.clips = [c for c in clips if c.sign in index]
-        self.x = torch.from_numpy(np.stack([eval_features(c, seq_len) for c in self.clips])
+        self.x = torch.from_numpy(np.stack([eval_features(c, seq_len, options) for c in self.clips])
                                   if self.clips else np.zeros((0, seq_len, F.FEATURE_DIM), np.float32))
         self.y = torch.tensor([index[c.sign] for c in self.clips], dtype=torch.long)
 

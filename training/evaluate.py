@@ -3,6 +3,7 @@
     python -m training.evaluate --checkpoint runs/main/best.pt --splits test --signs 1-70 --signers 01
     python -m training.evaluate --onnx models/arsl_karsl82.onnx --folders <sample folders or videos...>
     python -m training.evaluate --loso --signs 71-76 --epochs 20      # leave-one-signer-out
+    python -m training.evaluate --figures --out runs/figures           # every reported figure (training.figures)
 
 Works on a torch checkpoint or an exported ONNX model (through the app's own
 `SignClassifier`). Clips a checkpoint was trained on are never scored. `--folders` runs
@@ -31,7 +32,7 @@ log = logging.getLogger("training.evaluate")
 Scorer = Callable[[np.ndarray], np.ndarray]  # (N, seq_len, 208) -> (N, n_classes) scores
 
 
-def torch_scorer(checkpoint: Path) -> tuple[Scorer, list[int], int, set[str]]:
+def torch_scorer(checkpoint: Path) -> tuple[Scorer, list[int], int, set[str], dict | None]:
     import torch
 
     from training.model import load_checkpoint
@@ -42,10 +43,11 @@ def torch_scorer(checkpoint: Path) -> tuple[Scorer, list[int], int, set[str]]:
         with torch.no_grad():
             return model(torch.from_numpy(np.asarray(x, np.float32))).numpy()
 
-    return score, ckpt["class_ids"], ckpt["seq_len"], set(ckpt.get("train_samples", []))
+    options = ckpt.get("train_config", {}).get("features")
+    return score, ckpt["class_ids"], ckpt["seq_len"], set(ckpt.get("train_samples", [])), options
 
 
-def onnx_scorer(path: Path) -> tuple[Scorer, list[int], int, set[str]]:
+def onnx_scorer(path: Path) -> tuple[Scorer, list[int], int, set[str], dict | None]:
     from arsl_desktop.core.classifier import SignClassifier
 
     clf = SignClassifier(path)
@@ -53,16 +55,16 @@ def onnx_scorer(path: Path) -> tuple[Scorer, list[int], int, set[str]]:
     def score(x: np.ndarray) -> np.ndarray:
         return np.concatenate([clf.probabilities(x[i:i + 64]) for i in range(0, len(x), 64)])
 
-    return score, clf.class_ids, clf.seq_len, set()
+    return score, clf.class_ids, clf.seq_len, set(), None
 
 
 def clips_from_folders(folders: list[Path]) -> list[Clip]:
     """Run the app's landmarker on recordings; the sign id comes from the KArSL sample name."""
-    from arsl_desktop.core.landmarks import HolisticLandmarker, stack
+    from arsl_desktop.core.landmarks import create_landmarker, stack
     from arsl_desktop.core.sources import open_source
 
     clips = []
-    with HolisticLandmarker() as lm:
+    with create_landmarker() as lm:
         for f in folders:
             name = f.stem if f.is_file() else f.name
             m = SAMPLE_NAME.match(name)
@@ -91,13 +93,14 @@ def metrics(scores: np.ndarray, labels: np.ndarray, class_ids: list[int]) -> dic
             "confusion": conf.tolist()}
 
 
-def evaluate(score: Scorer, class_ids: list[int], seq_len: int, clips: list[Clip]) -> dict:
+def evaluate(score: Scorer, class_ids: list[int], seq_len: int, clips: list[Clip],
+             options: dict | None = None) -> dict:
     """Score clips whose sign the model knows (others are counted as skipped)."""
     index = {c: i for i, c in enumerate(class_ids)}
     known = [c for c in clips if c.sign in index]
     if not known:
         raise ValueError("none of the clips shows a sign this model knows")
-    x = np.stack([eval_features(c, seq_len) for c in known])
+    x = np.stack([eval_features(c, seq_len, options) for c in known])
     labels = np.array([index[c.sign] for c in known])
     res = metrics(score(x), labels, class_ids)
     res["skipped_unknown_sign"] = len(clips) - len(known)
@@ -142,9 +145,9 @@ def loso(cache: Path, signs: str, out: Path, epochs: int, epoch_size: int, seed:
         cfg = TrainConfig(cache=str(cache), out=str(out / f"loso_{held}"), signs=signs, train_signers=others,
                           train_splits="train", val_splits="", epochs=epochs, epoch_size=epoch_size, seed=seed)
         summary = train(cfg, quiet=True)
-        score, class_ids, seq_len, _ = torch_scorer(out / f"loso_{held}" / "best.pt")
+        score, class_ids, seq_len, _, options = torch_scorer(out / f"loso_{held}" / "best.pt")
         test = [c for c in clips if c.signer == held]
-        res = evaluate(score, class_ids, seq_len, test)
+        res = evaluate(score, class_ids, seq_len, test, options)
         res.update(train_signers=others, test_signer=held, train_seconds=summary["seconds"])
         log.info("LOSO test signer %s (trained on %s): top-1 %.3f  top-5 %.3f  (n=%d)",
                  held, others, res["top1"], res["top5"], res["n"])
@@ -158,6 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--checkpoint", type=Path, help="a torch checkpoint (best.pt) from training.train")
     src.add_argument("--onnx", type=Path, help="an exported ONNX model")
     src.add_argument("--loso", action="store_true", help="leave-one-signer-out (trains one model per signer)")
+    src.add_argument("--figures", action="store_true",
+                     help="every reported figure: trains the measurement models, writes <out>/figures.json")
+    ap.add_argument("--variant", default="recipe", help="(--figures) the recipe or an ablation: "
+                    "recipe, shape, canonical, both")
+    ap.add_argument("--cases", default=None, help="(--figures) comma list of cases (default: all)")
+    ap.add_argument("--threads", type=int, default=0, help="(--figures) torch CPU threads (0: torch's default)")
     ap.add_argument("--cache", type=Path, default=paths.install_root() / "cache" / "keypoints")
     ap.add_argument("--folders", type=Path, nargs="+", help="sample folders or videos instead of the cache")
     ap.add_argument("--signers", default=None)
@@ -170,6 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
+        if a.figures:
+            from training.figures import run as run_figures
+
+            out = a.out or paths.install_root() / "runs" / "figures"
+            from training.train import TrainConfig
+
+            fig = run_figures(out, a.cache, a.variant, a.cases.split(",") if a.cases else None,
+                              base=TrainConfig(threads=a.threads, seed=a.seed), argv=argv)
+            for name, row in fig["cases"].items():
+                m, d = row["model"], row["dtw"]
+                print(f"{name:14s} model top-1 {m['top1']:.3f} top-5 {m['top5']:.3f}  |  DTW top-1 {d['top1']:.3f}  "
+                      f"n={m['n']}", flush=True)
+            print(f"wrote {out / 'figures.json'}")
+            return 0
         if a.loso:
             out = a.out or paths.install_root() / "runs" / "loso"
             res = loso(a.cache, a.signs or "71-76", out, a.epochs, a.epoch_size, a.seed)
@@ -179,8 +202,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"test signer {held} (trained on {r['train_signers']}): top-1 {r['top1']:.3f}  "
                       f"top-5 {r['top5']:.3f}  n={r['n']}")
             return 0
-        score, class_ids, seq_len, trained_on = (torch_scorer(a.checkpoint) if a.checkpoint
-                                                 else onnx_scorer(a.onnx))
+        score, class_ids, seq_len, trained_on, options = (torch_scorer(a.checkpoint) if a.checkpoint
+                                                          else onnx_scorer(a.onnx))
         if a.folders:
             clips = clips_from_folders(a.folders)
         else:
@@ -190,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         if seen:
             log.info("left out %d clips the model was trained on", len(seen))
             clips = [c for c in clips if c.sample not in trained_on]
-        res = evaluate(score, class_ids, seq_len, clips)
+        res = evaluate(score, class_ids, seq_len, clips, options)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,12 +1,14 @@
 """Step 6: checkpoint -> ONNX model the app loads (metadata, parity check, optional int8).
 
     python -m training.export --checkpoint runs/final/best.pt --out models/arsl_karsl82.onnx \
-        --name "ArSL KArSL-82 attention-BiLSTM" --validation runs/figures.json [--int8]
+        --name "ArSL KArSL-82 attention-BiLSTM" --figures runs/figures/figures.json [--int8]
 
-Input "features" [batch, seq_len, 208] (dynamic batch), output "logits". The metadata is
-built by `arsl_desktop.core.classifier.model_metadata`, so the app's checks and this
-exporter cannot drift apart. The result is verified by loading it with the app's
-`SignClassifier` and comparing its outputs with PyTorch's.
+Input "features" [batch, seq_len, FEATURE_DIM] (dynamic batch); outputs "logits" (divided
+by the temperature fitted on validation data, so softmax confidences are calibrated) and
+"embedding" (the pooled vector before the head). The metadata is built by
+`arsl_desktop.core.classifier.model_metadata`, so the app's checks and this exporter cannot
+drift apart; `--figures` (from `training.evaluate --figures`) goes in whole. The result is
+verified by loading it with the app's `SignClassifier` and comparing with PyTorch.
 """
 
 from __future__ import annotations
@@ -22,11 +24,30 @@ import onnx
 import torch
 
 from arsl_desktop.core import features as F
-from arsl_desktop.core.classifier import INPUT_NAME, OUTPUT_NAME, SignClassifier, model_metadata
+from arsl_desktop.core.classifier import (
+    EMBEDDING_NAME,
+    INPUT_NAME,
+    OUTPUT_NAME,
+    SignClassifier,
+    model_metadata,
+)
 from training.model import load_checkpoint
 
 log = logging.getLogger("training.export")
 OPSET = 17
+
+
+class Deployed(torch.nn.Module):
+    """What the app runs: calibrated logits and the sign embedding, from one pass."""
+
+    def __init__(self, model: torch.nn.Module, temperature: float = 1.0) -> None:
+        super().__init__()
+        self.model = model
+        self.temperature = float(temperature)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        emb = self.model.embedding(x)
+        return self.model.head(emb) / self.temperature, emb
 
 
 def export_onnx(model: torch.nn.Module, seq_len: int, path: Path, metadata: dict[str, str]) -> Path:
@@ -36,8 +57,9 @@ def export_onnx(model: torch.nn.Module, seq_len: int, path: Path, metadata: dict
     path.parent.mkdir(parents=True, exist_ok=True)
     dummy = torch.zeros(2, seq_len, F.FEATURE_DIM)
     tmp = path.with_suffix(".tmp.onnx")
-    torch.onnx.export(model, (dummy,), str(tmp), input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
-                      dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
+    names = [OUTPUT_NAME, EMBEDDING_NAME] if isinstance(model, Deployed) else [OUTPUT_NAME]
+    torch.onnx.export(model, (dummy,), str(tmp), input_names=[INPUT_NAME], output_names=names,
+                      dynamic_axes={INPUT_NAME: {0: "batch"}, **{n: {0: "batch"} for n in names}},
                       opset_version=OPSET, dynamo=False, do_constant_folding=True)
     proto = onnx.load(str(tmp))
     del proto.metadata_props[:]
@@ -55,7 +77,8 @@ def parity(model: torch.nn.Module, onnx_path: Path, x: np.ndarray) -> float:
     import onnxruntime as ort
 
     with torch.no_grad():
-        want = model(torch.from_numpy(x)).numpy()
+        want = model(torch.from_numpy(x))
+        want = (want[0] if isinstance(want, tuple) else want).numpy()
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     got = sess.run([OUTPUT_NAME], {INPUT_NAME: x})[0]
     return float(np.abs(want - got).max())
@@ -98,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkpoint", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--name", default="ArSL attention-BiLSTM")
-    ap.add_argument("--validation", default=None, help="JSON file or text: measured figures for the metadata")
+    ap.add_argument("--figures", default=None,
+                    help="figures.json from `training.evaluate --figures`: goes into the metadata, and its "
+                         "validation temperature calibrates the logits")
+    ap.add_argument("--temperature", type=float, default=None, help="override the calibration temperature")
     ap.add_argument("--int8", action="store_true", help="also write <out>.int8.onnx (dynamic quantisation)")
     ap.add_argument("--cache", type=Path, default=None, help="keypoint cache for the float/int8 accuracy check")
     ap.add_argument("--splits", default="test")
@@ -108,24 +134,36 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         model, ckpt = load_checkpoint(a.checkpoint)
-        validation = _json_arg(a.validation)
+        figures = _json_arg(a.figures)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    options = {**F.APP_OPTIONS, **(ckpt.get("train_config", {}).get("features") or {})}
+    if options != F.APP_OPTIONS:
+        print(f"error: {a.checkpoint} was trained with feature switches {options} (an ablation); the app "
+              f"computes {F.APP_OPTIONS}, so it cannot use this model", file=sys.stderr)
+        return 2
+    temperature = a.temperature
+    if temperature is None:
+        temperature = ((figures.get("cases", {}).get("validation") or {}).get("calibration") or {}).get(
+            "temperature", 1.0)
     seq_len, class_ids = ckpt["seq_len"], ckpt["class_ids"]
     tc = ckpt.get("train_config", {})
     training = {"architecture": ckpt.get("arch"), "model_config": ckpt["model_config"], "epochs": ckpt.get("epoch"),
                 "train_clips": len(ckpt.get("train_samples", [])),
                 **{k: tc.get(k) for k in ("signs", "train_signers", "train_splits", "borrow", "seq_len", "lr",
                                           "epoch_size", "batch_size", "seed") if k in tc}}
-    meta = model_metadata(seq_len, class_ids, a.name, training=training, validation=validation)
-    out = export_onnx(model, seq_len, a.out, meta)
+    deployed = Deployed(model, temperature)
+    meta = model_metadata(seq_len, class_ids, a.name, embedding_dim=int(2 * model.cfg.hidden),
+                          training=training, figures=figures, temperature=temperature)
+    out = export_onnx(deployed, seq_len, a.out, meta)
     rng = np.random.default_rng(0)
     x = rng.normal(0, 1, (8, seq_len, F.FEATURE_DIM)).astype(np.float32)
-    diff = parity(model, out, x)
+    diff = parity(deployed, out, x)
     clf = SignClassifier(out)  # the app's own loader and checks
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB), {len(clf.class_ids)} classes, seq_len {clf.seq_len}")
-    print(f"parity PyTorch vs onnxruntime: max abs logit diff {diff:.2e}")
+    print(f"parity PyTorch vs onnxruntime: max abs logit diff {diff:.2e}; temperature {temperature:g}, "
+          f"embedding {clf.embedding_dim}")
     if diff > 1e-3:
         print("error: exported model disagrees with PyTorch", file=sys.stderr)
         return 1

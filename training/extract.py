@@ -3,7 +3,7 @@
     python -m training.extract --data /path/to/karsl --out cache/keypoints \
         [--signers 01,02] [--splits train,test] [--signs 1-82] [--workers 2] [--videos]
 
-Parallel worker processes, one MediaPipe landmarker each. Resumable: samples already in
+Parallel worker processes, one MediaPipe Tasks landmarker each (`core.landmarks`). Resumable: samples already in
 the cache are skipped. Unreadable or empty samples are logged, skipped, listed at the end
 and written to `<out>/failed.txt`. Frame folders are extracted by default; `--videos` adds
 video files whose recording has no frame folder (one recording is never counted twice).
@@ -28,15 +28,15 @@ log = logging.getLogger("training.extract")
 _landmarker = None
 
 
-def _init_worker(complexity: int, quiet: bool = False) -> None:
+def _init_worker(threads: int, quiet: bool = False) -> None:
     global _landmarker
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     if quiet:  # MediaPipe's C++ logs one line per graph; worker errors come back as values
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
-    from arsl_desktop.core.landmarks import HolisticLandmarker
+    from arsl_desktop.core.landmarks import create_landmarker
 
-    _landmarker = HolisticLandmarker(model_complexity=complexity, video_mode=True)
+    _landmarker = create_landmarker(threads=threads)
 
 
 def extract_one(ref: SampleRef, out: Path) -> tuple[str, str | None, int]:
@@ -65,7 +65,7 @@ def _work(args: tuple[SampleRef, Path]) -> tuple[str, str | None, int]:
     return extract_one(*args)
 
 
-def run(data: Path, out: Path, refs: list[SampleRef], workers: int, complexity: int = 1,
+def run(data: Path, out: Path, refs: list[SampleRef], workers: int, threads: int = 1,
         progress: bool = True) -> tuple[int, list[tuple[str, str]]]:
     """Extract `refs` not yet cached. Returns (samples written, [(key, reason)] failures)."""
     todo = [r for r in refs if not cache_path(out, r.key).is_file()]
@@ -80,11 +80,11 @@ def run(data: Path, out: Path, refs: list[SampleRef], workers: int, complexity: 
     bar = tqdm(total=len(todo), unit="sample", disable=not progress, file=sys.stderr)
     jobs = [(r, out) for r in todo]
     if workers <= 1:
-        _init_worker(complexity)
+        _init_worker(threads)
         results = map(_work, jobs)
         pool = None
     else:
-        pool = mp.get_context("spawn").Pool(workers, _init_worker, (complexity, True))
+        pool = mp.get_context("spawn").Pool(workers, _init_worker, (threads, True))
         results = pool.imap_unordered(_work, jobs, chunksize=1)
     try:
         for key, err, n in results:
@@ -112,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--signs", default=None, help="ranges, e.g. 1-82")
     ap.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2)))
     ap.add_argument("--videos", action="store_true", help="also extract video files (opt-in)")
-    ap.add_argument("--complexity", type=int, default=1, choices=(0, 1, 2),
-                    help="MediaPipe model complexity (the app uses 1)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="landmarker threads per worker (1: pose, hands, face one after another; "
+                         "the keypoints are the same either way)")
     ap.add_argument("--no-progress", action="store_true")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     if not refs:
         ap.error(f"no KArSL samples (<category>_<signer>_<sign>_... folders or videos) under {data}")
     t0 = time.time()
-    done, failures = run(data, a.out, refs, a.workers, a.complexity, progress=not a.no_progress)
+    done, failures = run(data, a.out, refs, a.workers, a.threads, progress=not a.no_progress)
     log.info("extracted %d samples in %.0f s into %s", done, time.time() - t0, a.out)
     if failures:
         a.out.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,8 @@
          right hand; each with its presence flag), concatenated, GELU, BatchNorm
       -> N residual BiLSTM blocks (LayerNorm)
       -> 8-head self-attention, residual + LayerNorm
-      -> trainable attention pooling over time -> dropout -> linear head -> logits
+      -> trainable attention pooling over time = the sign's embedding (2 * hidden)
+      -> dropout -> linear head -> logits
 
 Checkpoints carry the config as a dict, the class ids and seq_len, so `build_model` and
 `load_checkpoint` rebuild the model from the checkpoint file alone.
@@ -100,22 +101,25 @@ class AttnBiLSTM(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
         self.head = nn.Linear(dim, cfg.n_classes)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, T, feature_dim) -> (B, n_classes) logits."""
+    def embedding(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, feature_dim) -> (B, 2 * hidden): the pooled vector the head classifies."""
         h = self.in_proj(self.in_drop(self.embed(x)))
         for block in self.blocks:
             h = block(h)
         a, _ = self.attn(h, h, h, need_weights=False)
         h = self.attn_norm(h + self.drop(a))
-        return self.head(self.drop(self.pool(h)))
+        return self.pool(h)
 
-
-ARCHITECTURES = {"attn_bilstm": AttnBiLSTM}
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, feature_dim) -> (B, n_classes) logits."""
+        return self.head(self.drop(self.embedding(x)))
 
 
 def build_model(config: dict | ModelConfig, arch: str = "attn_bilstm") -> nn.Module:
+    if arch != "attn_bilstm":
+        raise ValueError(f"unknown architecture '{arch}' (this code builds 'attn_bilstm')")
     cfg = config if isinstance(config, ModelConfig) else ModelConfig.from_dict(config)
-    return ARCHITECTURES[arch](cfg)
+    return AttnBiLSTM(cfg)
 
 
 def model_payload(model: nn.Module, class_ids: list[int], seq_len: int, **extra: object) -> dict:

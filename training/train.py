@@ -24,15 +24,16 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
 from torch.utils.data import DataLoader, DistributedSampler
 
 from arsl_desktop import paths
+from arsl_desktop.core import features as F
 from training.augment import AugmentConfig
 from training.cache import Clip, load_cache
+from training.calibration import ece, fit_temperature, nll, softmax
 from training.dataset import EvalSet, TrainSet
 from training.discover import parse_ranges
 from training.model import ModelConfig, build_model, model_payload
@@ -49,11 +50,15 @@ class TrainConfig:
     train_splits: str = "train"
     val_signers: str = ""
     val_splits: str = "test"  # empty = no validation
-    select: str = "best"  # "best": best validation accuracy; "last": the last epoch (no test-set choice)
+    select: str = "last"  # "last": the last epoch; "best": the epoch with the best validation accuracy
     borrow: str = ""  # "78-82:4": first 4 validation clips per sign and signer move to training
+    # "71-77:1": of these signs' TRAINING clips keep 1 per sign and signer (the first by name);
+    # the others become the validation set (replacing val_splits): one-shot learning, checked on
+    # other recordings, without touching a test split.
+    holdout: str = ""
     seq_len: int = 32
-    epochs: int = 40
-    epoch_size: int = 2400  # augmented samples per epoch (class-balanced)
+    epochs: int = 15
+    epoch_size: int = 1920  # augmented samples per epoch (class-balanced)
     batch_size: int = 64
     lr: float = 2e-3
     weight_decay: float = 0.05
@@ -64,6 +69,7 @@ class TrainConfig:
     threads: int = 0  # torch CPU threads (0: torch default)
     model: dict = field(default_factory=lambda: asdict(ModelConfig()))
     augment: dict = field(default_factory=lambda: asdict(AugmentConfig()))
+    features: dict = field(default_factory=lambda: dict(F.APP_OPTIONS))  # frame_features switches (ablations)
 
 
 def _set(text: str) -> set[str] | None:
@@ -76,18 +82,30 @@ def select_data(cfg: TrainConfig) -> tuple[list[Clip], list[Clip], list[int]]:
     train = load_cache(Path(cfg.cache), _set(cfg.train_signers), _set(cfg.train_splits), signs)
     val = load_cache(Path(cfg.cache), _set(cfg.val_signers), _set(cfg.val_splits), signs) if cfg.val_splits else []
     if cfg.borrow:
+        # Signs with no training recordings learn from the first k TEST clips per sign and signer
+        # (by name); evaluation never scores a clip a checkpoint was trained on.
         rng_text, _, k = cfg.borrow.partition(":")
         borrow_signs, k = parse_ranges(rng_text) or set(), int(k or 1)
+        pool = load_cache(Path(cfg.cache), _set(cfg.train_signers), {"test"}, borrow_signs)
         taken: dict[tuple[int, str], int] = {}
-        keep = []
-        for c in sorted(val, key=lambda c: c.sample):
+        for c in sorted(pool, key=lambda c: c.sample):
             key = (c.sign, c.signer)
-            if c.sign in borrow_signs and taken.get(key, 0) < k:
+            if taken.get(key, 0) < k:
                 taken[key] = taken.get(key, 0) + 1
                 train.append(c)
+    if cfg.holdout:
+        rng_text, _, k = cfg.holdout.partition(":")
+        held_signs, k = parse_ranges(rng_text) or set(), int(k or 1)
+        kept: dict[tuple[int, str], int] = {}
+        keep, val = [], []
+        for c in sorted(train, key=lambda c: c.sample):
+            key = (c.sign, c.signer)
+            if c.sign in held_signs and kept.get(key, 0) >= k:
+                val.append(c)
             else:
+                kept[key] = kept.get(key, 0) + 1
                 keep.append(c)
-        val = keep
+        train = keep
     names = {c.sample for c in train}
     val = [c for c in val if c.sample not in names]
     if not train:
@@ -157,8 +175,8 @@ def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_afte
     train_clips, val_clips, class_ids = select_data(cfg)
     mcfg = ModelConfig.from_dict({**cfg.model, "n_classes": len(class_ids)})
     acfg = AugmentConfig(**cfg.augment)
-    train_set = TrainSet(train_clips, class_ids, cfg.seq_len, acfg, cfg.epoch_size, cfg.seed)
-    val_set = EvalSet(val_clips, class_ids, cfg.seq_len)
+    train_set = TrainSet(train_clips, class_ids, cfg.seq_len, acfg, cfg.epoch_size, cfg.seed, cfg.features)
+    val_set = EvalSet(val_clips, class_ids, cfg.seq_len, cfg.features)
     # Also for one process: its order depends only on (seed, epoch), so a resumed run matches.
     sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True, seed=cfg.seed)
     loader = DataLoader(train_set, batch_size=cfg.batch_size, sampler=sampler, num_workers=cfg.workers,
@@ -241,12 +259,28 @@ def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_afte
                 log.info("epoch %3d/%d  loss %.3f  train %.3f  val %.3f  lr %.2e  %.1fs%s", epoch + 1, cfg.epochs,
                          row["loss"], row["train_acc"], val_acc, row["lr"], row["seconds"],
                          "  *best" if best_epoch == epoch + 1 else "")
+    calibration = {}
+    if main_rank and len(val_set) and best_path.is_file():
+        # Temperature on the validation clips, for the model that was kept (best or last).
+        kept = torch.load(best_path, map_location=device, weights_only=True)
+        core.load_state_dict(kept["state_dict"])
+        logits = predict(core, val_set.x.to(device)).cpu().numpy()
+        labels = val_set.y.numpy()
+        t = fit_temperature(logits, labels)
+        calibration = {"temperature": round(t, 4), "val_nll_t1": round(nll(logits, labels), 4),
+                       "val_nll": round(nll(logits, labels, t), 4),
+                       "val_ece_t1": round(ece(softmax(logits), labels), 4),
+                       "val_ece": round(ece(softmax(logits, t), labels), 4)}
+        kept["calibration"] = calibration
+        torch.save(kept, out / "best.tmp")
+        os.replace(out / "best.tmp", best_path)
     summary = {"train_clips": len(train_clips), "val_clips": len(val_set), "classes": len(class_ids),
                "epochs": end_epoch, "best_epoch": best_epoch,
                "best_val_acc": max((h["val_acc"] for h in history), default=None) if len(val_set) else None,
                "final_val_acc": history[-1]["val_acc"] if len(val_set) and history else None,
                "selected": cfg.select if len(val_set) else "last", "seconds": round(time.time() - t_start, 1),
-               "processes": world, "device": str(device)}
+               "processes": world, "device": str(device), "calibration": calibration,
+               "val_curve": [round(h["val_acc"], 4) for h in history] if len(val_set) else []}
     if main_rank:
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
     if dist.is_initialized():
@@ -263,12 +297,14 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, bool]:
         ap.add_argument("--" + name.replace("_", "-"), type=type(val), default=val)
     ap.add_argument("--model", default="{}", help="JSON overrides of the model config, e.g. '{\"hidden\": 96}'")
     ap.add_argument("--augment", default="{}", help="JSON overrides of the augmentation config")
+    ap.add_argument("--features", default="{}", help='JSON feature switches, e.g. \'{"canonical": false}\' (ablations only)')
     ap.add_argument("--resume", action="store_true", help="continue from <out>/last.pt")
     a = vars(ap.parse_args(argv))
     resume = a.pop("resume")
     model = {**d.model, **json.loads(a.pop("model"))}
     aug = {**d.augment, **json.loads(a.pop("augment"))}
-    return TrainConfig(**a, model=model, augment=aug), resume
+    feats = {**d.features, **json.loads(a.pop("features"))}
+    return TrainConfig(**a, model=model, augment=aug, features=feats), resume
 
 
 def main(argv: list[str] | None = None) -> int:

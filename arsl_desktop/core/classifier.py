@@ -1,10 +1,13 @@
 """ONNX sign classifier: checks the model's metadata against this app, returns top-k.
 
 The interface a model must have (written by `training.export`):
-    input  "features": float32 [batch, seq_len, FEATURE_DIM]
-    output "logits":   float32 [batch, n_classes]
-    metadata: arsl_schema, arsl_seq_len, arsl_feature_dim, arsl_class_ids (JSON list of
-    KArSL sign ids, one per output), optionally arsl_model_name, arsl_training, arsl_validation.
+    input  "features":  float32 [batch, seq_len, FEATURE_DIM]
+    output "logits":    float32 [batch, n_classes] (calibrated: softmax gives the confidence)
+    output "embedding": float32 [batch, embedding_dim], optional: the sign's pooled vector
+    metadata: arsl_schema (keypoint schema + feature version), arsl_seq_len, arsl_feature_dim,
+    arsl_class_ids (JSON list of KArSL sign ids, one per output), arsl_outputs (JSON list of
+    output names), arsl_embedding_dim when "embedding" is listed; optionally arsl_model_name,
+    arsl_training, arsl_figures (every measured figure, from `training.evaluate --figures`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ log = logging.getLogger(__name__)
 
 INPUT_NAME = "features"
 OUTPUT_NAME = "logits"
+EMBEDDING_NAME = "embedding"
 REQUIRED_KEYS = ("arsl_schema", "arsl_seq_len", "arsl_feature_dim", "arsl_class_ids")
 
 
@@ -32,15 +36,20 @@ class Prediction:
     prob: float
 
 
-def model_metadata(seq_len: int, class_ids: list[int], name: str, **extra: object) -> dict[str, str]:
+def model_metadata(seq_len: int, class_ids: list[int], name: str, embedding_dim: int | None = None,
+                   **extra: object) -> dict[str, str]:
     """Metadata a model must carry for this app (values are strings, as ONNX stores them)."""
+    outputs = [OUTPUT_NAME] + ([EMBEDDING_NAME] if embedding_dim else [])
     meta = {
         "arsl_schema": F.SCHEMA_VERSION,
         "arsl_seq_len": str(int(seq_len)),
         "arsl_feature_dim": str(F.FEATURE_DIM),
         "arsl_class_ids": json.dumps([int(c) for c in class_ids]),
+        "arsl_outputs": json.dumps(outputs),
         "arsl_model_name": name,
     }
+    if embedding_dim:
+        meta["arsl_embedding_dim"] = str(int(embedding_dim))
     for k, v in extra.items():
         meta[f"arsl_{k}"] = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
     return meta
@@ -104,13 +113,31 @@ class SignClassifier:
             raise ModelIncompatible(f"{name} has {n_out} outputs but names {len(self.class_ids)} classes.")
         if not self.class_ids or len(set(self.class_ids)) != len(self.class_ids):
             raise ModelIncompatible(f"{name} lists an empty or repeated set of class ids.")
+        self._check_outputs(name, outputs)
+
+    def _check_outputs(self, name: str, outputs: dict) -> None:
+        """Every output the metadata declares exists; the embedding has its declared width."""
+        try:
+            declared = json.loads(self.meta.get("arsl_outputs", json.dumps([OUTPUT_NAME])))
+            self.embedding_dim = (int(self.meta["arsl_embedding_dim"]) if EMBEDDING_NAME in declared else None)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ModelIncompatible(f"{name} has malformed output metadata: {exc.__class__.__name__} {exc}") from None
+        missing = [o for o in declared if o not in outputs]
+        if missing:
+            raise ModelIncompatible(f"{name} declares outputs {missing} that the model does not have "
+                                    f"(it has {list(outputs)}). Re-export it with `python -m training.export`.")
+        if self.embedding_dim is not None:
+            width = outputs[EMBEDDING_NAME].shape[-1]
+            if isinstance(width, int) and width != self.embedding_dim:
+                raise ModelIncompatible(f"{name}: embedding output is {width} wide, its metadata says "
+                                        f"{self.embedding_dim}.")
 
     @property
     def name(self) -> str:
         return self.meta.get("arsl_model_name") or self.path.stem
 
     def info(self, key: str) -> object:
-        """A JSON metadata entry such as 'training' or 'validation' (None if absent)."""
+        """A JSON metadata entry such as 'training' or 'figures' (None if absent)."""
         raw = self.meta.get(f"arsl_{key}")
         try:
             return json.loads(raw) if raw is not None else None

@@ -32,5 +32,9 @@ class ModelIncompatible(ArslError):
     """The ONNX model was built for another feature schema or interface than this app's."""
 
 
+class LandmarkerFileError(ArslError):
+    """A MediaPipe model file in landmarkers/ that is missing, unreadable or not the shipped one."""
+
+
 class LabelsError(ArslError):
     pass

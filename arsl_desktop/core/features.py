@@ -7,21 +7,40 @@ Keypoint layout (one array per frame, MediaPipe's normalised image coordinates):
     pose 33 | face subset 25 | left hand 21 | right hand 21   -> (100, 3)
 with a presence mask per part (pose, face, left hand, right hand).
 
-Features per frame (`FEATURE_DIM` = 208), all body-relative:
+Features per frame (`FEATURE_DIM` = 282), all body-relative:
     pose subset xy - shoulder centre, / shoulder width            15 x 2
     face subset xy - shoulder centre, / shoulder width            25 x 2
     per hand: wrist xy - shoulder centre, / shoulder width         2
               20 joints xyz - wrist, / hand size (wrist to MCP9)   60
+              invariant hand shape (`core.handshape`)              37
               present flag                                         1
     pose present, face present                                     2
 Missing parts are zeros with their present flag 0: explicit, never guessed.
+
+Two switches, both OFF in the app because validation did not support them (results table in
+docs/TRAINING.md); training turns them on to measure them, and the invariant columns stay in
+the layout (zero when off) so every variant keeps one model interface:
+`shape`: the invariant hand-shape columns are computed (else zero).
+`canonical`: a clip signed with one hand, and that hand
+the signer's LEFT (held higher in signing space over the clip, the other hand less than half
+as much), is mirrored first, so a one-handed sign is always made by the right hand. Signers
+switch hands between recordings, and left-handed users sign mirrored. Two-handed clips are
+left as they are: which hand "signs more" is a coin toss there, and mirroring some recordings
+of a sign and not others would split it in two.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-SCHEMA_VERSION = "arsl-kp-v1"
+from arsl_desktop.core.handshape import HANDSHAPE_DIM, handshape
+
+# Raw keypoints (what the landmarker writes, the training cache and personal examples store):
+# v2 = MediaPipe Tasks pose/hand/face landmarkers, hands assigned by the pose wrists.
+KEYPOINT_SCHEMA = "arsl-kp-v2"
+FEATURES_VERSION = "feat-v2"  # v2: layout with invariant hand-shape columns (see the switches)
+# What a model is built for: both halves must match this app.
+SCHEMA_VERSION = f"{KEYPOINT_SCHEMA}+{FEATURES_VERSION}"
 
 N_POSE = 33
 FACE_IDX = np.array([10, 152, 234, 454, 1, 33, 133, 362, 263, 159, 145, 386, 374,
@@ -42,11 +61,13 @@ L_SHOULDER, R_SHOULDER, L_WRIST, R_WRIST = 11, 12, 15, 16
 # Feature column layout
 _P = 2 * len(POSE_FEATURE_IDX)
 _F = 2 * N_FACE
-_H = 2 + 3 * (N_HAND - 1) + 1
+_H = 2 + 3 * (N_HAND - 1) + HANDSHAPE_DIM + 1
 POSE_COLS = slice(0, _P)
 FACE_COLS = slice(_P, _P + _F)
 LEFT_COLS = slice(_P + _F, _P + _F + _H)
 RIGHT_COLS = slice(_P + _F + _H, _P + _F + 2 * _H)
+# Within a hand block: where the invariant hand-shape columns start (after wrist xy, 20 joints)
+HANDSHAPE_OFFSET = 2 + 3 * (N_HAND - 1)
 POSE_FLAG_COL = RIGHT_COLS.stop
 FACE_FLAG_COL = POSE_FLAG_COL + 1
 FEATURE_DIM = FACE_FLAG_COL + 1
@@ -61,6 +82,8 @@ PART_COLS = (
 # A hand counts as raised into signing space when its wrist is above this many shoulder
 # widths below the shoulder centre (roughly the lower ribs; resting hands lie lower).
 RAISED_Y = 1.25
+# A clip counts as one-handed when the other hand's activity is below this share of the signing hand's.
+ONE_HANDED = 0.5
 _EPS = 1e-4
 _CLIP = 8.0
 
@@ -114,13 +137,45 @@ def body_reference(xyz: np.ndarray, present: np.ndarray, aspect: float) -> tuple
     return np.array([aspect / 2, 0.5], np.float32), 0.3
 
 
-def frame_features(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> np.ndarray:
+def hand_activity(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> tuple[float, float]:
+    """How much each hand (signer's left, right) signs in a clip: its wrist's height above the
+    resting line (`RAISED_Y` shoulder widths below the shoulders), summed over the frames."""
+    if len(xyz) == 0:
+        return 0.0, 0.0
+    centre, width = body_reference(xyz, present, aspect)
+    out = []
+    for part, sl in ((LEFT, LEFT_SL), (RIGHT, RIGHT_SL)):
+        y = (xyz[:, sl.start, 1] - centre[1]) / width
+        out.append(float(np.where(present[:, part], np.clip(RAISED_Y - y, 0.0, None), 0.0).sum()))
+    return out[0], out[1]
+
+
+def canonical_side(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Mirror a one-handed clip signed with the left hand, so the signing hand is the right one.
+
+    Returns (xyz, present, mirrored)."""
+    left, right = hand_activity(xyz, present, aspect)
+    if left > 0 and right < ONE_HANDED * left:
+        out, pres = mirror_keypoints(xyz, present)
+        return out, pres, True
+    return xyz, present, False
+
+
+# The switches the app computes with; `training.export` refuses a model trained otherwise.
+APP_OPTIONS = {"canonical": False, "shape": False}
+
+
+def frame_features(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0, canonical: bool = False,
+                   shape: bool = False) -> np.ndarray:
     """Features for a sequence of frames: (T, N_KEYPOINTS, 3), (T, 4) -> (T, FEATURE_DIM) float32.
 
     `aspect` is image width / height: MediaPipe's x and y are fractions of different sides.
+    `canonical` and `shape`: see the module's docstring (the app uses `APP_OPTIONS`).
     """
     xyz = np.asarray(xyz, np.float32)
     present = np.asarray(present, bool)
+    if canonical:
+        xyz, present, _ = canonical_side(xyz, present, aspect)
     T = xyz.shape[0]
     iso = xyz * np.array([aspect, 1.0, aspect], np.float32)
     centre, width = body_reference(xyz, present, aspect)
@@ -135,8 +190,9 @@ def frame_features(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) ->
         wrist = hand[:, 0]
         size = np.linalg.norm(hand[:, 9, :2] - wrist[:, :2], axis=-1)
         size = np.where(size > _EPS, size, 1.0)[:, None, None]
-        shape = ((hand[:, 1:] - wrist[:, None]) / size).reshape(T, -1)
-        block = np.concatenate([rel[:, sl][:, 0], shape, np.ones((T, 1), np.float32)], axis=1)
+        joints = ((hand[:, 1:] - wrist[:, None]) / size).reshape(T, -1)
+        invariant = handshape(hand) if shape else np.zeros((T, HANDSHAPE_DIM), np.float32)
+        block = np.concatenate([rel[:, sl][:, 0], joints, invariant, np.ones((T, 1), np.float32)], axis=1)
         out[:, cols] = block * present[:, part, None]
     out[:, POSE_FLAG_COL] = present[:, POSE]
     out[:, FACE_FLAG_COL] = present[:, FACE]
@@ -153,7 +209,7 @@ def hands_raised(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0,
     ref_xyz, ref_present = reference if reference is not None else (xyz, present)
     centre, width = body_reference(ref_xyz, ref_present, aspect)
     ys = []
-    for part, sl, pose_wrist in ((LEFT, LEFT_SL, L_WRIST), (RIGHT, RIGHT_SL, R_WRIST)):
+    for part, sl in ((LEFT, LEFT_SL), (RIGHT, RIGHT_SL)):
         hand_y = np.where(present[:, part], xyz[:, sl.start, 1], np.inf)
         ys.append(hand_y)
     y = np.minimum(*ys)
@@ -188,7 +244,7 @@ def resample(features: np.ndarray, times: np.ndarray, length: int,
     nearest = np.where(w[:, 0] < 0.5, i0, i1)
     flags = (features[:, POSE_FLAG_COL], features[:, FACE_FLAG_COL],
              features[:, LEFT_COLS.stop - 1], features[:, RIGHT_COLS.stop - 1])
-    for cols, flag in zip(PART_COLS, flags):
+    for cols, flag in zip(PART_COLS, flags, strict=True):
         differs = flag[i0] != flag[i1]
         if differs.any():
             rows = np.nonzero(differs)[0]
@@ -197,9 +253,11 @@ def resample(features: np.ndarray, times: np.ndarray, length: int,
 
 
 def sequence_features(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, length: int,
-                      aspect: float = 1.0) -> np.ndarray:
-    """The model's input for one sign: keypoints over time -> (length, FEATURE_DIM)."""
-    return resample(frame_features(xyz, present, aspect), times, length)
+                      aspect: float = 1.0, **options: bool) -> np.ndarray:
+    """The model's input for one sign: keypoints over time -> (length, FEATURE_DIM).
+
+    `options` are `frame_features`'s switches (the app passes none: `APP_OPTIONS`)."""
+    return resample(frame_features(xyz, present, aspect, **options), times, length)
 
 
 def signing_span(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: float = 1.0,

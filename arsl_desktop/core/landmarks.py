@@ -1,21 +1,30 @@
-"""MediaPipe Holistic -> one fixed keypoint array per frame (layout in `features`).
+"""MediaPipe Tasks (pose, hands, face) -> one fixed keypoint array per frame (layout in `features`).
 
-Holistic (`mp.solutions.holistic`, mediapipe 0.10.21) ships its models inside the wheel,
-so this works offline. Video mode (tracking between frames) for continuous input; call
-`reset()` between unrelated clips so tracking does not carry over.
+Three official landmarkers from `landmarkers/` (verified against its manifest), in VIDEO
+mode (tracking between frames). They run concurrently: pose and face on a small thread
+pool while the calling thread runs the hands; MediaPipe's C calls release the GIL, so on
+two cores the three cost about as much as the slowest plus a share of the others.
+
+Each detected hand is assigned to the body by the pose wrists (the nearer wrist wins, both
+hands jointly), not by MediaPipe's handedness label, which assumes a mirrored selfie image;
+the label is only the fallback when no pose is found. "Left" is always the signer's left.
+Call `reset()` between unrelated clips so tracking does not carry over.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-from dataclasses import dataclass, field
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from arsl_desktop.core import features as F
+from arsl_desktop.core import landmarker_files as files
 
-log = logging.getLogger(__name__)
+LANDMARKER_NAME = "MediaPipe Tasks (pose full, hand, face)"
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,6 @@ class Keypoints:
     width: int
     height: int
     timestamp: float = 0.0
-    extra: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         self.xyz.setflags(write=False)
@@ -49,69 +57,191 @@ class Keypoints:
         return self.xyz[sl, :2] * np.array([self.width, self.height], np.float32)
 
 
-def _quiet_mediapipe() -> None:
-    # MediaPipe/absl print C++ INFO/WARNING lines to stderr; users only need real errors.
+def quiet_mediapipe() -> None:
+    """MediaPipe/absl print C++ INFO/WARNING lines to stderr; users only need real errors.
+
+    Must run before mediapipe is first imported.
+    """
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def _points(landmarks) -> np.ndarray:
+    return np.array([(p.x, p.y, p.z) for p in landmarks], np.float32)
 
-class HolisticLandmarker:
-    """Wraps `mp.solutions.holistic.Holistic`; one instance per thread or process."""
 
-    def __init__(self, model_complexity: int = 1, video_mode: bool = True,
-                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> None:
-        _quiet_mediapipe()
+def assign_hands(hands: list[np.ndarray], labels: list[str], pose: np.ndarray | None,
+                 aspect: float = 1.0) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(signer's left hand, signer's right hand) from up to two detected hands.
+
+    With a pose, the assignment that puts the hands' wrists nearest the pose wrists wins
+    (one hand: the nearer wrist; two: the cheaper of the two pairings). Without one,
+    MediaPipe's label decides; it names hands as in a mirrored picture, so "Right" is the
+    signer's left in the unmirrored camera image this app processes.
+    """
+    hands = hands[:2]
+    if not hands:
+        return None, None
+    if pose is not None:
+        scale = np.array([aspect, 1.0], np.float32)
+        wrists = pose[[F.L_WRIST, F.R_WRIST], :2] * scale  # signer's left, right
+        d = np.array([[np.linalg.norm(h[0, :2] * scale - w) for w in wrists] for h in hands])
+        if len(hands) == 1:
+            side = int(np.argmin(d[0]))
+            return (hands[0], None) if side == 0 else (None, hands[0])
+        if d[0, 0] + d[1, 1] <= d[0, 1] + d[1, 0]:
+            return hands[0], hands[1]
+        return hands[1], hands[0]
+    left = right = None
+    for h, label in zip(hands, labels, strict=False):
+        if label.lower() == "right" and left is None:
+            left = h
+        elif right is None:
+            right = h
+        else:
+            left = h if left is None else left
+    return left, right
+
+
+def to_keypoints(pose_result, hand_result, face_result, width: int, height: int,
+                 timestamp: float = 0.0) -> Keypoints:
+    """Combine the three landmarkers' results of one frame into `Keypoints`."""
+    xyz, present = F.empty_keypoints()
+    pose = None
+    if pose_result is not None and pose_result.pose_landmarks:
+        pose = _points(pose_result.pose_landmarks[0])
+        xyz[F.POSE_SL] = pose
+        present[F.POSE] = True
+    if face_result is not None and face_result.face_landmarks:
+        face = _points(face_result.face_landmarks[0])
+        if len(face) > int(F.FACE_IDX.max()):
+            xyz[F.FACE_SL] = face[F.FACE_IDX]
+            present[F.FACE] = True
+    if hand_result is not None and hand_result.hand_landmarks:
+        hands = [_points(h) for h in hand_result.hand_landmarks]
+        labels = [(h[0].category_name or "") if h else "" for h in hand_result.handedness]
+        left, right = assign_hands(hands, labels, pose, width / height if height else 1.0)
+        for part, sl, hand in ((F.LEFT, F.LEFT_SL, left), (F.RIGHT, F.RIGHT_SL, right)):
+            if hand is not None:
+                xyz[sl] = hand
+                present[part] = True
+    return Keypoints(xyz, present, int(width), int(height), float(timestamp))
+
+
+class TasksLandmarker:
+    """Pose + hands + face landmarkers in VIDEO mode; one instance per thread or process.
+
+    `threads` > 1 runs pose and face on a pool beside the hands (the default);
+    1 runs the three one after another on the calling thread.
+    """
+
+    def __init__(self, folder: Path | None = None, threads: int = 3, min_detection: float = 0.5,
+                 min_tracking: float = 0.5) -> None:
+        quiet_mediapipe()
+        self._models = files.load_all(folder)  # verified bytes, kept for reset()
+        self._conf = (min_detection, min_tracking)
+        self._pool = ThreadPoolExecutor(min(2, threads - 1), "landmarks") if threads > 1 else None
+        self._tasks: tuple = ()
+        self._open: list = []  # the live MediaPipe tasks, closed at exit if the owner forgot
+        # MediaPipe's own __del__ fails once the interpreter is tearing down (tracebacks at exit);
+        # a finalizer closes them when this object goes, or marks them closed at exit.
+        self._finalizer = weakref.finalize(self, _close_all, self._open)
+        self._build()
+
+    def _build(self) -> None:
         import mediapipe as mp  # heavy import: only when a landmarker is built
+        from mediapipe.tasks.python import BaseOptions, vision
 
-        self._holistic_cls = mp.solutions.holistic.Holistic
-        self._kwargs = dict(static_image_mode=not video_mode, model_complexity=model_complexity,
-                            smooth_landmarks=video_mode, refine_face_landmarks=False,
-                            min_detection_confidence=min_detection_confidence,
-                            min_tracking_confidence=min_tracking_confidence)
-        self._holistic = self._holistic_cls(**self._kwargs)
+        self._mp = mp
+        det, track = self._conf
+        video = vision.RunningMode.VIDEO
+
+        def base(name: str) -> BaseOptions:
+            return BaseOptions(model_asset_buffer=self._models[name])
+
+        pose = vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
+            base_options=base(files.POSE_FILE), running_mode=video, num_poses=1,
+            min_pose_detection_confidence=det, min_pose_presence_confidence=det, min_tracking_confidence=track))
+        hands = vision.HandLandmarker.create_from_options(vision.HandLandmarkerOptions(
+            base_options=base(files.HAND_FILE), running_mode=video, num_hands=2,
+            min_hand_detection_confidence=det, min_hand_presence_confidence=det, min_tracking_confidence=track))
+        face = vision.FaceLandmarker.create_from_options(vision.FaceLandmarkerOptions(
+            base_options=base(files.FACE_FILE), running_mode=video, num_faces=1,
+            min_face_detection_confidence=det, min_face_presence_confidence=det, min_tracking_confidence=track))
+        self._tasks = (pose, hands, face)
+        self._open[:] = self._tasks
+        self._last_ms = -1
+
+    @property
+    def tasks(self) -> dict[str, object]:
+        """The three MediaPipe landmarkers by part (for benchmarks that time each alone)."""
+        return dict(zip(("pose", "hands", "face"), self._tasks, strict=True))
+
+    def image(self, rgb: np.ndarray):
+        """`rgb` as the MediaPipe image the landmarkers take."""
+        return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb, np.uint8))
+
+    def _close_tasks(self) -> None:
+        _close_all(self._open)
+        self._tasks = ()
 
     def reset(self) -> None:
-        """Forget tracking state (start of a new, unrelated clip)."""
-        self._holistic.close()
-        self._holistic = self._holistic_cls(**self._kwargs)
+        """Forget tracking state (start of a new, unrelated clip): fresh landmarkers, same verified files."""
+        self._close_tasks()
+        self._build()
 
     def close(self) -> None:
-        self._holistic.close()
+        self._close_tasks()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
-    def __enter__(self) -> HolisticLandmarker:
+    def __enter__(self) -> TasksLandmarker:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     def process(self, rgb: np.ndarray, timestamp: float = 0.0) -> Keypoints:
-        """Landmarks of one RGB uint8 frame (H, W, 3)."""
+        """Landmarks of one RGB uint8 frame (H, W, 3); timestamps in seconds, increasing."""
         if rgb.ndim != 3 or rgb.shape[2] != 3:
             raise ValueError(f"expected an RGB image (H, W, 3), got shape {rgb.shape}")
-        if not rgb.flags["C_CONTIGUOUS"]:
-            rgb = np.ascontiguousarray(rgb)
-        res = self._holistic.process(rgb)
-        return to_keypoints(res, rgb.shape[1], rgb.shape[0], timestamp)
+        if not self._tasks:
+            raise RuntimeError("the landmarker is closed")
+        if rgb.dtype != np.uint8 or not rgb.flags["C_CONTIGUOUS"]:
+            rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+        # VIDEO mode needs strictly increasing integer milliseconds.
+        ms = max(int(round(timestamp * 1000)), self._last_ms + 1)
+        self._last_ms = ms
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
+        pose, hands, face = self._tasks
+        if self._pool is not None:
+            pose_f = self._pool.submit(pose.detect_for_video, image, ms)
+            face_f = self._pool.submit(face.detect_for_video, image, ms)
+            hand_r = hands.detect_for_video(image, ms)
+            pose_r, face_r = pose_f.result(), face_f.result()
+        else:
+            pose_r = pose.detect_for_video(image, ms)
+            hand_r = hands.detect_for_video(image, ms)
+            face_r = face.detect_for_video(image, ms)
+        return to_keypoints(pose_r, hand_r, face_r, rgb.shape[1], rgb.shape[0], timestamp)
 
 
-def _fill(dst: np.ndarray, landmarks, index: np.ndarray | None = None) -> bool:
-    if landmarks is None:
-        return False
-    lm = landmarks.landmark
-    pts = np.array([(p.x, p.y, p.z) for p in lm], np.float32)
-    dst[:] = pts if index is None else pts[index]
-    return True
+def _close_all(tasks: list) -> None:
+    while tasks:
+        task = tasks.pop()
+        try:
+            task.close()
+        except RuntimeError:
+            # At interpreter exit MediaPipe's dispatcher threads are already gone ("cannot schedule
+            # new futures after shutdown"): the process is ending, so only keep its __del__ from
+            # trying again and printing a traceback.
+            task._handle = None
 
 
-def to_keypoints(result, width: int, height: int, timestamp: float = 0.0) -> Keypoints:
-    """Convert a Holistic result object to `Keypoints`."""
-    xyz, present = F.empty_keypoints()
-    present[F.POSE] = _fill(xyz[F.POSE_SL], result.pose_landmarks)
-    present[F.FACE] = _fill(xyz[F.FACE_SL], result.face_landmarks, F.FACE_IDX)
-    present[F.LEFT] = _fill(xyz[F.LEFT_SL], result.left_hand_landmarks)
-    present[F.RIGHT] = _fill(xyz[F.RIGHT_SL], result.right_hand_landmarks)
-    return Keypoints(xyz, present, int(width), int(height), float(timestamp))
+def create_landmarker(**kwargs) -> TasksLandmarker:
+    """The app's landmarker (what the recogniser, training and the self-check build)."""
+    return TasksLandmarker(**kwargs)
 
 
 def stack(keypoints: list[Keypoints]) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from arsl_desktop.core import features as F
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
-from arsl_desktop.core.landmarks import HolisticLandmarker, Keypoints, stack
+from arsl_desktop.core.landmarks import Keypoints, TasksLandmarker, create_landmarker, stack
 from arsl_desktop.core.sources import Frame
 from arsl_desktop.core.spotting import Segment, SignSpotter, SpotState, SpotterConfig
 
@@ -57,12 +57,12 @@ class Recognizer:
     """Wires the core together; one instance per worker thread."""
 
     def __init__(self, classifier: SignClassifier, labels: LabelTable | None = None,
-                 landmarker: HolisticLandmarker | None = None, spotter: SpotterConfig | None = None,
+                 landmarker: TasksLandmarker | None = None, spotter: SpotterConfig | None = None,
                  top_k: int = 5, threshold: float = 0.0, merge_gap_s: float = 0.4) -> None:
         self.classifier = classifier
         self.labels = labels or default_labels()
         require_known_ids(classifier.class_ids, self.labels, classifier.path.name)  # before MediaPipe loads
-        self.landmarker = landmarker or HolisticLandmarker(video_mode=True)
+        self.landmarker = landmarker or create_landmarker()
         self.spotter = SignSpotter(spotter)
         self.top_k = top_k
         self.threshold = threshold

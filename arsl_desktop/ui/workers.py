@@ -9,7 +9,6 @@ a previous, already stopped run had queued.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -17,19 +16,19 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 
-# PySide6's import hook is not thread-safe: the first import of mediapipe (which pulls in
-# matplotlib) on a worker thread crashes the interpreter ("none_dealloc: deallocating
-# None"). So it is imported here, on the GUI thread, before any worker starts. The log
-# levels are the ones core.landmarks sets, which must be in place before the import.
-os.environ.setdefault("GLOG_minloglevel", "2")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-import mediapipe.python.solutions.holistic  # noqa: E402, F401
-
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.errors import ArslError, SourceUnreadable
+from arsl_desktop.core.landmarks import quiet_mediapipe
 from arsl_desktop.core.recognizer import FrameResult, Recognizer
 from arsl_desktop.core.sources import Frame, FrameSource, open_source
 from arsl_desktop.ui.mailbox import FrameMailbox, Grabbed, Marker
+
+# PySide6's import hook is not thread-safe: the first import of mediapipe (which pulls in
+# matplotlib) on a worker thread crashes the interpreter ("none_dealloc: deallocating
+# None"). So it is imported here, on the GUI thread, before any worker starts, with
+# MediaPipe's log level set first.
+quiet_mediapipe()
+import mediapipe.tasks.python.vision  # noqa: E402, F401
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,61 @@
+"""The figures in the model card and README are the ones the shipped model carries."""
+
+from __future__ import annotations
+
+import pytest
+
+from arsl_desktop import paths
+from training import model_card as mc
+
+FIG = {
+    "command": "python -m training.evaluate --figures", "created": "2026-11-25T00:00:00+00:00", "code": "abc",
+    "keypoints": "kp", "features": "kp+f", "variant": "recipe",
+    "recipe": {"features": {"canonical": False, "shape": False}},
+    "cases": {
+        "validation": {"title": "val", "classes": 77, "model": {"n": 444, "top1": 0.9234, "top5": 1.0},
+                       "dtw": {"n": 444, "top1": 0.779, "top5": 0.9}, "calibration": {
+                           "temperature": 0.66, "val_ece_t1": 0.1, "val_ece": 0.02}},
+        "one_shot_1_70": {"title": "1-70", "classes": 82, "model": {"n": 35, "top1": 0.714, "top5": 0.914},
+                          "dtw": {"n": 35, "top1": 0.457, "top5": 0.6}},
+        "loso_test_01": {"title": "l1", "classes": 6, "model": {"n": 258, "top1": 0.861, "top5": 1.0},
+                         "dtw": {"n": 258, "top1": 0.736, "top5": 1.0}},
+        "loso_test_02": {"title": "l2", "classes": 6, "model": {"n": 260, "top1": 0.996, "top5": 1.0},
+                         "dtw": {"n": 260, "top1": 0.715, "top5": 1.0}},
+    },
+}
+
+
+def test_table_has_one_row_per_case_with_model_and_baseline():
+    table = mc.figures_table(FIG)
+    assert "| 1-70 | 35 | 82 | **71.4%** | 91.4% | 45.7% | 60.0% |" in table
+    assert table.index("| 1-70 |") < table.index("| l1 |") < table.index("| val |")  # test cases first
+    assert "temperature 0.66" in table and "10.0% before, 2.0% after" in table
+
+
+def test_readme_line_names_both_unseen_signer_directions():
+    line = mc.readme_line(FIG)
+    assert "71.4% (DTW 45.7%)" in line and "86.1% (DTW 73.6%)" in line and "99.6% (DTW 71.5%)" in line
+
+
+def test_replace_block_only_touches_its_block():
+    text = "a\n<!-- figures:begin -->\nold\n<!-- figures:end -->\nb\n"
+    out = mc.replace_block(text, "figures", "new\nrows")
+    assert out == "a\n<!-- figures:begin -->\nnew\nrows\n<!-- figures:end -->\nb\n"
+    assert mc.block(out, "figures") == "new\nrows"
+    with pytest.raises(ValueError, match="no <!-- other:begin -->"):
+        mc.replace_block(text, "other", "x")
+
+
+def test_ablation_table_marks_the_validation_columns():
+    table = mc.ablation_table({"recipe": FIG})
+    assert "| recipe | canonical=False, shape=False | 92.3% (DTW 77.9%) | 71.4% (DTW 45.7%)" in table
+
+
+def test_shipped_card_and_readme_show_the_shipped_models_figures():
+    model = paths.models_dir() / "arsl_karsl82.onnx"
+    fig = mc.model_figures(model)
+    card = mc.block(mc.CARD.read_text(encoding="utf-8"), "figures")
+    readme = mc.block(mc.README.read_text(encoding="utf-8"), "figures")
+    assert card == mc.figures_table(fig), "run: python -m training.model_card"
+    assert readme == mc.readme_line(fig), "run: python -m training.model_card"
+    assert fig["recipe"]["features"] == {"canonical": False, "shape": False}

@@ -1,0 +1,127 @@
+"""Write the figures in `models/MODEL_CARD.md`, `README.md` and `docs/TRAINING.md` from JSON.
+
+    python -m training.model_card --model models/arsl_karsl82.onnx          # card + README
+    python -m training.model_card --ablations runs/ablate/*/figures.json    # + TRAINING.md table
+
+The figures come from the model's own metadata (`arsl_figures`, written by `training.export`
+from `training.evaluate --figures`), so the card cannot say what the model did not measure.
+Each document holds generated blocks between `<!-- NAME:begin -->` and `<!-- NAME:end -->`;
+`tests/test_model_card.py` fails when a block differs from what this module renders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from arsl_desktop import paths
+
+CARD = paths.install_root() / "models" / "MODEL_CARD.md"
+README = paths.install_root() / "README.md"
+TRAINING_DOC = paths.install_root() / "docs" / "TRAINING.md"
+ORDER = ("one_shot_1_70", "test_71_82", "loso_test_01", "loso_test_02", "validation")
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def figures_table(fig: dict) -> str:
+    """The model card's table: one row per case, model and DTW side by side."""
+    lines = [f"Generated from the model's metadata (`arsl_figures`): `{fig['command']}`, code {fig.get('code')}, "
+             f"{fig['created']}, keypoints `{fig['keypoints']}`, features `{fig['features']}`.", "",
+             "| case | test clips | classes | model top-1 | model top-5 | DTW 1-NN top-1 | DTW top-5 |",
+             "|---|---|---|---|---|---|---|"]
+    for name in ORDER:
+        row = fig["cases"].get(name)
+        if row is None:
+            continue
+        m, d = row["model"], row["dtw"]
+        lines.append(f"| {row['title']} | {m['n']} | {row['classes']} | **{_pct(m['top1'])}** | {_pct(m['top5'])} "
+                     f"| {_pct(d['top1'])} | {_pct(d['top5'])} |")
+    cal = (fig["cases"].get("validation") or {}).get("calibration")
+    if cal:
+        lines += ["", f"Calibration on the validation clips: temperature {cal['temperature']:g}; expected "
+                      f"calibration error {_pct(cal['val_ece_t1'])} before, {_pct(cal['val_ece'])} after."]
+    return "\n".join(lines)
+
+
+def readme_line(fig: dict) -> str:
+    c = fig["cases"]
+
+    def pair(name: str) -> str:
+        return f"{_pct(c[name]['model']['top1'])} (DTW {_pct(c[name]['dtw']['top1'])})"
+
+    return (f"Measured on held-out clips (`{fig['command']}`): signer 01, signs 1–70 learnt from one recording "
+            f"each: top-1 {pair('one_shot_1_70')}; unseen signer, signs 71–76: {pair('loso_test_01')} and "
+            f"{pair('loso_test_02')}. Table and caveats in `models/MODEL_CARD.md`.")
+
+
+def ablation_table(variants: dict[str, dict]) -> str:
+    """docs/TRAINING.md: what each part of the recipe does to every figure."""
+    cols = [n for n in ("validation", "one_shot_1_70", "loso_test_01", "loso_test_02", "test_71_82")
+            if any(n in v["cases"] for v in variants.values())]
+    lines = ["| variant | features | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
+    for name, fig in variants.items():
+        feats = ", ".join(f"{k}={v}" for k, v in fig["recipe"]["features"].items())
+        cells = []
+        for col in cols:
+            row = fig["cases"].get(col)
+            cells.append("–" if row is None else f"{_pct(row['model']['top1'])} (DTW {_pct(row['dtw']['top1'])})")
+        lines.append(f"| {name} | {feats} | " + " | ".join(cells) + " |")
+    lines += ["", "Model top-1 (DTW 1-NN top-1 with the same features) per case; `validation` is the only column "
+                  "used to choose. Commands: " + "; ".join(f"`{v['command']}`" for v in variants.values())]
+    return "\n".join(lines)
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- {name}:begin -->\n).*?(\n<!-- {name}:end -->)", re.S)
+    if not pattern.search(text):
+        raise ValueError(f"no <!-- {name}:begin --> ... <!-- {name}:end --> block")
+    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+
+
+def block(text: str, name: str) -> str | None:
+    m = re.search(rf"<!-- {name}:begin -->\n(.*?)\n<!-- {name}:end -->", text, re.S)
+    return m.group(1) if m else None
+
+
+def model_figures(model: Path) -> dict:
+    from arsl_desktop.core.classifier import SignClassifier
+
+    fig = SignClassifier(model).info("figures")
+    if not isinstance(fig, dict) or "cases" not in fig:
+        raise ValueError(f"{model} carries no figures (export it with --figures)")
+    return fig
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", type=Path, default=paths.models_dir() / "arsl_karsl82.onnx")
+    ap.add_argument("--ablations", type=Path, nargs="*", default=[],
+                    help="figures.json of each variant, for the table in docs/TRAINING.md")
+    a = ap.parse_args(argv)
+    try:
+        fig = model_figures(a.model)
+        CARD.write_text(replace_block(CARD.read_text(encoding="utf-8"), "figures", figures_table(fig)), "utf-8")
+        README.write_text(replace_block(README.read_text(encoding="utf-8"), "figures", readme_line(fig)), "utf-8")
+        print(f"wrote the figures of {a.model.name} into {CARD} and {README}")
+        if a.ablations:
+            variants = {}
+            for p in a.ablations:
+                v = json.loads(p.read_text(encoding="utf-8"))
+                variants[v["variant"]] = v
+            TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), "ablations",
+                                                  ablation_table(variants)), "utf-8")
+            print(f"wrote the ablation table ({', '.join(variants)}) into {TRAINING_DOC}")
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
