@@ -133,3 +133,39 @@ def test_ctrl_c_in_transcribe_keeps_what_was_found(monkeypatch, capsys, tiny_mod
     total = len(streamed) + len(finished)
     assert out.strip().splitlines()[-1] == f"{total} sign(s) in {dense_video} before the interrupt"
     assert err.strip() == "arsl-desktop: interrupted"
+
+
+def _long_recording(path, sample_dir, passes: int = 12) -> None:
+    """A continuous video: KArSL signs of signer 01, each followed by 1.3 s with the hands down."""
+    videos = sorted((sample_dir / "videos" / "01" / "test").glob("*.mp4"))
+    clips = [list(open_source(v)) for v in (videos[11], videos[0])]  # signs 23 and 1: each spotted here
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, (256, 256))
+    for i in range(passes):
+        frames = clips[i % 2]
+        for f in frames + [frames[0]] * 40:
+            writer.write(cv2.cvtColor(np.ascontiguousarray(f.image), cv2.COLOR_RGB2BGR))
+    writer.release()
+
+
+@pytest.mark.slow
+def test_real_ctrl_c_in_a_real_process(tmp_path, tiny_model, sample_dir):
+    """The console command, a real SIGINT: the first sign is on stdout while the video is still being
+    read (flushed as found), and the interrupt ends the command with status 130 and the count."""
+    import signal
+    import subprocess
+    import sys
+
+    video = tmp_path / "long.mp4"
+    _long_recording(video, sample_dir)
+    proc = subprocess.Popen([sys.executable, "-m", "arsl_desktop", "--model", str(tiny_model), "transcribe",
+                             str(video)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()  # blocks until the first sign is printed
+    assert "s - " in first and proc.poll() is None, first  # a sign line, and the command still runs
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err[-2000:]
+    lines = out.strip().splitlines()
+    assert lines[-1].endswith(f"in {video} before the interrupt")
+    signs_after_first = len(lines) - 1  # lines before the summary
+    assert int(lines[-1].split()[0]) == 1 + signs_after_first  # every sign printed is counted
+    assert err.strip().splitlines()[-1] == "arsl-desktop: interrupted" and "Traceback" not in err
