@@ -13,15 +13,18 @@ from pathlib import Path
 from arsl_desktop import paths
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `path` atomically; raises OSError (the old file is then untouched)."""
+def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
+    """Write `text` (UTF-8) to `path` atomically; raises OSError (the old file is then untouched).
+    `durable` also waits for the disk (fsync): for transcripts; settings, written on every slider
+    step, skip the wait (still never half-written) so the window never stalls on a busy disk."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -54,7 +54,8 @@ class AppSettings:
         """Write the file now; False (and `problem` set) when the folder cannot be used."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.path, json.dumps(self._data, ensure_ascii=False, indent=1, sort_keys=True))
+            atomic_write_text(self.path, json.dumps(self._data, ensure_ascii=False, indent=1, sort_keys=True),
+                              durable=False)
         except OSError as exc:
             self.problem = (f"Settings cannot be saved in {self.path.parent} ({describe(exc)}). "
                             "Set ARSL_USER_DATA to a writable folder.")
