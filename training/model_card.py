@@ -22,7 +22,7 @@ from arsl_desktop import paths
 CARD = paths.install_root() / "models" / "MODEL_CARD.md"
 README = paths.install_root() / "README.md"
 TRAINING_DOC = paths.install_root() / "docs" / "TRAINING.md"
-ORDER = ("one_shot_1_70", "test_71_82", "loso_test_01", "loso_test_02", "validation")
+ORDER = ("one_shot_1_70", "test_71_82", "loso_test_01", "loso_test_02", "validation", "validation_other_hand")
 
 
 def _pct(x: float | None) -> str:
@@ -78,14 +78,14 @@ def ablation_table(variants: dict[str, dict]) -> str:
 
 
 def replace_block(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- {name}:begin -->\n).*?(\n<!-- {name}:end -->)", re.S)
+    pattern = re.compile(rf"<!-- {name}:begin -->\n.*?<!-- {name}:end -->", re.S)
     if not pattern.search(text):
         raise ValueError(f"no <!-- {name}:begin --> ... <!-- {name}:end --> block")
-    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+    return pattern.sub(lambda m: f"<!-- {name}:begin -->\n{body}\n<!-- {name}:end -->", text, count=1)
 
 
 def block(text: str, name: str) -> str | None:
-    m = re.search(rf"<!-- {name}:begin -->\n(.*?)\n<!-- {name}:end -->", text, re.S)
+    m = re.search(rf"<!-- {name}:begin -->\n(.*?)\n?<!-- {name}:end -->", text, re.S)
     return m.group(1) if m else None
 
 
