@@ -13,6 +13,16 @@ from pathlib import Path
 from arsl_desktop import __version__
 
 
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="arsl-desktop",
@@ -27,17 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--lang", choices=["ar", "en"], help="interface language (default: last used)")
     ap.add_argument("--self-check", nargs="?", const="", metavar="VIDEO",
                     help="load every resource and the model, run the pipeline on VIDEO (or generated frames), and exit")
+    ap.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)  # see qt_platform.probe
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
     rec = sub.add_parser("recognize", help="classify isolated signs: video files or KArSL sample folders")
     rec.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    rec.add_argument("--top", type=int, default=5, help="how many candidates to print (default 5)")
+    rec.add_argument("--top", type=positive_int, default=5, help="how many candidates to print (default 5)")
     rec.add_argument("--format", choices=["text", "jsonl"], default="text")
     rec.add_argument("--shape", action="store_true",
                      help="reshape Arabic for terminals that do not shape it themselves")
 
-    tr = sub.add_parser("transcribe", help="find and recognise the signs in a continuous video")
-    tr.add_argument("video", type=Path)
+    tr = sub.add_parser("transcribe", help="find and recognise the signs in a continuous video or frame folder")
+    tr.add_argument("video", type=Path, metavar="VIDEO", help="video file or KArSL frame folder")
     tr.add_argument("--threshold", type=float, default=0.0, help="hide signs below this confidence (0-1)")
     tr.add_argument("--format", choices=["text", "jsonl"], default="text")
     tr.add_argument("--shape", action="store_true", help="reshape Arabic for non-shaping terminals")
@@ -46,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.qt_probe:
+        from arsl_desktop.ui.app import probe_platform
+
+        return probe_platform()
     if argv is None:  # a real process, not a test calling main(): hide MediaPipe's native chatter
         from arsl_desktop import native_log
 

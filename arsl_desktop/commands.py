@@ -10,13 +10,12 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 
 from arsl_desktop import paths
 from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.recognizer import SignResult
 
-EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _err(msg: str) -> None:
@@ -43,6 +42,16 @@ def _top_json(result: SignResult) -> list[dict]:
     return [{"id": r.sign.id, "ar": r.sign.ar, "en": r.sign.en, "prob": round(r.prob, 4)} for r in result.top]
 
 
+def _one_line(exc: BaseException) -> str:
+    """A library error (cv2.error spans several lines) as one line."""
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    return text if isinstance(exc, ArslError) else f"{exc.__class__.__name__}: {text}"
+
+
+def _skipped_note(src) -> int:
+    return len(getattr(src, "skipped", ()) or ())
+
+
 def _recognize(args: argparse.Namespace) -> int:
     from arsl_desktop.core.sources import open_source
 
@@ -52,43 +61,77 @@ def _recognize(args: argparse.Namespace) -> int:
     for path in args.paths:
         try:
             with open_source(path) as src:
-                frames = list(src)
-            if not frames:
-                raise ArslError(f"{path} has no frames.")
-            result = rec.recognize_clip(frames)
+                try:
+                    result = rec.recognize_clip(src)  # streamed: only keypoints are kept, never frames
+                except ValueError:
+                    raise ArslError(f"{path} has no frames that could be read.") from None
+                skipped = _skipped_note(src)
         except ArslError as exc:
             _err(str(exc))
             status = EXIT_INPUT
             continue
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - cv2.error, MemoryError...: this input fails, the batch goes on
+            _err(f"cannot process {path}: {_one_line(exc)}")
+            status = EXIT_INPUT
+            continue
         if args.format == "jsonl":
-            print(json.dumps({"source": str(path), "frames": result.frames,
-                              "hands_seen": result.hands_seen, "top": _top_json(result)}, ensure_ascii=False), flush=True)
+            print(json.dumps({"source": str(path), "frames": result.frames, "skipped_frames": skipped,
+                              "hands_seen": result.hands_seen, "top": _top_json(result)}, ensure_ascii=False),
+                  flush=True)
         else:
             cands = ", ".join(f"{r.sign.id} {ar(r.sign.ar)} ({r.sign.en}) {r.prob:.2f}" for r in result.top)
             note = "" if result.hands_seen else ", no hands seen: unreliable"
+            if skipped:
+                note += f", skipped {skipped} unreadable frame(s)"
             print(f"{path}: {cands}  [{result.frames} frames{note}]", flush=True)
     return status
 
 
 def _transcribe(args: argparse.Namespace) -> int:
-    from arsl_desktop.core.sources import VideoFileSource
+    from arsl_desktop.core.sources import open_source
 
     rec = _load_recognizer(args, 5, args.threshold)
     ar = shape_arabic if args.shape else (lambda s: s)
-    with VideoFileSource(args.video) as src:
-        results = rec.transcribe(src)
-    shown = [r for r in results if r.accepted]
-    for r in shown:
+    found = below = 0
+
+    def emit(r: SignResult) -> None:
+        nonlocal found, below
+        if not r.accepted:
+            below += 1
+            return
+        found += 1
         b = r.best
         if args.format == "jsonl":
             print(json.dumps({"source": str(args.video), "start": round(r.start, 3), "end": round(r.end, 3),
                               "id": b.sign.id, "ar": b.sign.ar, "en": b.sign.en, "prob": round(b.prob, 4),
-                              "top": _top_json(r)}, ensure_ascii=False))
+                              "top": _top_json(r)}, ensure_ascii=False), flush=True)
         else:
-            print(f"{r.start:7.2f}s - {r.end:7.2f}s  {b.sign.id:3d} {ar(b.sign.ar)} ({b.sign.en}) {b.prob:.2f}")
-    if args.format == "text":
-        print(f"{len(shown)} sign(s) in {args.video}" + (f" ({len(results) - len(shown)} below threshold)"
-                                                         if len(results) > len(shown) else ""))
+            print(f"{r.start:7.2f}s - {r.end:7.2f}s  {b.sign.id:3d} {ar(b.sign.ar)} ({b.sign.en}) {b.prob:.2f}",
+                  flush=True)
+
+    def summary(interrupted: bool) -> None:
+        if args.format == "text":
+            tail = f" ({below} below threshold)" if below else ""
+            print(f"{found} sign(s) in {args.video}{tail}" + (" before the interrupt" if interrupted else ""),
+                  flush=True)
+
+    with open_source(args.video) as src:  # a video file or a frame folder
+        try:
+            for r in rec.transcribe(src):  # each sign is printed as soon as it is found
+                emit(r)
+        except KeyboardInterrupt:
+            last = rec.finish()  # the sign being signed when the user pressed Ctrl-C
+            if last is not None:
+                emit(last)
+            summary(interrupted=True)
+            print("arsl-desktop: interrupted", file=sys.stderr, flush=True)
+            return EXIT_INTERRUPTED
+        skipped = _skipped_note(src)
+    summary(interrupted=False)
+    if skipped:
+        print(f"arsl-desktop: warning: skipped {skipped} unreadable frame(s) in {args.video}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -105,4 +148,5 @@ def run(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_INPUT
     except KeyboardInterrupt:
-        return 130
+        print("arsl-desktop: interrupted", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED

@@ -59,12 +59,28 @@ def default_model_path() -> Path:
     return models_dir() / "arsl_karsl82.onnx"
 
 
-def user_data_dir() -> Path:
-    """Per-user writable folder (models the user adds, exports). Created on demand."""
+def user_data_root() -> Path:
+    """Where user data goes (ARSL_USER_DATA, else the platform's folder); not created here."""
     env = os.environ.get("ARSL_USER_DATA")
-    path = Path(env).expanduser() if env else user_data_path(APP_SLUG, ORG_NAME)
+    return Path(env).expanduser() if env else user_data_path(APP_SLUG, ORG_NAME)
+
+
+def user_data_dir() -> Path:
+    """Per-user writable folder (settings, autosaved transcripts, models the user adds).
+    Created on demand; raises OSError when it cannot be (e.g. ARSL_USER_DATA names a file)."""
+    path = user_data_root()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def settings_file() -> Path:
+    """The window's settings (JSON), inside the user-data folder."""
+    return user_data_root() / "settings.json"
+
+
+def autosave_dir() -> Path:
+    """Transcripts saved when the app is terminated with unsaved work."""
+    return user_data_root() / "autosave"
 
 
 def user_log_dir() -> Path:

@@ -5,7 +5,7 @@ against `landmarkers/manifest.json`) and onnxruntime, then runs the
 real pipeline on a clip (or on generated frames) and prints one OK/FAIL line per check with
 the path it used. Support asks users to run this first, and the packaging tests run it inside
 the frozen bundle, so every path comes from `arsl_desktop.paths` (the bundle's own folder
-when frozen) and nothing here imports Qt: the Qt check only looks for the platform plugin file.
+when frozen) and nothing here imports Qt: the Qt check starts the platform plugin in a child process.
 The report is also written to the user's log folder, never into the install.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import platform
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +25,6 @@ _T0 = time.perf_counter()  # fallback clock start where the OS cannot tell the p
 GENERATED_FRAMES = 30
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-QT_PLATFORM_PLUGIN = {"linux": "libqxcb.so", "win32": "qwindows.dll", "darwin": "libqcocoa.dylib"}
 
 
 def since_start() -> tuple[float, str]:
@@ -99,20 +97,18 @@ def _icon() -> str:
 
 
 def _qt_plugin() -> str:
-    """The window needs Qt's platform plugin; look for the file without importing Qt."""
+    """The window needs Qt's platform plugin: start it for real, in a child process (a plugin that
+    cannot start aborts its process), so this process stays without Qt."""
     from importlib.util import find_spec
 
-    spec = find_spec("PySide6")
-    if spec is None or not spec.submodule_search_locations:
+    from arsl_desktop.qt_platform import probe
+
+    if find_spec("PySide6") is None:
         raise ModuleNotFoundError("PySide6 is not installed: the window cannot open (headless commands still work)")
-    base = Path(list(spec.submodule_search_locations)[0])
-    name = next((v for k, v in QT_PLATFORM_PLUGIN.items() if sys.platform.startswith(k)), None)
-    hits = [p for p in (base / "Qt" / "plugins" / "platforms", base / "plugins" / "platforms") if p.is_dir()]
-    if not hits:
-        raise FileNotFoundError(f"no Qt platforms plugin folder under {base}")
-    if name and not (hits[0] / name).is_file():
-        raise FileNotFoundError(f"{name} missing in {hits[0]}")
-    return f"platform plugin {name or '?'}  ({hits[0]})"
+    ok, detail = probe()
+    if not ok:
+        raise RuntimeError(detail)
+    return detail
 
 
 def _onnxruntime() -> str:
@@ -225,14 +221,14 @@ def _run_pipeline(report: Report, classifier, landmarker, video: str | None) -> 
         report.say(f"INFO  first frame after {first[0]:.2f} s since {since_start()[1]}")
 
 
-def settings_location() -> str:
-    """Where the window's QSettings (native format, user scope) keep the options, without importing Qt."""
-    if sys.platform == "win32":
-        return f"registry HKEY_CURRENT_USER\\Software\\{paths.ORG_NAME}\\{paths.APP_NAME}"
-    if sys.platform == "darwin":
-        return str(Path.home() / "Library" / "Preferences" / f"com.{paths.ORG_NAME.lower()}.{paths.APP_NAME}.plist")
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return str(Path(config) / paths.ORG_NAME / f"{paths.APP_NAME}.conf")
+def _user_data() -> str:
+    """The window keeps settings and autosaved transcripts here: it must be a writable folder."""
+    from arsl_desktop.userdata import user_data_problem
+
+    problem = user_data_problem()
+    if problem:
+        raise PermissionError(problem)
+    return f"writable  ({paths.user_data_root()}; settings {paths.settings_file().name})"
 
 
 def _write_log(report: Report) -> Path | None:
@@ -257,6 +253,7 @@ def run(video: str | None, model: Path | None) -> int:
     report.check("icon", _icon)
     report.check("Qt", _qt_plugin)
     report.check("onnxruntime", _onnxruntime)
+    report.check("user data folder", _user_data)
     classifier = _load_model(report, model)
     landmarker = _load_landmarker(report) if report.check("landmarkers", _landmarker_files) else None
     if classifier is not None and landmarker is not None and "input" not in report.failures:
@@ -265,10 +262,9 @@ def run(video: str | None, model: Path | None) -> int:
         report.say("SKIP  pipeline: needs the model, the landmarkers and a readable input (see FAIL above)")
     if landmarker is not None:
         landmarker.close()
-    report.say(f"INFO  user data: {paths.user_data_dir()}")
-    report.say(f"INFO  settings: {settings_location()}")
-    report.say(f"INFO  logs: {paths.user_log_dir()}")
-    log = _write_log(report)
+    report.say(f"INFO  user data: {paths.user_data_root()}")
+    report.say(f"INFO  settings: {paths.settings_file()}")
+    log = _write_log(report)  # None when the log folder is unusable (reported above as a failed check)
     if report.failures:
         print(f"self-check FAILED: {', '.join(report.failures)}" + (f" (report in {log})" if log else ""), flush=True)
         return 1

@@ -74,14 +74,13 @@ def main() -> int:
     from arsl_desktop.ui.app import create_application
 
     app = create_application()
-    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
 
     from arsl_desktop.ui.main_window import MainWindow
     from arsl_desktop.ui.settings import AppSettings
 
-    ini = Path(tempfile.mkdtemp(prefix="arsl-bench-")) / "settings.ini"
-    window = MainWindow(AppSettings(QSettings(str(ini), QSettings.Format.IniFormat)), model_path=model,
-                        language="ar", find_cameras=False)
+    settings = AppSettings(Path(tempfile.mkdtemp(prefix="arsl-bench-")) / "settings.json")
+    window = MainWindow(settings, model_path=model, language="ar")
     window.resize(1180, 740)
     window.show()
     window.actions.threshold_slider.setValue(0)
@@ -104,7 +103,7 @@ def main() -> int:
     beats.clear()
     pump(3.0)
     idle = list(beats)
-    window.start_source(video, loop=True, paced=not args.unpaced)
+    window.controller.start_source(video, loop=True, paced=not args.unpaced)
     pump(60.0, until=lambda: len(processed) >= 10)  # tracker loaded and warm
     beats.clear()
     processed.clear()
@@ -115,6 +114,7 @@ def main() -> int:
     busy = list(beats)
     heartbeat.stop()
     dropped = processed[-1][0].dropped if processed else 0
+    window.transcript.transcript.mark_saved()  # a script's transcript: close without asking
     window.close()
 
     lat = np.array([(arrived - item.grabbed_at) * 1000 for item, arrived in processed])

@@ -5,7 +5,7 @@
 Starts `Xvfb :99` itself when DISPLAY is not set (apt-get install xvfb). Plays the clip
 as the camera (looping), waits until the window has shown a recognised sign and a few
 more frames with overlays, then saves `docs/screenshots/window_<lang>.png`. Settings go
-to a temporary .ini, never to the user's. The model: --model, else ARSL_MODEL, else the
+to a temporary settings.json, never to the user's. The model: --model, else ARSL_MODEL, else the
 shipped `models/arsl_karsl82.onnx`.
 """
 
@@ -84,14 +84,13 @@ def shoot(args: argparse.Namespace, video: Path) -> int:
     from arsl_desktop.ui.app import create_application
 
     app = create_application()
-    from PySide6.QtCore import QEventLoop, QSettings
+    from PySide6.QtCore import QEventLoop
 
     from arsl_desktop.ui.main_window import MainWindow
     from arsl_desktop.ui.settings import AppSettings
 
-    ini = Path(tempfile.mkdtemp(prefix="arsl-shot-")) / "settings.ini"
-    settings = AppSettings(QSettings(str(ini), QSettings.Format.IniFormat))
-    window = MainWindow(settings, model_path=args.model, language=args.lang[0], find_cameras=False)
+    settings = AppSettings(Path(tempfile.mkdtemp(prefix="arsl-shot-")) / "settings.json")
+    window = MainWindow(settings, model_path=args.model, language=args.lang[0])
     w, h = (int(v) for v in args.size.split("x"))
     window.resize(w, h)
     window.move(0, 0)
@@ -102,7 +101,7 @@ def shoot(args: argparse.Namespace, video: Path) -> int:
     frames = [0]
     window.sign_shown.connect(seen.append)
     window.pipeline.processed.connect(lambda _: frames.__setitem__(0, frames[0] + 1))
-    window.open_video(video, loop=True)
+    window.controller.open_video(video, loop=True)
 
     def pump_until(cond, seconds: float) -> bool:
         end = time.monotonic() + seconds
@@ -122,7 +121,7 @@ def shoot(args: argparse.Namespace, video: Path) -> int:
             status = 1
         start = frames[0]
         # a few more frames so the picture shows the signer with overlays, mid-sign
-        pump_until(lambda: frames[0] >= start + 8 and window.message is None, 20)  # noqa: B023
+        pump_until(lambda: frames[0] >= start + 8 and window.controller.message is None, 20)  # noqa: B023
         shot = app.primaryScreen().grabWindow(window.winId())
         if shot.isNull() or shot.width() < 100:
             shot = window.grab()
@@ -131,6 +130,7 @@ def shoot(args: argparse.Namespace, video: Path) -> int:
         print(f"[{lang}] {path}  sign: {seen[-1].best.sign.ar} / {seen[-1].best.sign.en} "
               f"p={seen[-1].best.prob:.2f}  {window.status.fps.text()}  {window.status.latency.text()}"
               if seen else f"[{lang}] {path}")
+    window.transcript.transcript.mark_saved()  # a script's transcript: close without asking
     window.close()
     return status
 

@@ -93,3 +93,31 @@ def test_real_sparse_frame_folder(sparse_sample):
     assert len(frames) == 18
     gaps = np.diff([f.timestamp for f in frames])
     assert gaps.min() >= 1 / 30 - 1e-9 and gaps.max() > 1 / 30  # uneven real-time gaps survive
+
+
+def test_truncated_jpeg_counts_as_unreadable(tmp_path):
+    """OpenCV decodes a cut-off JPEG without complaint (the rest comes out grey): skipped instead."""
+    folder = _write_frames(tmp_path / "s", [1, 2, 3])
+    name = "01_01_0071_(x)_c_0002.jpg"
+    noise = np.random.default_rng(0).integers(0, 255, (120, 160, 3), dtype=np.uint8)  # mostly scan data
+    cv2.imwrite(str(folder / name), noise)
+    data = (folder / name).read_bytes()
+    (folder / name).write_bytes(data[: len(data) * 2 // 3])
+    assert cv2.imread(str(folder / name)) is not None  # what used to be fed to the model
+    src = FrameFolderSource(folder)
+    assert [round(f.timestamp * 30) for f in src] == [0, 2]
+    assert [p.name for p in src.skipped] == [name]
+
+
+def test_single_image_and_one_frame_video_are_one_frame_clips(tmp_path):
+    img = np.full((24, 32, 3), 120, np.uint8)
+    cv2.imwrite(str(tmp_path / "still.png"), img)
+    frames = list(open_source(tmp_path / "still.png"))
+    assert len(frames) == 1 and frames[0].image.shape == (24, 32, 3) and frames[0].timestamp == 0.0
+    w = cv2.VideoWriter(str(tmp_path / "one.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 25, (32, 24))
+    w.write(img)
+    w.release()
+    assert len(list(open_source(tmp_path / "one.avi"))) == 1
+    (tmp_path / "bad.jpg").write_bytes(b"not an image")
+    with pytest.raises(SourceUnreadable, match="Cannot read image"):
+        open_source(tmp_path / "bad.jpg")

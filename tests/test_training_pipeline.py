@@ -71,6 +71,7 @@ def test_extract_train_evaluate_export(tmp_path, capsys):
     assert res["n"] == len(test_clips) > 0
     conf = np.array(res["confusion"])
     assert conf.sum() == res["n"] and res["top1"] == pytest.approx(np.trace(conf) / res["n"])
+    assert res["top5"] == 1.0  # two classes: the top five always hold the right one
     assert (report / "confusion.png").stat().st_size > 1000
 
     onnx_path = tmp_path / "model.onnx"

@@ -3,6 +3,7 @@ transcript, overlays, signs list."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -17,7 +18,6 @@ from arsl_desktop.ui.qt_env import prepare_qt_environment
 
 prepare_qt_environment()  # before pytest-qt creates the QApplication
 
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 
 from arsl_desktop.core import features as F  # noqa: E402
@@ -150,17 +150,19 @@ def test_every_tr_key_used_in_the_ui_exists():
 
 
 # -- settings ---------------------------------------------------------------------------------
-def test_settings_round_trip_through_an_ini_file(tmp_path):
-    ini = str(tmp_path / "s.ini")
-    s = AppSettings(QSettings(ini, QSettings.Format.IniFormat))
-    assert s.language == "ar" and s.camera == 0 and s.model_path is None and s.flag("mirror", True)
+def test_settings_round_trip_through_a_json_file(tmp_path):
+    path = tmp_path / "settings.json"
+    s = AppSettings(path)
+    assert s.language is None and s.camera == 0 and s.model_path is None and s.flag("mirror", True)
     s.language, s.camera, s.threshold = "en", 2, 0.65
     s.model_path = tmp_path / "m.onnx"
     s.set_flag("mirror", False)
-    s.sync()
-    t = AppSettings(QSettings(ini, QSettings.Format.IniFormat))
-    assert (t.language, t.camera, t.threshold, t.model_path, t.flag("mirror", True)) == \
-        ("en", 2, 0.65, tmp_path / "m.onnx", False)
+    s.geometry = b"\x01\x02geometry"
+    t = AppSettings(path)  # every change is already on disk
+    assert (t.language, t.camera, t.threshold, t.model_path, t.flag("mirror", True), t.geometry) == \
+        ("en", 2, 0.65, tmp_path / "m.onnx", False, b"\x01\x02geometry")
+    assert json.loads(path.read_text(encoding="utf-8"))["source/camera"] == 2  # plain JSON, never pickle
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no temporary file left behind
 
 
 # -- transcript -------------------------------------------------------------------------------
@@ -240,11 +242,3 @@ def test_signs_dialog_searches_arabic_and_english(qtbot):
     assert dialog.shown_ids() == [71]
     dialog.search.setText("no such sign")
     assert dialog.shown_ids() == [] and dialog.count.text() == "0 of 82 signs"
-
-
-def test_speech_toggle_reason_when_unavailable(qtbot):
-    from arsl_desktop.ui.speech import Speaker
-
-    speaker = Speaker()
-    assert speaker.available or speaker.reason  # either it can speak, or it says why not
-    speaker.say_sign("وجه", "Face")  # never raises, spoken or not

@@ -16,7 +16,7 @@ from arsl_desktop.ui.qt_env import prepare_qt_environment
 
 prepare_qt_environment()
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from arsl_desktop.core.errors import CameraLost  # noqa: E402
@@ -31,7 +31,7 @@ WAIT_MS = 60_000
 
 @pytest.fixture
 def settings(tmp_path) -> AppSettings:
-    return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    return AppSettings(tmp_path / "settings.json")
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def make_window(qtbot, settings, tiny_model):
     windows: list[MainWindow] = []
 
     def make(model: Path | None = tiny_model, language: str = "en", **kw) -> MainWindow:
-        w = MainWindow(settings, model_path=model, language=language, find_cameras=False, **kw)
+        w = MainWindow(settings, model_path=model, language=language, **kw)
         qtbot.addWidget(w)
         w.show()
         windows.append(w)
@@ -47,6 +47,7 @@ def make_window(qtbot, settings, tiny_model):
 
     yield make
     for w in windows:
+        w.transcript.transcript.mark_saved()  # tests that leave signs do not answer the "unsaved" question
         w.close()
         assert_no_thread_running(w)
 
@@ -65,17 +66,18 @@ def test_recognised_sign_reaches_panel_and_transcript(make_window, qtbot, dense_
     w = make_window()
     w.actions.threshold_slider.setValue(0)  # accept any sign: the tiny model's confidence means nothing
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
-        w.open_video(dense_video, loop=False)
+        w.controller.open_video(dense_video, loop=False)
     assert w.video.has_frame
     qtbot.waitUntil(lambda: len(w.transcript.transcript) > 0, timeout=WAIT_MS)
     sign = w.transcript.transcript.signs[0]
     assert w.prediction.word.text() == sign.ar and w.prediction.gloss.text().startswith(sign.en)
     assert w.transcript.view.toPlainText() == sign.ar
     assert any(bar.isVisible() for bar in w.prediction.alt_bars)
-    assert w.prediction.state_key in ("recognised", "waiting", "signing", "no_person")
+    assert w.prediction.state_key == "recognised"  # set with the sign, held for RECOGNISED_HOLD_S
     assert dense_video.name in w.status.source.text()
     assert "Model: tiny-test-model (82 signs)" == plain(w.status.model.text())
-    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "video_ended", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.controller.message is not None and w.controller.message.key == "video_ended", timeout=WAIT_MS)
+    w.transcript.transcript.mark_saved()
     w.close()
     assert_no_thread_running(w)
 
@@ -84,7 +86,7 @@ def test_below_threshold_is_shown_as_uncertain_and_not_added(make_window, qtbot,
     w = make_window()
     w.actions.threshold_slider.setValue(100)
     with qtbot.waitSignal(w.sign_shown, timeout=WAIT_MS) as blocker:
-        w.open_video(dense_video, loop=False)
+        w.controller.open_video(dense_video, loop=False)
     result = blocker.args[0]
     assert not result.accepted
     assert len(w.transcript.transcript) == 0
@@ -95,14 +97,14 @@ def test_switching_sources_and_closing_leave_no_thread(make_window, qtbot, sampl
     w = make_window()
     other = sorted((sample_dir / "frames" / "02" / "test" / "0071").iterdir())[0]  # a frame folder
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
-        w.open_video(dense_video, loop=True)
+        w.controller.open_video(dense_video, loop=True)
     qtbot.waitUntil(lambda: "fps" in w.status.fps.text() and "latency" in w.status.latency.text(), timeout=WAIT_MS)
     first = list(w.pipeline.threads())
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
-        w.open_video(other, loop=True)
+        w.controller.open_video(other, loop=True)
     assert all(t.isFinished() for t in first)
     w.actions["stop"].trigger()
-    assert not w.pipeline.running and w.message.key == "stopped"
+    assert not w.pipeline.running and w.controller.message.key == "stopped"
     assert_no_thread_running(w)
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
         w.actions["start_pause"].trigger()  # Start after Stop plays the same source again
@@ -115,16 +117,17 @@ def test_switching_sources_and_closing_leave_no_thread(make_window, qtbot, sampl
 
 def test_missing_camera_says_so_and_offers_retry(make_window, qtbot):
     w = make_window()
-    w.start_camera(99)
-    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "err_camera_unavailable", timeout=WAIT_MS)
+    w.controller.start_camera(99)
+    qtbot.waitUntil(lambda: w.controller.message is not None and w.controller.message.key == "err_camera_unavailable", timeout=WAIT_MS)
     panel = w.video.panel
     assert "99" in panel.text.text() and "pick another camera" in panel.text.text()
     assert not panel.retry_button.isHidden() and not panel.video_button.isHidden()
-    assert w.settings.camera == 99  # remembered as the user's choice
+    assert w.settings.camera == 0  # a camera that never delivered a frame is not remembered
+    assert AppSettings(w.settings.path).camera == 0  # so the next plain start does not fail again
     combo = w.actions.camera_combo
     assert combo.currentData() == 99 and combo.currentText() == "Camera 99"
     combo.activated.emit(combo.findData(0))  # the user picks camera 0 in the toolbar
-    assert w.source_spec == 0 and w.settings.camera == 0
+    assert w.controller.source_spec == 0
     assert w.transcript.isEnabled() and w.actions["open_video"].isEnabled()  # the rest keeps working
 
 
@@ -132,8 +135,8 @@ def test_unreadable_video_says_so(make_window, qtbot, tmp_path):
     bad = tmp_path / "broken.mp4"
     bad.write_bytes(b"this is not a video" * 100)
     w = make_window()
-    w.open_video(bad)
-    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "err_source_unreadable", timeout=WAIT_MS)
+    w.controller.open_video(bad)
+    qtbot.waitUntil(lambda: w.controller.message is not None and w.controller.message.key == "err_source_unreadable", timeout=WAIT_MS)
     assert "broken.mp4" in w.video.panel.detail.text()
     assert not w.video.panel.video_button.isHidden()
 
@@ -157,26 +160,26 @@ def test_camera_unplugged_while_running_offers_retry(make_window, qtbot, monkeyp
 
     monkeypatch.setattr(workers, "open_source", lambda spec, loop=False: _FlakyCamera(dense_video))
     w = make_window()
-    w.start_camera(5)
-    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "err_camera_lost", timeout=WAIT_MS)
+    w.controller.start_camera(5)
+    qtbot.waitUntil(lambda: w.controller.message is not None and w.controller.message.key == "err_camera_lost", timeout=WAIT_MS)
     assert "Retry" in w.video.panel.text.text() and not w.video.panel.retry_button.isHidden()
     w.video.panel.retry_button.click()  # the same path as the user's Retry: a fresh run
-    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "err_camera_lost", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.controller.message is not None and w.controller.message.key == "err_camera_lost", timeout=WAIT_MS)
 
 
 def test_missing_model_opens_the_window_and_asks_for_one(make_window, qtbot, tmp_path, tiny_model):
     w = make_window(model=tmp_path / "nowhere.onnx")
-    assert w.classifier is None and w.message.key == "err_model_not_found"
+    assert w.controller.classifier is None and w.controller.message.key == "err_model_not_found"
     assert not w.video.panel.model_button.isHidden()
-    w.start_camera(0)
+    w.controller.start_camera(0)
     assert not w.pipeline.running  # nothing to recognise with: no threads started
     assert w.status.model.text() == "No model"
-    assert w.load_model(tiny_model)
-    assert w.message is None or w.message.key != "err_model_not_found"
+    assert w.controller.load_model(tiny_model)
+    assert w.controller.message is None or w.controller.message.key != "err_model_not_found"
     assert w.settings.model_path == tiny_model
     w.close()
     again = make_window(model=None)  # no --model: the remembered one is used
-    assert again.classifier is not None and again.classifier.path == tiny_model
+    assert again.controller.classifier is not None and again.controller.classifier.path == tiny_model
 
 
 def test_incompatible_model_is_refused_and_the_old_one_kept(make_window, qtbot, tmp_path, tiny_model):
@@ -184,8 +187,8 @@ def test_incompatible_model_is_refused_and_the_old_one_kept(make_window, qtbot, 
 
     bad = build_tiny_model(tmp_path / "old.onnx", [1, 2, 3], meta_overrides={"arsl_schema": "arsl-kp-v0"})
     w = make_window()
-    assert not w.load_model(bad)
-    assert w.classifier is not None and w.classifier.path == tiny_model
+    assert not w.controller.load_model(bad)
+    assert w.controller.classifier is not None and w.controller.classifier.path == tiny_model
     box = w.last_error_box
     assert box is not None and "cannot be used" in box.text()
     assert "arsl-kp-v0" in box.informativeText() and "stays loaded" in box.informativeText()
@@ -238,9 +241,9 @@ def test_nobody_in_view_for_long_says_step_into_view(make_window, qtbot, tmp_pat
     for i in range(1, 31):
         cv2.imwrite(str(folder / f"room_{i:04d}.jpg"), np.full((120, 160, 3), 90, np.uint8))
     w = make_window()
-    w.nobody_hint_s = 0.5
-    w.open_video(folder, loop=True)
-    qtbot.waitUntil(lambda: w.message is not None and w.message.key == "step_into_view", timeout=WAIT_MS)
+    w.controller.nobody_hint_s = 0.5
+    w.controller.open_video(folder, loop=True)
+    qtbot.waitUntil(lambda: w.controller.message is not None and w.controller.message.key == "step_into_view", timeout=WAIT_MS)
     assert "Step into view" in w.video.panel.text.text()
     assert w.prediction.state_key == "no_person"
 
@@ -251,33 +254,36 @@ def test_changing_the_model_restarts_the_run_through_stop(make_window, qtbot, de
     other = build_tiny_model(tmp_path / "other.onnx", list(range(71, 83)), seed=3)
     w = make_window()
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
-        w.open_video(dense_video, loop=True)
+        w.controller.open_video(dense_video, loop=True)
     old = w.pipeline.threads()
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
-        assert w.load_model(other)
+        assert w.controller.load_model(other)
     assert all(t.isFinished() for t in old) and w.pipeline.threads() != old
     assert "(12 signs)" in w.status.model.text()
 
 
-def test_camera_search_thread_and_speech_toggle(make_window, qtbot):
+def test_camera_picker_lists_names_without_opening_and_shows_the_video(make_window, qtbot, dense_video):
     w = make_window()
-    w.find_cameras()
-    qtbot.waitUntil(lambda: w.cameras.probe is not None and w.cameras.probe.isFinished(), timeout=WAIT_MS)
-    assert w.actions.camera_combo.count() >= 1  # the remembered camera is always listed
-    speak = w.actions["speak"]
-    if not w.speaker.available:
-        assert not speak.isEnabled() and "not available" in speak.toolTip()
+    picker, combo = w.cameras, w.actions.camera_combo
+    system = picker.system.cameras()  # QtMultimedia's list: nothing is opened to make it
+    assert picker.indices() == sorted({c.index for c in system} | {0})  # plus the remembered camera
+    with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+        w.controller.open_video(dense_video, loop=True)
+    assert combo.currentData() == "video" and plain(combo.currentText()) == f"Video: {dense_video.name}"
+    assert "Camera 0" not in combo.currentText()
+    w.controller.start_camera(99)
+    assert combo.currentData() == 99 and combo.findData("video") == -1
 
 
 def test_run_app_opens_the_window_and_quitting_stops_threads(qapp, qtbot, tmp_path, dense_video, tiny_model):
+    import signal
     from argparse import Namespace
 
     from PySide6.QtCore import QTimer
 
     from arsl_desktop.ui.app import run_app
 
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    previous_term = signal.getsignal(signal.SIGTERM)
     found: list[MainWindow] = []
 
     def quit_when_running() -> None:
@@ -289,9 +295,12 @@ def test_run_app_opens_the_window_and_quitting_stops_threads(qapp, qtbot, tmp_pa
 
     QTimer.singleShot(100, quit_when_running)
     args = Namespace(camera=None, video=dense_video, loop=True, model=tiny_model, lang="ar")
-    assert run_app(args) == 0
+    try:
+        assert run_app(args) == 0
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
     w = found[0]
-    assert w.source_spec == dense_video and w.pipeline.history
+    assert w.controller.source_spec == dense_video and w.pipeline.history
     assert_no_thread_running(w)
     w.close()
 

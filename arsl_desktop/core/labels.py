@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from arsl_desktop import paths
-from arsl_desktop.core.errors import LabelsError
+from arsl_desktop.core.errors import LabelsError, ModelIncompatible
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,6 @@ class Sign:
     en: str
     category: str
     topic: str
-
-    def display(self) -> str:
-        return f"{self.ar} — {self.en}"
 
 
 class LabelTable:
@@ -57,6 +54,15 @@ class LabelTable:
         if not needle:
             return pool
         return [s for s in pool if needle in s.ar.casefold() or needle in s.en.casefold() or needle == str(s.id)]
+
+
+def require_known_ids(class_ids: list[int], labels: LabelTable, model_name: str) -> None:
+    """Refuse a model that names signs the label table does not have (it would fail on every input)."""
+    unknown = [int(i) for i in class_ids if labels.get(i) is None]
+    if unknown:
+        shown = ", ".join(str(i) for i in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        raise ModelIncompatible(f"{model_name} names {len(unknown)} sign id(s) that are not in the KArSL-502 "
+                                f"label table ({shown}). Choose a model exported for KArSL-502.")
 
 
 def load_labels(path: Path | None = None) -> LabelTable:

@@ -7,12 +7,12 @@ classifies one isolated sign (a KArSL sample or a short video) for the command l
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from arsl_desktop.core import features as F
 from arsl_desktop.core.classifier import SignClassifier
-from arsl_desktop.core.labels import LabelTable, Sign, default_labels
+from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
 from arsl_desktop.core.landmarks import Keypoints, TasksLandmarker, create_landmarker, stack
 from arsl_desktop.core.sources import Frame
 from arsl_desktop.core.spotting import Segment, SignSpotter, SpotState, SpotterConfig
@@ -61,6 +61,7 @@ class Recognizer:
                  top_k: int = 5, threshold: float = 0.0, merge_gap_s: float = 0.4) -> None:
         self.classifier = classifier
         self.labels = labels or default_labels()
+        require_known_ids(classifier.class_ids, self.labels, classifier.path.name)  # before MediaPipe loads
         self.landmarker = landmarker or create_landmarker()
         self.spotter = SignSpotter(spotter)
         self.top_k = top_k
@@ -68,9 +69,14 @@ class Recognizer:
         self.merge_gap_s = merge_gap_s
         self._last: SignResult | None = None
 
-    def reset(self) -> None:
-        """A new, unrelated stream: forget tracking, the open segment and the last sign."""
-        self.landmarker.reset()
+    def reset(self, tracking: bool = True) -> None:
+        """A new stream: forget the open segment and the last sign, and (`tracking`) the tracker's state.
+
+        Resetting tracking rebuilds the landmarker, which is slow and, repeated, grows memory;
+        a looping file's next pass keeps the tracker (its timestamps keep increasing) and passes
+        `tracking=False`."""
+        if tracking:
+            self.landmarker.reset()
         self.spotter.reset()
         self._last = None
 
@@ -131,12 +137,17 @@ class Recognizer:
             return SignResult(top.start, top.end, top.top, False, len(kps), hands_seen=False)
         return self.classify(kps)
 
-    def transcribe(self, frames: Iterable[Frame]) -> list[SignResult]:
-        """All signs in a continuous recording, in order."""
+    def transcribe(self, frames: Iterable[Frame]) -> Iterator[SignResult]:
+        """The signs in a continuous recording, each yielded as soon as it is found.
+
+        Frames are streamed (only keypoints of the open segment are kept). If the caller stops
+        early (an interrupt), `finish()` still classifies the sign that was open."""
         self.reset()
-        results = [r.result for r in map(self.process, frames) if r.result is not None]
+        for frame in frames:
+            result = self.process(frame).result
+            if result is not None:
+                yield result
         last = self.finish()
         if last is not None:
-            results.append(last)
-        return results
+            yield last
 

@@ -108,26 +108,33 @@ class VideoFileSource(FrameSource):
         if not self.path.is_file():
             raise SourceUnreadable(f"Video file not found: {self.path}")
         self._cap = cv2.VideoCapture(str(self.path))
-        ok = self._cap.isOpened()
-        if ok:
-            ok, _ = self._cap.read()
-            self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-        if not ok:
+        ok, first = self._cap.read() if self._cap.isOpened() else (False, None)
+        if not ok or first is None:
             self._cap.release()
             raise SourceUnreadable(f"Cannot read video {self.path}: not a video or it is damaged.")
+        # The first frame is kept rather than seeking back: seeking fails on one-frame videos
+        # and on some containers, which then looked like "no frames".
+        self._first: np.ndarray | None = first
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         self.fps = fps if 1 <= fps <= 240 else KARSL_FPS
         self.frame_count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
 
+    def _read(self) -> np.ndarray | None:
+        if self._first is not None:
+            bgr, self._first = self._first, None
+            return bgr
+        ok, bgr = self._cap.read()
+        return bgr if ok else None
+
     def __iter__(self) -> Iterator[Frame]:
         i = 0
         while True:
-            ok, bgr = self._cap.read()
-            if not ok or bgr is None:
+            bgr = self._read()
+            if bgr is None:
                 if self.loop and i > 0:
                     self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-                    ok, bgr = self._cap.read()
-                if not ok or bgr is None:
+                    bgr = self._read()
+                if bgr is None:
                     return
             yield Frame(_to_rgb(bgr), i / self.fps, i)
             i += 1
@@ -160,13 +167,14 @@ class FrameFolderSource(FrameSource):
         if not numbered:
             raise SourceUnreadable(f"No numbered frame images (e.g. name_0001.jpg) in {self.path}")
         self.files = sorted(numbered)
-        self.skipped: list[Path] = []
+        self.skipped: list[Path] = []  # frames that could not be decoded (reported by the caller)
 
     def __iter__(self) -> Iterator[Frame]:
         n0 = self.files[0][0]
         yielded = 0
+        self.skipped = []
         for i, (n, p) in enumerate(self.files):
-            bgr = cv2.imread(str(p), cv2.IMREAD_COLOR)
+            bgr = read_image(p)
             if bgr is None:
                 log.warning("skipping unreadable frame %s", p)
                 self.skipped.append(p)
@@ -177,26 +185,48 @@ class FrameFolderSource(FrameSource):
             raise SourceUnreadable(f"None of the {len(self.files)} images in {self.path} could be decoded.")
 
 
+def read_image(path: Path) -> np.ndarray | None:
+    """A BGR image, or None when it cannot be decoded completely.
+
+    OpenCV decodes a truncated JPEG without an error (the missing part comes out grey), which
+    would silently change what the model sees; such a file counts as unreadable here.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if data[:2] == b"\xff\xd8" and b"\xff\xd9" not in data[-64:]:
+        return None  # a JPEG without its end-of-image marker: cut off
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return bgr if bgr is not None and bgr.size else None
+
+
+class ImageFileSource(FrameSource):
+    """A single picture: one frame at time 0 (a one-frame clip)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        if not self.path.is_file():
+            raise SourceUnreadable(f"Image file not found: {self.path}")
+        self._bgr = read_image(self.path)
+        if self._bgr is None:
+            raise SourceUnreadable(f"Cannot read image {self.path}: not an image or it is damaged.")
+
+    def __iter__(self) -> Iterator[Frame]:
+        yield Frame(_to_rgb(self._bgr), 0.0, 0)
+
+
 def open_source(spec: str | int | Path, loop: bool = False) -> FrameSource:
-    """A camera index (int or digits), a video file, or a frame folder."""
+    """A camera index (int or digits), a video file, a frame folder or a single image."""
     if isinstance(spec, int) or (isinstance(spec, str) and spec.isdigit()):
         return CameraSource(int(spec))
     path = Path(spec).expanduser()
     if path.is_dir():
         return FrameFolderSource(path)
+    if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
+        return ImageFileSource(path)
     if path.exists() or path.suffix.lower() in VIDEO_SUFFIXES:
         return VideoFileSource(path, loop=loop)
     raise SourceUnreadable(f"No such file or folder: {path}")
 
-
-def probe_cameras(max_index: int = 6) -> list[int]:
-    """Indices of cameras that open now (for the camera picker)."""
-    found = []
-    for i in range(max_index):
-        cap = cv2.VideoCapture(i)
-        try:
-            if cap.isOpened():
-                found.append(i)
-        finally:
-            cap.release()
-    return found

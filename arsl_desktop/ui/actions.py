@@ -56,7 +56,7 @@ class WindowActions:
             self.language_group.addAction(self.a[name])
             self.a[name].setText(NATIVE_LANGUAGE_NAMES[name])  # always in its own language
         self.camera_combo = QComboBox(objectName="cameraCombo")
-        self.camera_combo.setMinimumContentsLength(10)
+        self.camera_combo.setMinimumContentsLength(18)  # "Video: <file name>" or a camera's own name
         self.camera_label = QLabel()
         self.threshold_slider = QSlider(Qt.Orientation.Horizontal, objectName="thresholdSlider")
         self.threshold_slider.setRange(0, 100)

@@ -1,29 +1,69 @@
-"""The camera picker: lists the cameras that open (searched on a background thread,
-since opening a camera can take seconds) plus the remembered one, and says which the user chose."""
+"""The camera picker: the cameras the system knows, by name, without opening any of them.
+
+`QMediaDevices.videoInputs()` lists devices with their real names and `videoInputsChanged`
+reports plugging and unplugging, so nothing competes with the capture thread for a camera
+and OpenCV's global log level is never touched. Where QtMultimedia is missing (or has no
+backend, e.g. a pruned bundle) the picker lists the remembered camera and the one in use.
+While a video file plays, the picker shows that video, not "Camera 0".
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+import logging
+import re
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox
 
-from arsl_desktop.core.sources import probe_cameras
-from arsl_desktop.ui.i18n import tr
+from arsl_desktop.ui.i18n import isolate, tr
+
+log = logging.getLogger(__name__)
+VIDEO = "video"  # item data of the "Video: name" entry
+_TRAILING_DIGITS = re.compile(r"(\d+)$")
 
 
-class CameraProbe(QThread):
-    found = Signal(list)
+@dataclass(frozen=True)
+class CameraInfo:
+    index: int  # what OpenCV opens (cv2.VideoCapture(index))
+    name: str  # the device's own description ("" when unknown)
 
-    def run(self) -> None:
-        from cv2.utils import logging as cv_log
 
-        # Probing absent indices makes OpenCV print an error per backend and index; they are expected here.
-        previous = cv_log.getLogLevel()
-        cv_log.setLogLevel(cv_log.LOG_LEVEL_SILENT)
+def opencv_index(device_id: bytes | str, position: int) -> int:
+    """OpenCV's index for a Qt camera device: /dev/videoN on Linux, else its place in the list."""
+    text = device_id.decode(errors="ignore") if isinstance(device_id, (bytes, bytearray)) else str(device_id)
+    m = _TRAILING_DIGITS.search(text) if text.startswith("/dev/video") else None
+    return int(m.group(1)) if m else position
+
+
+class CameraList(QObject):
+    """The system's cameras from QtMultimedia; `changed` on hot-plug. `available` False without it."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._devices = None
+        self.reason = ""
         try:
-            found = probe_cameras()
-        finally:
-            cv_log.setLogLevel(previous)
-        self.found.emit(found)
+            from PySide6.QtMultimedia import QMediaDevices
+        except ImportError as exc:  # the module or its system libraries are missing
+            self.reason = str(exc) or "QtMultimedia is not available"
+            return
+        self._devices = QMediaDevices(self)
+        self._devices.videoInputsChanged.connect(self.changed)
+
+    @property
+    def available(self) -> bool:
+        return self._devices is not None
+
+    def cameras(self) -> list[CameraInfo]:
+        if self._devices is None:
+            return []
+        found = []
+        for pos, dev in enumerate(self._devices.videoInputs()):
+            found.append(CameraInfo(opencv_index(bytes(dev.id().data()), pos), dev.description()))
+        return found
 
 
 class CameraPicker(QObject):
@@ -33,48 +73,54 @@ class CameraPicker(QObject):
         super().__init__(parent)
         self.combo = combo
         self.remembered = remembered
-        self.probe: CameraProbe | None = None
+        self.video_name: str | None = None  # a video file is playing: shown instead of a camera
+        self.system = CameraList(self)
+        self.system.changed.connect(self.refresh)
         combo.activated.connect(self._on_activated)
-        self.fill([remembered], remembered)
+        self._current: int | None = remembered
+        self.refresh()
 
-    def search(self) -> None:
-        """Look for cameras in the background; the list updates when done."""
-        if self.probe is not None and self.probe.isRunning():
-            return
-        self.probe = CameraProbe(self)
-        self.probe.found.connect(self._on_found)
-        self.probe.start()
+    def cameras(self) -> list[CameraInfo]:
+        """The system's cameras, plus the remembered one and the one in use if it is not listed."""
+        found = {c.index: c for c in self.system.cameras()}
+        for i in (self.remembered, self._current):
+            if i is not None and i not in found:
+                found[i] = CameraInfo(i, "")
+        return [found[i] for i in sorted(found)]
 
-    def wait(self) -> None:
-        if self.probe is not None:
-            self.probe.wait()
-
-    def indices(self) -> list[int]:
-        c = self.combo
-        return [int(c.itemData(i)) for i in range(c.count()) if c.itemData(i) is not None]
-
-    def fill(self, indices: list[int], current: int | None) -> None:
-        """List cameras `indices` (texts in the current language), selecting `current`."""
+    def refresh(self) -> None:
+        """Rebuild the list (texts in the current language), keeping the selection."""
         combo = self.combo
         combo.blockSignals(True)
         combo.clear()
-        for i in sorted(set(indices) | {self.remembered}):
-            combo.addItem(tr("camera_n", n=i), i)
-        pos = combo.findData(current if current is not None else self.remembered)
-        combo.setCurrentIndex(pos if pos >= 0 else 0)
+        if self.video_name is not None:
+            combo.addItem(tr("video_entry", name=isolate(self.video_name)), VIDEO)
+        for cam in self.cameras():
+            text = tr("camera_named", name=cam.name, n=cam.index) if cam.name else tr("camera_n", n=cam.index)
+            combo.addItem(text, cam.index)
+        pos = combo.findData(VIDEO if self.video_name is not None else self._current)
+        combo.setCurrentIndex(max(pos, 0))
+        none = self.system.available and not self.system.cameras()
+        combo.setToolTip("\n".join(t for t in (combo.currentText(), tr("no_cameras") if none else "") if t))
         combo.blockSignals(False)
+
+    def show_camera(self, index: int) -> None:
+        self.video_name, self._current = None, index
+        self.refresh()
+
+    def show_video(self, name: str) -> None:
+        self.video_name = name
+        self.refresh()
+
+    def indices(self) -> list[int]:
+        c = self.combo
+        return [int(c.itemData(i)) for i in range(c.count()) if isinstance(c.itemData(i), int)]
 
     def current(self) -> int | None:
         data = self.combo.currentData()
-        return int(data) if data is not None else None
-
-    @Slot(list)
-    def _on_found(self, found: list) -> None:
-        self.fill(found, self.current())
-        self.combo.setToolTip("" if found else tr("no_cameras"))
+        return int(data) if isinstance(data, int) else None
 
     def _on_activated(self, pos: int) -> None:
         index = self.combo.itemData(pos)
-        if index is not None:
-            self.remembered = int(index)
-            self.chosen.emit(int(index))
+        if isinstance(index, int):
+            self.chosen.emit(index)

@@ -35,3 +35,19 @@ def shortcuts_box(parent: QWidget, rows: list[tuple[str, str]]) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def unsaved_box(parent: QWidget, on_answer) -> QMessageBox:
+    """Save / Discard / Cancel for an unsaved transcript; `on_answer(StandardButton)` gets the choice.
+    Shown with open(), so the window keeps running while it waits."""
+    B = QMessageBox.StandardButton
+    box = QMessageBox(QMessageBox.Icon.Question, tr("unsaved_title"), tr("unsaved_text"),
+                      B.Save | B.Discard | B.Cancel, parent)
+    for button, key in ((B.Save, "save"), (B.Discard, "discard"), (B.Cancel, "cancel")):
+        box.button(button).setText(tr(key))
+    box.setDefaultButton(B.Save)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.finished.connect(lambda _: on_answer(box.standardButton(box.clickedButton())))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

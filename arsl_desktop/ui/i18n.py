@@ -2,7 +2,9 @@
 
 A plain table keyed by name: `tr("start")`. `set_language` switches the language at
 run time (the window then re-applies its texts and the layout direction). Arabic is
-written as ordinary Unicode; Qt shapes it.
+written as ordinary Unicode; Qt shapes it. Counted phrases ("3 signs") come from
+`PLURALS` through `tr_n`: Arabic has six plural forms (CLDR: zero, one, two, few 3-10,
+many 11-99, other 100+, by n % 100), English two.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "quit": {"en": "Quit", "ar": "خروج"},
     "camera": {"en": "Camera", "ar": "الكاميرا"},
     "camera_n": {"en": "Camera {n}", "ar": "الكاميرا {n}"},
+    "camera_named": {"en": "{name} ({n})", "ar": "{name} ({n})"},
+    "video_entry": {"en": "Video: {name}", "ar": "فيديو: {name}"},
     "no_cameras": {"en": "No camera found", "ar": "لا توجد كاميرا"},
     "loop_video": {"en": "Loop video", "ar": "تكرار الفيديو"},
     "refresh_cameras": {"en": "Find cameras", "ar": "البحث عن الكاميرات"},
@@ -41,6 +45,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "speak": {"en": "Speak signs", "ar": "نطق الإشارات"},
     "speak_unavailable": {"en": "Speech is not available on this computer: {reason}",
                           "ar": "النطق غير متاح على هذا الحاسوب: {reason}"},
+    "tts_no_module": {"en": "the Qt speech module cannot be loaded", "ar": "تعذّر تحميل وحدة النطق في Qt"},
+    "tts_no_engine": {"en": "no text-to-speech engine is installed (e.g. speech-dispatcher with espeak-ng)",
+                      "ar": "لا يوجد محرك لتحويل النص إلى كلام (مثل speech-dispatcher مع espeak-ng)"},
+    "tts_failed": {"en": "the speech engine failed to start", "ar": "تعذّر تشغيل محرك النطق"},
     "signs_list": {"en": "Signs this model knows…", "ar": "الإشارات التي يعرفها النموذج…"},
     "shortcuts": {"en": "Keyboard shortcuts", "ar": "اختصارات لوحة المفاتيح"},
     # prediction panel
@@ -64,12 +72,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "text_files": {"en": "Text files (*.txt)", "ar": "ملفات نصية (*.txt)"},
     "saved_to": {"en": "Transcript saved to {path}", "ar": "حُفظ النص في {path}"},
     "copied": {"en": "Transcript copied", "ar": "نُسخ النص"},
+    "unsaved_title": {"en": "Unsaved transcript", "ar": "نص غير محفوظ"},
+    "unsaved_text": {"en": "The transcript has signs that were not saved. Save them before quitting?",
+                     "ar": "في النص إشارات لم تُحفظ. هل تريد حفظها قبل الخروج؟"},
+    "discard": {"en": "Quit without saving", "ar": "خروج دون حفظ"},
+    "cancel": {"en": "Cancel", "ar": "إلغاء"},
+    "settings_problem": {"en": "Your settings will not be kept: {detail}",
+                         "ar": "لن تُحفظ إعداداتك: {detail}"},
     "save_failed": {"en": "Could not save the transcript: {detail}. Choose another folder.",
                     "ar": "تعذّر حفظ النص: {detail}. اختر مجلداً آخر."},
     # status bar
     "source": {"en": "Source: {name}", "ar": "المصدر: {name}"},
     "no_source": {"en": "No source", "ar": "لا يوجد مصدر"},
-    "model": {"en": "Model: {name} ({n} signs)", "ar": "النموذج: {name} ({n} إشارة)"},
+    "model": {"en": "Model: {name} ({signs})", "ar": "النموذج: {name} ({signs})"},
     "no_model": {"en": "No model", "ar": "لا يوجد نموذج"},
     "fps": {"en": "{fps:.1f} fps", "ar": "{fps:.1f} إطار/ث"},
     "latency": {"en": "latency {ms:.0f} ms", "ar": "التأخير {ms:.0f} مللي ث"},
@@ -114,11 +129,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_ar": {"en": "Arabic", "ar": "العربية"},
     "col_en": {"en": "English", "ar": "الإنجليزية"},
     "col_category": {"en": "Category", "ar": "الفئة"},
-    "shown_of": {"en": "{shown} of {n} signs", "ar": "{shown} من {n} إشارة"},
+    "shown_of": {"en": "{shown} of {signs}", "ar": "{shown} من {signs}"},
     "close": {"en": "Close", "ar": "إغلاق"},
     "action": {"en": "Action", "ar": "الإجراء"},
     "key": {"en": "Key", "ar": "المفتاح"},
 }
+
+# Counted phrases: {"en": {one, other}, "ar": {zero, one, two, few, many, other}}; `{n}` is the number.
+PLURALS: dict[str, dict[str, dict[str, str]]] = {
+    "signs": {
+        "en": {"one": "{n} sign", "other": "{n} signs"},
+        "ar": {"zero": "لا إشارات", "one": "إشارة واحدة", "two": "إشارتان", "few": "{n} إشارات",
+               "many": "{n} إشارة", "other": "{n} إشارة"},
+    },
+}
+PLURAL_FORMS = {"en": ("one", "other"), "ar": ("zero", "one", "two", "few", "many", "other")}
 
 _language = "ar"
 
@@ -140,6 +165,41 @@ def tr(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def plural_form(n: int, lang: str) -> str:
+    """The CLDR plural category of the whole number `n` in `lang`."""
+    n = abs(int(n))
+    if lang == "ar":
+        if n == 0:
+            return "zero"
+        if n == 1:
+            return "one"
+        if n == 2:
+            return "two"
+        if 3 <= n % 100 <= 10:
+            return "few"
+        if 11 <= n % 100 <= 99:
+            return "many"
+        return "other"
+    return "one" if n == 1 else "other"
+
+
+def tr_n(key: str, n: int) -> str:
+    """The counted phrase `key` for `n` in the current language ("3 signs", "3 إشارات")."""
+    return PLURALS[key][_language][plural_form(n, _language)].format(n=n)
+
+
+def language_for_locale(name: str) -> str:
+    """Interface language for a system locale name ("ar_SA", "ar-EG", "en_US", "C"): Arabic or English."""
+    return "ar" if name.lower().replace("-", "_").split("_")[0] == "ar" else "en"
+
+
+def system_language() -> str:
+    """The language to start in before the user has chosen one: the system locale's."""
+    from PySide6.QtCore import QLocale
+
+    return language_for_locale(QLocale.system().name())
+
+
 def isolate(text: str) -> str:
     """Wrap a file or model name so the bidi algorithm keeps it in its own direction inside
     a sentence of the other direction (otherwise `a_(b).mp4` shows as `mp4.(a_(b` in Arabic).
@@ -148,7 +208,3 @@ def isolate(text: str) -> str:
     if any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in text):
         return f"\u2068{text}\u2069"  # FSI ... PDI
     return f"\u2066{text}\u200e\u2069"  # LRI ... LRM PDI (the LRM keeps a closing bracket at the end)
-
-
-def is_rtl() -> bool:
-    return _language == "ar"

@@ -39,7 +39,6 @@ class FrameMailbox:
         self._ready = False  # the consumer (the worker) has its tracker loaded
         self._markers_pending = 0  # markers put but not yet handled by the consumer
         self.dropped = 0
-        self.delivered = 0
 
     def put(self, item: Grabbed) -> None:
         """Offer a frame; replaces a frame still waiting after the last marker."""
@@ -79,10 +78,7 @@ class FrameMailbox:
                 self._cond.wait(left)
             if not self._items:
                 return None
-            item = self._items.popleft()
-            if isinstance(item, Grabbed):
-                self.delivered += 1
-            return item
+            return self._items.popleft()
 
     def set_ready(self) -> None:
         """The consumer can take frames now."""

@@ -27,9 +27,7 @@ class Pipeline(QObject):
     source_opened = Signal(str, float)  # name, fps
     source_failed = Signal(object)  # ArslError (camera unavailable/lost, unreadable video)
     source_ended = Signal()
-    recognizer_ready = Signal()
     recognizer_failed = Signal(object)
-    stopped = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -51,7 +49,6 @@ class Pipeline(QObject):
         worker = RecognitionThread(gen, classifier, mailbox, threshold=threshold)
         capture.opened.connect(self._on_opened)
         capture.failed.connect(self._on_source_failed)
-        worker.ready.connect(self._on_ready)
         worker.processed.connect(self._on_processed)
         worker.sign_found.connect(self._on_sign)
         worker.failed.connect(self._on_worker_failed)
@@ -76,7 +73,6 @@ class Pipeline(QObject):
             if t is not None and not t.wait(15000):
                 log.error("%s did not stop within 15 s", type(t).__name__)
         self.paused = False
-        self.stopped.emit()
 
     def set_paused(self, paused: bool) -> None:
         if self._capture is not None:
@@ -112,11 +108,6 @@ class Pipeline(QObject):
     def _on_ended(self, gen: int) -> None:
         if self._current(gen):
             self.source_ended.emit()
-
-    @Slot(int)
-    def _on_ready(self, gen: int) -> None:
-        if self._current(gen):
-            self.recognizer_ready.emit()
 
     @Slot(object)
     def _on_processed(self, item: Processed) -> None:

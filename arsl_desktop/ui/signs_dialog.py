@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from arsl_desktop.core.labels import LabelTable
 from arsl_desktop.ui.fonts import arabic_font
-from arsl_desktop.ui.i18n import tr
+from arsl_desktop.ui.i18n import tr, tr_n
 
 
 class SignsDialog(QDialog):
@@ -60,7 +60,7 @@ class SignsDialog(QDialog):
             items[0].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             for col, item in enumerate(items):
                 self.table.setItem(row, col, item)
-        self.count.setText(tr("shown_of", shown=len(signs), n=len(self.class_ids)))
+        self.count.setText(tr("shown_of", shown=len(signs), signs=tr_n("signs", len(self.class_ids))))
 
     def shown_ids(self) -> list[int]:
         return [int(self.table.item(r, 0).text()) for r in range(self.table.rowCount())]

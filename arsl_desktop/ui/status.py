@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from arsl_desktop.ui.i18n import tr
+from arsl_desktop.ui.i18n import isolate, tr, tr_n
 
 WINDOW = 30
 
@@ -44,6 +45,17 @@ class StatusPanel:
         fps = (len(t) - 1) / (t[-1] - t[0]) if len(t) > 2 and t[-1] > t[0] else 0.0
         lat = sum(self._latency_ms) / len(self._latency_ms) if self._latency_ms else None
         return fps, lat
+
+    def show_run(self, controller) -> None:
+        """Source, model and rates of a `controller.RunController`, in the current language."""
+        spec = controller.source_spec
+        if spec is None:
+            source = tr("no_source")
+        else:
+            source = tr("source", name=tr("camera_n", n=spec) if isinstance(spec, int) else isolate(Path(spec).name))
+        clf = controller.classifier
+        model = tr("model", name=isolate(clf.name), signs=tr_n("signs", len(clf.class_ids))) if clf else tr("no_model")
+        self.update(source, model, controller.running, controller.paused)
 
     def update(self, source: str, model: str, running: bool, paused: bool) -> None:
         self.source.setText(source)

@@ -1,16 +1,35 @@
-"""The sentence built from recognised signs: undo last, clear, copy, save as UTF-8 text."""
+"""The sentence built from recognised signs: undo last, clear, copy, save as UTF-8 text.
+
+The panel shows only the newest signs (the whole transcript is kept for Copy and Save): the
+Arabic sentence scrolls to its newest word, the English glosses are one line elided at the
+start, and the panel's height never changes, so the video above it is never squeezed.
+"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QTextOption
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QTextOption
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from arsl_desktop.core.labels import Sign
 from arsl_desktop.ui.fonts import arabic_font
 from arsl_desktop.ui.i18n import tr
+from arsl_desktop.userdata import atomic_write_text
+
+SHOWN_SIGNS = 40  # the panel shows this many newest signs; Copy and Save use all of them
+ELLIPSIS = "…"
 
 
 class Transcript:
@@ -18,15 +37,36 @@ class Transcript:
 
     def __init__(self) -> None:
         self.signs: list[Sign] = []
+        self._changes = 0  # edits so far; `unsaved` compares it with the count at the last save
+        self._saved_at = 0
 
     def add(self, sign: Sign) -> None:
         self.signs.append(sign)
+        self._changes += 1
 
     def undo(self) -> Sign | None:
-        return self.signs.pop() if self.signs else None
+        if not self.signs:
+            return None
+        self._changes += 1
+        return self.signs.pop()
 
     def clear(self) -> None:
         self.signs.clear()
+        self._changes += 1
+
+    @property
+    def unsaved(self) -> bool:
+        """Signs that would be lost on quitting: something changed since the last save (or ever)."""
+        return bool(self.signs) and self._changes != self._saved_at
+
+    def mark_saved(self) -> None:
+        self._saved_at = self._changes
+
+    def shown(self, limit: int = SHOWN_SIGNS) -> tuple[str, str]:
+        """(Arabic, English) of the newest `limit` signs, with an ellipsis when older ones are hidden."""
+        tail = self.signs[-limit:]
+        more = ELLIPSIS + " " if len(self.signs) > limit else ""
+        return more + " ".join(s.ar for s in tail), more + " ".join(s.en for s in tail)
 
     def arabic(self) -> str:
         return " ".join(s.ar for s in self.signs)
@@ -39,7 +79,16 @@ class Transcript:
         return f"{self.arabic()}\n{self.english()}\n" if self.signs else ""
 
     def save(self, path: Path) -> None:
-        Path(path).write_text(self.as_text(), encoding="utf-8")
+        """Write atomically (a failed save leaves the old file whole); raises OSError."""
+        atomic_write_text(Path(path), self.as_text())
+        self.mark_saved()
+
+    def autosave(self, folder: Path) -> Path:
+        """Save into `folder` under a new time-stamped name (termination with unsaved work)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / time.strftime("transcript-%Y%m%d-%H%M%S.txt")
+        self.save(path)
+        return path
 
     def __len__(self) -> int:
         return len(self.signs)
@@ -57,15 +106,18 @@ class TranscriptPanel(QFrame):
         self.title = QLabel()
         self.view = QPlainTextEdit(readOnly=True, objectName="transcriptText")
         self.view.setFont(arabic_font(20))
-        self.view.setMaximumHeight(110)
+        self.view.setFixedHeight(self.view.fontMetrics().lineSpacing() * 2 + 16)  # two lines, then it scrolls
         option = QTextOption()
         option.setTextDirection(Qt.LayoutDirection.RightToLeft)  # the sentence is Arabic in either UI language
         option.setAlignment(Qt.AlignmentFlag.AlignRight)
         option.setWrapMode(QTextOption.WrapMode.WordWrap)
         self.view.document().setDefaultTextOption(option)
-        self.gloss = QLabel(wordWrap=True, objectName="transcriptGloss")
+        self.gloss = QLabel(objectName="transcriptGloss")  # one line: the newest glosses, older ones elided
         self.gloss.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.gloss.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.gloss.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.gloss.setFixedHeight(self.gloss.fontMetrics().lineSpacing() + 4)  # empty or full: the same height
+        self._gloss_text = ""
         self.undo_button = QPushButton()
         self.clear_button = QPushButton()
         self.copy_button = QPushButton()
@@ -83,6 +135,7 @@ class TranscriptPanel(QFrame):
         layout.addWidget(self.view)
         layout.addWidget(self.gloss)
         layout.addLayout(buttons)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.retranslate()
 
     def add(self, sign: Sign) -> None:
@@ -105,11 +158,24 @@ class TranscriptPanel(QFrame):
 
     def _refresh(self) -> None:
         has = bool(len(self.transcript))
-        self.view.setPlainText(self.transcript.arabic())
-        self.gloss.setText(self.transcript.english())
+        arabic, self._gloss_text = self.transcript.shown()
+        self.view.setPlainText(arabic)
+        bar = self.view.verticalScrollBar()
+        bar.setValue(bar.maximum())  # the newest sign in view
+        self._elide_gloss()
         for b in (self.undo_button, self.clear_button, self.copy_button, self.save_button):
             b.setEnabled(has)
         self.changed.emit()
+
+    def _elide_gloss(self) -> None:
+        width = max(self.gloss.width(), 50)
+        self.gloss.setText(self.gloss.fontMetrics().elidedText(self._gloss_text, Qt.TextElideMode.ElideLeft, width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide_gloss()
+        bar = self.view.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     def retranslate(self) -> None:
         self.title.setText(f"<b>{tr('transcript')}</b>")

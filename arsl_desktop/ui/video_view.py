@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 
 from arsl_desktop.core.landmarks import Keypoints
 from arsl_desktop.core.sources import Frame
+from arsl_desktop.ui.i18n import tr
 from arsl_desktop.ui.overlays import OverlayOptions, draw_keypoints
 
 
@@ -95,6 +96,18 @@ class VideoView(QWidget):
         p.show()
         p.raise_()
         self._place_panel()
+
+    def show_view_message(self, message) -> None:
+        """Show a `messages.ViewMessage` (texts in the current language), or hide the panel for None."""
+        if message is None:
+            self.hide_message()
+            return
+        self.show_message(message.key, message.text(), message.detail_text(), retry=message.retry,
+                          choose_model=message.choose_model, open_video=message.open_video)
+        p = self.panel
+        p.retry_button.setText(tr(message.retry_key))
+        p.model_button.setText(tr("choose_model"))
+        p.video_button.setText(tr("open_video"))
 
     def hide_message(self, key: str | None = None) -> None:
         """Hide the panel (only if it shows `key`, when given)."""

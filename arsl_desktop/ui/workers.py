@@ -41,7 +41,6 @@ class Processed:
     frame: Frame
     result: FrameResult
     grabbed_at: float  # time.perf_counter() when the frame was grabbed
-    done_at: float  # time.perf_counter() when recognition finished
     dropped: int  # frames dropped so far in this run (the model was busier than the source)
 
 
@@ -152,7 +151,6 @@ class CaptureThread(_StoppableThread):
 class RecognitionThread(_StoppableThread):
     """Runs `Recognizer.process` on the newest frame; MediaPipe is built in this thread."""
 
-    ready = Signal(int)  # generation: the landmarker is loaded
     processed = Signal(object)  # Processed
     sign_found = Signal(int, object)  # generation, SignResult finished at the end of a clip
     failed = Signal(int, object)  # generation, ArslError
@@ -178,7 +176,6 @@ class RecognitionThread(_StoppableThread):
             return
         try:
             self.mailbox.set_ready()
-            self.ready.emit(self.generation)
             self._loop(recognizer)
         except Exception as exc:  # noqa: BLE001
             log.exception("recognition failed")
@@ -196,11 +193,13 @@ class RecognitionThread(_StoppableThread):
                 last = recognizer.finish()  # KArSL clips and many videos end mid-sign
                 if last is not None:
                     self.sign_found.emit(self.generation, last)
-                recognizer.reset()
+                # The next pass (or nothing) follows with later timestamps: keep the tracker. Rebuilding
+                # MediaPipe on every pass of a looping clip grew the process by ~20 MB a pass.
+                recognizer.reset(tracking=False)
                 self.mailbox.marker_done()
                 if item is Marker.STREAM_END:
                     self.ended.emit(self.generation)
                 continue
             result = recognizer.process(item.frame)
             self.processed.emit(Processed(self.generation, item.frame, result, item.grabbed_at,
-                                          time.perf_counter(), self.mailbox.dropped))
+                                          self.mailbox.dropped))
