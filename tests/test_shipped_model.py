@@ -23,8 +23,8 @@ CLIPS = [
     (("frames", "02", "train"), 77),
 ]
 # Measured when the model was shipped, on the development machine:
-#   .venv/bin/python -m pytest tests/test_shipped_model.py -s   (prints "named right: N of 23")
-MEASURED = 23
+#   .venv/bin/python -m pytest tests/test_shipped_model.py -s   (printed "named right: 22 of 22")
+MEASURED = 22
 MARGIN = 1
 
 

@@ -162,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     diff = parity(deployed, out, x)
     clf = SignClassifier(out)  # the app's own loader and checks
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB), {len(clf.class_ids)} classes, seq_len {clf.seq_len}")
-    print(f"parity PyTorch vs onnxruntime: max abs logit diff {diff:.2e}; temperature {temperature:g}, "
-          f"embedding {clf.embedding_dim}")
+    print(f"parity PyTorch vs onnxruntime: max abs logit diff {diff:.2e}")
+    print(f"logits divided by temperature {temperature:g}; embedding output {clf.embedding_dim} wide")
     if diff > 1e-3:
         print("error: exported model disagrees with PyTorch", file=sys.stderr)
         return 1

@@ -22,7 +22,7 @@ from arsl_desktop import paths
 CARD = paths.install_root() / "models" / "MODEL_CARD.md"
 README = paths.install_root() / "README.md"
 TRAINING_DOC = paths.install_root() / "docs" / "TRAINING.md"
-ORDER = ("one_shot_1_70", "test_71_82", "loso_test_01", "loso_test_02", "validation")
+ORDER = ("one_shot_1_70", "test_71_82", "loso_test_01", "loso_test_02", "validation", "validation_other_hand")
 
 
 def _pct(x: float | None) -> str:
@@ -62,30 +62,32 @@ def readme_line(fig: dict) -> str:
 
 def ablation_table(variants: dict[str, dict]) -> str:
     """docs/TRAINING.md: what each part of the recipe does to every figure."""
-    cols = [n for n in ("validation", "one_shot_1_70", "loso_test_01", "loso_test_02", "test_71_82")
-            if any(n in v["cases"] for v in variants.values())]
-    lines = ["| variant | features | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
+    from training.figures import VARIANTS
+
+    cols = [n for n in ("validation", "validation_other_hand", "one_shot_1_70", "loso_test_01", "loso_test_02",
+                        "test_71_82") if any(n in v["cases"] for v in variants.values())]
+    lines = ["| variant | change from the recipe | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
     for name, fig in variants.items():
-        feats = ", ".join(f"{k}={v}" for k, v in fig["recipe"]["features"].items())
+        feats = json.dumps(VARIANTS.get(name, {})).replace("|", "\\|") if VARIANTS.get(name) else "(shipped)"
         cells = []
         for col in cols:
             row = fig["cases"].get(col)
             cells.append("–" if row is None else f"{_pct(row['model']['top1'])} (DTW {_pct(row['dtw']['top1'])})")
         lines.append(f"| {name} | {feats} | " + " | ".join(cells) + " |")
-    lines += ["", "Model top-1 (DTW 1-NN top-1 with the same features) per case; `validation` is the only column "
-                  "used to choose. Commands: " + "; ".join(f"`{v['command']}`" for v in variants.values())]
+    lines += ["", "Model top-1 (DTW 1-NN top-1 with the same features) per case; the mean of the two validation "
+                  "columns is the only thing used to choose. Commands: " + "; ".join(f"`{v['command']}`" for v in variants.values())]
     return "\n".join(lines)
 
 
 def replace_block(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- {name}:begin -->\n).*?(\n<!-- {name}:end -->)", re.S)
+    pattern = re.compile(rf"<!-- {name}:begin -->\n.*?<!-- {name}:end -->", re.S)
     if not pattern.search(text):
         raise ValueError(f"no <!-- {name}:begin --> ... <!-- {name}:end --> block")
-    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+    return pattern.sub(lambda m: f"<!-- {name}:begin -->\n{body}\n<!-- {name}:end -->", text, count=1)
 
 
 def block(text: str, name: str) -> str | None:
-    m = re.search(rf"<!-- {name}:begin -->\n(.*?)\n<!-- {name}:end -->", text, re.S)
+    m = re.search(rf"<!-- {name}:begin -->\n(.*?)\n?<!-- {name}:end -->", text, re.S)
     return m.group(1) if m else None
 
 
