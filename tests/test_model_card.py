@@ -37,6 +37,13 @@ def test_readme_line_names_both_unseen_signer_directions():
     assert "71.4% (DTW 45.7%)" in line and "86.1% (DTW 73.6%)" in line and "99.6% (DTW 71.5%)" in line
 
 
+def test_transfer_table_rows():
+    fig = {**FIG, "transfer": {"new_signs": "71-76", "command": "c", "rows": [
+        {"enrol_signer": "01", "test_signer": "02", "k": 3, "queries": 260, "embedding_top1": 0.9, "dtw_top1": 0.8}]}}
+    assert "| signer 01 | signer 02 | 3 | 260 | 90.0% | 80.0% |" in mc.transfer_table(fig)
+    assert "Not measured" in mc.transfer_table(FIG)
+
+
 def test_replace_block_only_touches_its_block():
     text = "a\n<!-- figures:begin -->\nold\n<!-- figures:end -->\nb\n"
     out = mc.replace_block(text, "figures", "new\nrows")
@@ -58,4 +65,5 @@ def test_shipped_card_and_readme_show_the_shipped_models_figures():
     readme = mc.block(mc.README.read_text(encoding="utf-8"), "figures")
     assert card == mc.figures_table(fig), "run: python -m training.model_card"
     assert readme == mc.readme_line(fig), "run: python -m training.model_card"
+    assert mc.block(mc.CARD.read_text(encoding="utf-8"), "transfer") == mc.transfer_table(fig)
     assert fig["recipe"]["features"] == {"canonical": False, "shape": False}

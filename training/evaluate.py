@@ -4,6 +4,7 @@
     python -m training.evaluate --onnx models/arsl_karsl82.onnx --folders <sample folders or videos...>
     python -m training.evaluate --loso --signs 71-76 --epochs 20      # leave-one-signer-out
     python -m training.evaluate --figures --out runs/figures           # every reported figure (training.figures)
+    python -m training.evaluate --transfer --out runs/transfer         # unseen signs from k examples (training.transfer)
 
 Works on a torch checkpoint or an exported ONNX model (through the app's own
 `SignClassifier`). Clips a checkpoint was trained on are never scored. `--folders` runs
@@ -161,10 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--checkpoint", type=Path, help="a torch checkpoint (best.pt) from training.train")
     src.add_argument("--onnx", type=Path, help="an exported ONNX model")
     src.add_argument("--loso", action="store_true", help="leave-one-signer-out (trains one model per signer)")
+    src.add_argument("--transfer", action="store_true",
+                     help="signs 71-76 left out of training, enrolled from k clips of one signer, tested on the other")
     src.add_argument("--figures", action="store_true",
                      help="every reported figure: trains the measurement models, writes <out>/figures.json")
     ap.add_argument("--variant", default="recipe", help="(--figures) the recipe or an ablation: "
                     "recipe, shape, canonical, both")
+    ap.add_argument("--into", type=Path, default=None,
+                    help="(--transfer) also add the result to this figures.json under 'transfer'")
     ap.add_argument("--cases", default=None, help="(--figures) comma list of cases (default: all)")
     ap.add_argument("--threads", type=int, default=0, help="(--figures) torch CPU threads (0: torch's default)")
     ap.add_argument("--cache", type=Path, default=paths.install_root() / "cache" / "keypoints")
@@ -179,6 +184,23 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
+        if a.transfer:
+            from training.figures import write_json
+            from training.transfer import run as run_transfer
+
+            out = a.out or paths.install_root() / "runs" / "transfer"
+            res = run_transfer(a.cache, out)
+            res["command"] = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
+            write_json(out / "transfer.json", res)
+            if a.into:
+                fig = json.loads(a.into.read_text(encoding="utf-8"))
+                fig["transfer"] = res
+                write_json(a.into, fig)
+            for r in res["rows"]:
+                print(f"enrol signer {r['enrol_signer']} k={r['k']} -> test signer {r['test_signer']}: embedding "
+                      f"{r['embedding_top1']:.3f}  DTW {r['dtw_top1']:.3f}  n={r['queries']}", flush=True)
+            print(f"wrote {out / 'transfer.json'}")
+            return 0
         if a.figures:
             from training.figures import run as run_figures
 

@@ -49,6 +49,21 @@ def figures_table(fig: dict) -> str:
     return "\n".join(lines)
 
 
+def transfer_table(fig: dict) -> str:
+    """Signs the model never learnt, named from k enrolled clips of another signer (training.transfer)."""
+    tr = fig.get("transfer")
+    if not tr:
+        return "Not measured for this model (`python -m training.evaluate --transfer --into FIGURES.json`)."
+    lines = [f"Signs {tr['new_signs']} left out of training, enrolled from the first k training clips of one signer, "
+             f"named among those 6 signs on every clip of the other signer: `{tr['command']}`.", "",
+             "| enrolled from | tested on | k | clips | embedding prototype top-1 | DTW 1-NN top-1 |",
+             "|---|---|---|---|---|---|"]
+    for r in tr["rows"]:
+        lines.append(f"| signer {r['enrol_signer']} | signer {r['test_signer']} | {r['k']} | {r['queries']} | "
+                     f"{_pct(r['embedding_top1'])} | {_pct(r['dtw_top1'])} |")
+    return "\n".join(lines)
+
+
 def readme_line(fig: dict) -> str:
     c = fig["cases"]
 
@@ -108,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     try:
         fig = model_figures(a.model)
-        CARD.write_text(replace_block(CARD.read_text(encoding="utf-8"), "figures", figures_table(fig)), "utf-8")
+        card = replace_block(CARD.read_text(encoding="utf-8"), "figures", figures_table(fig))
+        CARD.write_text(replace_block(card, "transfer", transfer_table(fig)), "utf-8")
         README.write_text(replace_block(README.read_text(encoding="utf-8"), "figures", readme_line(fig)), "utf-8")
         print(f"wrote the figures of {a.model.name} into {CARD} and {README}")
         if a.ablations:

@@ -1,0 +1,91 @@
+"""How well the model's embedding serves signs it never learnt (the basis of "teach a sign").
+
+    python -m training.evaluate --transfer --out runs/transfer
+
+A model is trained with the recipe WITHOUT signs 71-76 (train splits of both signers, plus the
+first 4 test clips of 78-82 per signer, as for the measurement model). Signs 71-76 are then
+enrolled from the first k (by name) training recordings of one signer, k = 1, 3, 5, and every
+clip of the OTHER signer is named among those 6 signs: by the nearest enrolled prototype (the
+mean of the k clips' normalised embeddings, cosine similarity), and by DTW 1-NN over the same
+k clips with the same features. Both directions; results into `<out>/transfer.json`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from training.cache import Clip, load_cache
+from training.dataset import eval_features
+from training.discover import parse_ranges
+from training.train import TrainConfig, train
+
+log = logging.getLogger("training.transfer")
+NEW_SIGNS = "71-76"
+KS = (1, 3, 5)
+
+
+def enrolment(clips: list[Clip], signer: str, k: int) -> list[Clip]:
+    """The first k training recordings (by name) of each sign by `signer`."""
+    out: list[Clip] = []
+    for sign in sorted({c.sign for c in clips}):
+        mine = sorted((c for c in clips if c.signer == signer and c.sign == sign and c.split == "train"),
+                      key=lambda c: c.sample)
+        out += mine[:k]
+    return out
+
+
+def prototype_scores(embed, enrolled: list[Clip], queries: list[Clip], signs: list[int],
+                     seq_len: int) -> np.ndarray:
+    """(len(queries), len(signs)) cosine similarity to each sign's mean normalised embedding."""
+    def unit(clips: list[Clip]) -> np.ndarray:
+        e = embed(np.stack([eval_features(c, seq_len) for c in clips]))
+        return e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+
+    e_enrol, e_query = unit(enrolled), unit(queries)
+    protos = np.stack([e_enrol[[c.sign == s for c in enrolled]].mean(0) for s in signs])
+    protos /= np.maximum(np.linalg.norm(protos, axis=1, keepdims=True), 1e-9)
+    return e_query @ protos.T
+
+
+def run(cache: Path, out: Path, base: TrainConfig | None = None) -> dict:
+    import torch
+
+    from training.dtw import dtw_scores
+    from training.evaluate import metrics
+    from training.model import load_checkpoint
+
+    base = base or TrainConfig()
+    new = parse_ranges(NEW_SIGNS) or set()
+    known = ",".join(str(s) for s in range(1, 83) if s not in new)
+    cfg = replace(base, cache=str(cache), out=str(out / "model"), signs=known, train_signers="01,02",
+                  train_splits="train", borrow="78-82:4", val_splits="")
+    if not (out / "model" / "best.pt").is_file():
+        log.info("training the model without signs %s", NEW_SIGNS)
+        train(cfg, quiet=True)
+    model, ckpt = load_checkpoint(out / "model" / "best.pt")
+    if set(ckpt["class_ids"]) & new:
+        raise ValueError(f"{out / 'model'} has learnt some of signs {NEW_SIGNS}: not a transfer test")
+
+    def embed(x: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return model.embedding(torch.from_numpy(np.asarray(x, np.float32))).numpy()
+
+    clips = load_cache(cache, signs=new)
+    signs = sorted(new)
+    rows = []
+    for enrol_signer, test_signer in (("01", "02"), ("02", "01")):
+        queries = [c for c in clips if c.signer == test_signer]
+        labels = np.array([signs.index(c.sign) for c in queries])
+        for k in KS:
+            enrolled = enrolment(clips, enrol_signer, k)
+            emb = metrics(prototype_scores(embed, enrolled, queries, signs, ckpt["seq_len"]), labels, signs)
+            dtw = metrics(dtw_scores(enrolled, queries, signs, ckpt["seq_len"]), labels, signs)
+            rows.append({"enrol_signer": enrol_signer, "test_signer": test_signer, "k": k, "queries": len(queries),
+                         "embedding_top1": round(emb["top1"], 4), "dtw_top1": round(dtw["top1"], 4)})
+            log.info("enrol %s k=%d -> test %s: embedding %.3f  DTW %.3f  (n=%d)", enrol_signer, k, test_signer,
+                     emb["top1"], dtw["top1"], len(queries))
+    return {"new_signs": NEW_SIGNS, "model_trained_on": known, "rows": rows}
