@@ -132,6 +132,29 @@ sys.exit(app.exec())
 """
 
 
+EARLY_SIGTERM_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from arsl_desktop.ui.app import create_application, install_sigterm_handler
+app = create_application()
+attach = install_sigterm_handler()
+os.kill(os.getpid(), signal.SIGTERM)  # during start-up: no window yet
+from arsl_desktop.ui.main_window import MainWindow
+from arsl_desktop.ui.settings import AppSettings
+w = MainWindow(AppSettings(), model_path=Path(sys.argv[1]), language="en")
+attach(w)
+w.show()
+sys.exit(app.exec())
+"""
+
+
+def test_sigterm_during_start_up_ends_the_window_cleanly_once_built(tmp_path, tiny_model):
+    env = {**os.environ, "ARSL_USER_DATA": str(tmp_path / "user"), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", EARLY_SIGTERM_SCRIPT, str(tiny_model)], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]  # not -15: the default action never ran
+
+
 def test_sigterm_autosaves_the_unsaved_transcript_and_says_where(tmp_path, tiny_model):
     user = tmp_path / "user"
     env = {**os.environ, "ARSL_USER_DATA": str(user), "QT_QPA_PLATFORM": "offscreen"}

@@ -76,18 +76,35 @@ def create_application(argv: list[str] | None = None):
     return app
 
 
-def install_sigterm_handler(window) -> None:
+def install_sigterm_handler(window=None):
     """SIGTERM (logout, `kill`, a service manager) closes the window without asking, autosaving an
     unsaved transcript. Python runs the handler between bytecodes on the GUI thread; the window's
-    timers give it that chance even while Qt's loop is idle."""
+    timers give it that chance even while Qt's loop is idle.
+
+    Installed before anything is written or built, so a SIGTERM during start-up is not lost to the
+    default action: it is remembered and honoured once the window exists. Returns `attach(window)`.
+    """
     import signal
 
     from PySide6.QtCore import QTimer
 
+    state: dict = {"window": None, "pending": False}
+
     def on_term(signum, frame) -> None:
-        QTimer.singleShot(0, window.terminate)
+        if state["window"] is None:
+            state["pending"] = True
+        else:
+            QTimer.singleShot(0, state["window"].terminate)
+
+    def attach(w) -> None:
+        state["window"] = w
+        if state["pending"]:
+            QTimer.singleShot(0, w.terminate)
 
     signal.signal(signal.SIGTERM, on_term)
+    if window is not None:
+        attach(window)
+    return attach
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -99,6 +116,7 @@ def run_app(args: argparse.Namespace) -> int:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = create_application()
+    attach_window = install_sigterm_handler()
     from arsl_desktop.ui.main_window import MainWindow
     from arsl_desktop.ui.settings import AppSettings
 
@@ -107,7 +125,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"arsl-desktop: warning: {settings.problem}", file=sys.stderr, flush=True)
     window = MainWindow(settings, model_path=getattr(args, "model", None), language=getattr(args, "lang", None))
     app.aboutToQuit.connect(window.shutdown)  # quitting without closing the window still stops the threads
-    install_sigterm_handler(window)
+    attach_window(window)
     window.show()
     video = getattr(args, "video", None)
     camera = getattr(args, "camera", None)
