@@ -76,6 +76,26 @@ def _set(text: str) -> set[str] | None:
     return {s.strip() for s in text.split(",") if s.strip()} or None
 
 
+def first_per_sign(clips: list[Clip], k: int) -> tuple[list[Clip], list[Clip]]:
+    """(the first k clips by sample name of each sign and signer, the others), both in name order."""
+    first, rest = [], []
+    taken: dict[tuple[int, str], int] = {}
+    for c in sorted(clips, key=lambda c: c.sample):
+        key = (c.sign, c.signer)
+        if taken.get(key, 0) < k:
+            taken[key] = taken.get(key, 0) + 1
+            first.append(c)
+        else:
+            rest.append(c)
+    return first, rest
+
+
+def _signs_and_count(spec: str) -> tuple[set[int], int]:
+    """'78-82:4' -> ({78, ..., 82}, 4)."""
+    signs, _, k = spec.partition(":")
+    return parse_ranges(signs) or set(), int(k or 1)
+
+
 def select_data(cfg: TrainConfig) -> tuple[list[Clip], list[Clip], list[int]]:
     """Training clips, validation clips (disjoint) and the class ids (sorted sign ids)."""
     signs = parse_ranges(cfg.signs)
@@ -84,28 +104,15 @@ def select_data(cfg: TrainConfig) -> tuple[list[Clip], list[Clip], list[int]]:
     if cfg.borrow:
         # Signs with no training recordings learn from the first k TEST clips per sign and signer
         # (by name); evaluation never scores a clip a checkpoint was trained on.
-        rng_text, _, k = cfg.borrow.partition(":")
-        borrow_signs, k = parse_ranges(rng_text) or set(), int(k or 1)
+        borrow_signs, k = _signs_and_count(cfg.borrow)
         pool = load_cache(Path(cfg.cache), _set(cfg.train_signers), {"test"}, borrow_signs)
-        taken: dict[tuple[int, str], int] = {}
-        for c in sorted(pool, key=lambda c: c.sample):
-            key = (c.sign, c.signer)
-            if taken.get(key, 0) < k:
-                taken[key] = taken.get(key, 0) + 1
-                train.append(c)
+        train += first_per_sign(pool, k)[0]
     if cfg.holdout:
-        rng_text, _, k = cfg.holdout.partition(":")
-        held_signs, k = parse_ranges(rng_text) or set(), int(k or 1)
-        kept: dict[tuple[int, str], int] = {}
-        keep, val = [], []
-        for c in sorted(train, key=lambda c: c.sample):
-            key = (c.sign, c.signer)
-            if c.sign in held_signs and kept.get(key, 0) >= k:
-                val.append(c)
-            else:
-                kept[key] = kept.get(key, 0) + 1
-                keep.append(c)
-        train = keep
+        held_signs, k = _signs_and_count(cfg.holdout)
+        ordered = sorted(train, key=lambda c: c.sample)
+        val = first_per_sign([c for c in ordered if c.sign in held_signs], k)[1]
+        held_back = {c.sample for c in val}
+        train = [c for c in ordered if c.sample not in held_back]
     names = {c.sample for c in train}
     val = [c for c in val if c.sample not in names]
     if not train:

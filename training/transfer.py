@@ -21,7 +21,7 @@ import numpy as np
 from training.cache import Clip, load_cache
 from training.dataset import eval_features
 from training.discover import parse_ranges
-from training.train import TrainConfig, train
+from training.train import TrainConfig, first_per_sign, train
 
 log = logging.getLogger("training.transfer")
 NEW_SIGNS = "71-76"
@@ -29,13 +29,9 @@ KS = (1, 3, 5)
 
 
 def enrolment(clips: list[Clip], signer: str, k: int) -> list[Clip]:
-    """The first k training recordings (by name) of each sign by `signer`."""
-    out: list[Clip] = []
-    for sign in sorted({c.sign for c in clips}):
-        mine = sorted((c for c in clips if c.signer == signer and c.sign == sign and c.split == "train"),
-                      key=lambda c: c.sample)
-        out += mine[:k]
-    return out
+    """The first k training recordings (by name) of each sign by `signer`, sign by sign."""
+    first, _ = first_per_sign([c for c in clips if c.signer == signer and c.split == "train"], k)
+    return sorted(first, key=lambda c: (c.sign, c.sample))
 
 
 def prototype_scores(embed, enrolled: list[Clip], queries: list[Clip], signs: list[int],

@@ -137,17 +137,23 @@ def body_reference(xyz: np.ndarray, present: np.ndarray, aspect: float) -> tuple
     return np.array([aspect / 2, 0.5], np.float32), 0.3
 
 
+def wrist_heights(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0,
+                  reference: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """(T, 2) each hand's wrist (signer's left, right) below the shoulder centre, in shoulder
+    widths; +inf where that hand is missing. `reference`: the frames to place the body from."""
+    ref_xyz, ref_present = reference if reference is not None else (xyz, present)
+    centre, width = body_reference(ref_xyz, ref_present, aspect)
+    y = (xyz[:, [LEFT_SL.start, RIGHT_SL.start], 1] - centre[1]) / width
+    return np.where(present[:, [LEFT, RIGHT]], y, np.inf)
+
+
 def hand_activity(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> tuple[float, float]:
     """How much each hand (signer's left, right) signs in a clip: its wrist's height above the
     resting line (`RAISED_Y` shoulder widths below the shoulders), summed over the frames."""
     if len(xyz) == 0:
         return 0.0, 0.0
-    centre, width = body_reference(xyz, present, aspect)
-    out = []
-    for part, sl in ((LEFT, LEFT_SL), (RIGHT, RIGHT_SL)):
-        y = (xyz[:, sl.start, 1] - centre[1]) / width
-        out.append(float(np.where(present[:, part], np.clip(RAISED_Y - y, 0.0, None), 0.0).sum()))
-    return out[0], out[1]
+    left, right = np.clip(RAISED_Y - wrist_heights(xyz, present, aspect), 0.0, None).sum(axis=0)
+    return float(left), float(right)
 
 
 def canonical_side(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -206,14 +212,7 @@ def hands_raised(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0,
     `reference` (xyz, present) gives the frames to place the body from, when `xyz` is too
     short to (a live stream passes its recent history).
     """
-    ref_xyz, ref_present = reference if reference is not None else (xyz, present)
-    centre, width = body_reference(ref_xyz, ref_present, aspect)
-    ys = []
-    for part, sl in ((LEFT, LEFT_SL), (RIGHT, RIGHT_SL)):
-        hand_y = np.where(present[:, part], xyz[:, sl.start, 1], np.inf)
-        ys.append(hand_y)
-    y = np.minimum(*ys)
-    return (y - centre[1]) / width < RAISED_Y
+    return wrist_heights(xyz, present, aspect, reference).min(axis=1) < RAISED_Y
 
 
 def resample(features: np.ndarray, times: np.ndarray, length: int,

@@ -208,12 +208,10 @@ class TasksLandmarker:
             raise ValueError(f"expected an RGB image (H, W, 3), got shape {rgb.shape}")
         if not self._tasks:
             raise RuntimeError("the landmarker is closed")
-        if rgb.dtype != np.uint8 or not rgb.flags["C_CONTIGUOUS"]:
-            rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
         # VIDEO mode needs strictly increasing integer milliseconds.
         ms = max(int(round(timestamp * 1000)), self._last_ms + 1)
         self._last_ms = ms
-        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
+        image = self.image(rgb)
         pose, hands, face = self._tasks
         if self._pool is not None:
             pose_f = self._pool.submit(pose.detect_for_video, image, ms)
