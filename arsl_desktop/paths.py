@@ -83,6 +83,11 @@ def autosave_dir() -> Path:
     return user_data_root() / "autosave"
 
 
+def personal_signs_dir() -> Path:
+    """Signs the user taught (`core.personal_store`), inside the user-data folder."""
+    return user_data_root() / "signs"
+
+
 def user_log_dir() -> Path:
     env = os.environ.get("ARSL_USER_DATA")
     path = Path(env).expanduser() / "logs" if env else user_log_path(APP_SLUG, ORG_NAME)

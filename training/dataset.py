@@ -1,7 +1,7 @@
 """Cached clips -> fixed-length feature sequences for PyTorch (train: augmented; eval: as the app).
 
-Evaluation does exactly what `arsl_desktop.core.recognizer.Recognizer.classify` does:
-trim with `features.signing_span`, then `features.sequence_features`. Training trims the
+Evaluation calls what `arsl_desktop.core.recognizer.Recognizer.classify` calls:
+`features.clip_sequence` (trim with `features.signing_span`, then `features.sequence_features`). Training trims the
 same way, then augments the keypoints and jitters the start and end before resampling.
 """
 
@@ -30,8 +30,7 @@ def eval_features(clip: Clip, seq_len: int, options: dict | None = None) -> np.n
     """(seq_len, FEATURE_DIM): the model input the app would build for this clip.
 
     `options`: `features.frame_features` switches (None: the app's defaults)."""
-    xyz, present, times = trimmed(clip)
-    return F.sequence_features(xyz, present, times, seq_len, clip.aspect, **(options or {}))
+    return F.clip_sequence(clip.xyz, clip.present, clip.times, seq_len, clip.aspect, **(options or {}))
 
 
 def train_features(clip: Clip, seq_len: int, rng: np.random.Generator, cfg: AugmentConfig,

@@ -189,11 +189,13 @@ def main(argv: list[str] | None = None) -> int:
             from training.transfer import run as run_transfer
 
             out = a.out or paths.install_root() / "runs" / "transfer"
-            res = run_transfer(a.cache, out)
+            fig = json.loads(a.into.read_text(encoding="utf-8")) if a.into else {}
+            temperature = (((fig.get("cases") or {}).get("validation") or {}).get("calibration") or {}).get(
+                "temperature", 1.0)  # the shipped logits' temperature, for the personal-sign calibration
+            res = run_transfer(a.cache, out, temperature=temperature)
             res["command"] = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
             write_json(out / "transfer.json", res)
             if a.into:
-                fig = json.loads(a.into.read_text(encoding="utf-8"))
                 fig["transfer"] = res
                 write_json(a.into, fig)
             for r in res["rows"]:

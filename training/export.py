@@ -154,8 +154,11 @@ def main(argv: list[str] | None = None) -> int:
                 **{k: tc.get(k) for k in ("signs", "train_signers", "train_splits", "borrow", "seq_len", "lr",
                                           "epoch_size", "batch_size", "seed") if k in tc}}
     deployed = Deployed(model, temperature)
+    # how personal signs' similarities become logits beside these (fitted by training.transfer)
+    personal = ((figures.get("transfer") or {}).get("personal_calibration") or {}).get("embedding")
+    extra = {"personal": {k: personal[k] for k in ("scale", "offset", "min_similarity")}} if personal else {}
     meta = model_metadata(seq_len, class_ids, a.name, embedding_dim=int(2 * model.cfg.hidden),
-                          training=training, figures=figures, temperature=temperature)
+                          training=training, figures=figures, temperature=temperature, **extra)
     out = export_onnx(deployed, seq_len, a.out, meta)
     rng = np.random.default_rng(0)
     x = rng.normal(0, 1, (8, seq_len, F.FEATURE_DIM)).astype(np.float32)

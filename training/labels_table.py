@@ -48,7 +48,7 @@ def read_official(source: Path) -> list[tuple[int, str, str]]:
         return [(int(r[0]), str(r[1]).strip(), str(r[2]).strip()) for r in rows if r[0] is not None]
     except ImportError:
         data = json.loads((source / "KARSL-502_Labels.json").read_text(encoding="utf-8"))
-        return [(i + 1, str(a).strip(), str(e).strip()) for i, (a, e) in enumerate(zip(data["AR_WORDS"], data["EN_WORDS"]))]
+        return [(i + 1, str(a).strip(), str(e).strip()) for i, (a, e) in enumerate(zip(data["AR_WORDS"], data["EN_WORDS"], strict=True))]
 
 
 def build(source: Path) -> dict:

@@ -7,7 +7,8 @@ first 4 test clips of 78-82 per signer, as for the measurement model). Signs 71-
 enrolled from the first k (by name) training recordings of one signer, k = 1, 3, 5, and every
 clip of the OTHER signer is named among those 6 signs: by the nearest enrolled prototype (the
 mean of the k clips' normalised embeddings, cosine similarity), and by DTW 1-NN over the same
-k clips with the same features. Both directions; results into `<out>/transfer.json`.
+k clips with the same features. Both directions; results into `<out>/transfer.json`, with
+the personal-sign calibration fitted on the same model (`training.personal_calibration`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ def prototype_scores(embed, enrolled: list[Clip], queries: list[Clip], signs: li
     return e_query @ protos.T
 
 
-def run(cache: Path, out: Path, base: TrainConfig | None = None) -> dict:
+def run(cache: Path, out: Path, base: TrainConfig | None = None, temperature: float = 1.0) -> dict:
+    """The transfer rows, and the personal-sign calibration fitted on the same model
+    (`training.personal_calibration`; logits divided by `temperature`, the shipped model's)."""
     import torch
 
     from training.dtw import dtw_scores
@@ -84,4 +87,12 @@ def run(cache: Path, out: Path, base: TrainConfig | None = None) -> dict:
                          "embedding_top1": round(emb["top1"], 4), "dtw_top1": round(dtw["top1"], 4)})
             log.info("enrol %s k=%d -> test %s: embedding %.3f  DTW %.3f  (n=%d)", enrol_signer, k, test_signer,
                      emb["top1"], dtw["top1"], len(queries))
-    return {"new_signs": NEW_SIGNS, "model_trained_on": known, "rows": rows}
+    def logits_of(x: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return model(torch.from_numpy(np.asarray(x, np.float32))).numpy().astype(np.float64) / temperature
+
+    from training.personal_calibration import fit
+
+    calib = fit(embed, logits_of, load_cache(cache), signs, list(ckpt["class_ids"]), ckpt["seq_len"])
+    calib["temperature"] = temperature
+    return {"new_signs": NEW_SIGNS, "model_trained_on": known, "rows": rows, "personal_calibration": calib}

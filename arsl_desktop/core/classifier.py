@@ -144,17 +144,28 @@ class SignClassifier:
         except ValueError:
             return raw
 
-    def probabilities(self, batch: np.ndarray) -> np.ndarray:
-        """(B, seq_len, FEATURE_DIM) -> (B, n_classes) softmax probabilities."""
+    def outputs(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(B, seq_len, FEATURE_DIM) -> calibrated logits (B, n_classes) and, if the model has
+        one, the embedding (B, embedding_dim); one pass for both."""
         batch = np.asarray(batch, np.float32)
         if batch.ndim == 2:
             batch = batch[None]
         if batch.shape[1:] != (self.seq_len, F.FEATURE_DIM):
             raise ValueError(f"expected (B, {self.seq_len}, {F.FEATURE_DIM}), got {batch.shape}")
-        logits = self._session.run([OUTPUT_NAME], {INPUT_NAME: batch})[0].astype(np.float64)
-        logits -= logits.max(axis=1, keepdims=True)
+        names = [OUTPUT_NAME] + ([EMBEDDING_NAME] if self.embedding_dim else [])
+        out = self._session.run(names, {INPUT_NAME: batch})
+        return out[0].astype(np.float64), (out[1].astype(np.float64) if self.embedding_dim else None)
+
+    @staticmethod
+    def softmax(logits: np.ndarray) -> np.ndarray:
+        logits = np.asarray(logits, np.float64)
+        logits = logits - logits.max(axis=-1, keepdims=True)
         e = np.exp(logits)
-        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """(B, seq_len, FEATURE_DIM) -> (B, n_classes) softmax probabilities."""
+        return self.softmax(self.outputs(batch)[0])
 
     def top_k(self, sequence: np.ndarray, k: int = 5) -> list[Prediction]:
         """Best `k` signs for one (seq_len, FEATURE_DIM) sequence, most likely first."""

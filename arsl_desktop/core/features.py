@@ -274,3 +274,14 @@ def signing_span(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect
     i0 = int(np.searchsorted(times, t0, side="left"))
     i1 = int(np.searchsorted(times, t1, side="right"))
     return slice(i0, max(i1, i0 + 1))
+
+
+def clip_sequence(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, length: int, aspect: float = 1.0,
+                  trim: bool = True, **options: bool) -> np.ndarray:
+    """One recorded sign -> the model input: cut to its `signing_span` (unless `trim` is False),
+    then `sequence_features`. Live segments, isolated clips, personal examples and training
+    clips all go through here."""
+    if trim and len(times):
+        span = signing_span(xyz, present, times, aspect)
+        xyz, present, times = xyz[span], present[span], times[span]
+    return sequence_features(xyz, present, times, length, aspect, **options)

@@ -17,7 +17,7 @@ from arsl_desktop.core.errors import LabelsError, ModelIncompatible
 
 @dataclass(frozen=True)
 class Sign:
-    id: int
+    id: int | None  # None: a word the user taught that is not a KArSL sign
     ar: str
     en: str
     category: str

@@ -10,10 +10,13 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from arsl_desktop.core import features as F
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
 from arsl_desktop.core.landmarks import Keypoints, TasksLandmarker, create_landmarker, stack
+from arsl_desktop.core.personal_match import Candidate, PersonalSigns, joint_ranking
 from arsl_desktop.core.sources import Frame
 from arsl_desktop.core.spotting import Segment, SignSpotter, SpotState, SpotterConfig
 
@@ -22,6 +25,13 @@ from arsl_desktop.core.spotting import Segment, SignSpotter, SpotState, SpotterC
 class RankedSign:
     sign: Sign
     prob: float
+    personal: bool = False  # decided by the user's own examples (a taught word or an adapted KArSL sign)
+    personal_key: str | None = None  # the personal sign's folder key
+
+    @property
+    def key(self) -> str:
+        """Identity for "the same sign again": the personal sign, else the KArSL id."""
+        return f"personal:{self.personal_key}" if self.personal else f"karsl:{self.sign.id}"
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,8 @@ class Recognizer:
 
     def __init__(self, classifier: SignClassifier, labels: LabelTable | None = None,
                  landmarker: TasksLandmarker | None = None, spotter: SpotterConfig | None = None,
-                 top_k: int = 5, threshold: float = 0.0, merge_gap_s: float = 0.4) -> None:
+                 top_k: int = 5, threshold: float = 0.0, merge_gap_s: float = 0.4,
+                 personal: PersonalSigns | None = None) -> None:
         self.classifier = classifier
         self.labels = labels or default_labels()
         require_known_ids(classifier.class_ids, self.labels, classifier.path.name)  # before MediaPipe loads
@@ -67,6 +78,7 @@ class Recognizer:
         self.top_k = top_k
         self.threshold = threshold
         self.merge_gap_s = merge_gap_s
+        self.personal = personal  # the user's taught signs, ranked with the KArSL ones (None: not used)
         self._last: SignResult | None = None
 
     def reset(self, tracking: bool = True) -> None:
@@ -89,19 +101,36 @@ class Recognizer:
         if trim and len(times):
             span = F.signing_span(xyz, present, times, aspect)
             xyz, present, times = xyz[span], present[span], times[span]
-        seq = F.sequence_features(xyz, present, times, self.classifier.seq_len, aspect)
-        preds = self.classifier.top_k(seq, self.top_k)
-        top = tuple(RankedSign(self.labels[p.sign_id], p.prob) for p in preds)
+        seq = F.clip_sequence(xyz, present, times, self.classifier.seq_len, aspect, trim=False)
+        top = self.rank(seq)
         start = float(times[0]) if len(times) else 0.0
         end = float(times[-1]) if len(times) else 0.0
         return SignResult(start, end, top, top[0].prob >= self.threshold, len(keypoints))
+
+    def rank(self, sequence: np.ndarray) -> tuple[RankedSign, ...]:
+        """The best `top_k` KArSL and personal signs for one model input, in one list."""
+        logits, embedding = self.classifier.outputs(sequence[None])
+        index = None
+        if self.personal is not None:
+            self.personal.refresh()  # cheap unless the store changed (the CLI or another window wrote)
+            index = self.personal.index if self.personal.index else None
+        plogits = index.logits(sequence, None if embedding is None else embedding[0]) if index else None
+        return tuple(self._ranked(c) for c in joint_ranking(self.classifier.class_ids, logits[0], index, plogits,
+                                                             self.top_k))
+
+    def _ranked(self, c: Candidate) -> RankedSign:
+        if c.personal is None:
+            return RankedSign(self.labels[c.karsl_id], c.prob)
+        known = self.labels.get(c.karsl_id) if c.karsl_id is not None else None
+        sign = Sign(c.karsl_id, c.personal.ar or (known.ar if known else ""), c.personal.en, "personal", "")
+        return RankedSign(sign, c.prob, personal=True, personal_key=c.personal.key)
 
     def _report(self, segment: Segment) -> SignResult | None:
         result = self.classify(segment.keypoints)
         last = self._last
         self._last = result
         # One sign split over two segments (a pause mid-sign, or the length limit) is reported once.
-        if (last is not None and last.best.sign.id == result.best.sign.id
+        if (last is not None and last.best.key == result.best.key
                 and result.start - last.end <= self.merge_gap_s):
             return None
         return result

@@ -1,0 +1,172 @@
+"""Matching a segment against the user's personal signs, in one ranked list with the KArSL signs.
+
+With a model that has an `embedding` output, each personal sign is the prototype of its
+examples (the mean of their unit embeddings); a segment's cosine similarity to a prototype
+becomes a logit `scale * cos + offset` on the same scale as the model's calibrated logits, and
+one softmax over KArSL and personal logits ranks them all. The scale and offset are fitted by
+`training.transfer` (signs the model never learnt, enrolled from a few clips, named among all
+signs) and carried in the model's metadata (`arsl_personal`). A sign below `min_similarity`
+is not offered at all ("not close enough").
+
+A model without the embedding output falls back to the features: DTW distance to the nearest
+example, logit `offset - scale * distance` (`FEATURE_FALLBACK`); the UI says so.
+
+Examples of a KArSL sign (`karsl_id` set) are adaptation: their probability is added to that
+sign's, so the sign is pulled toward how this user signs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from arsl_desktop.core import features as F
+from arsl_desktop.core.classifier import SignClassifier
+from arsl_desktop.core.dtw import dtw_distances
+from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreContents
+
+
+@dataclass(frozen=True)
+class Calibration:
+    scale: float
+    offset: float
+    min_similarity: float  # embedding: cosine; features: minus the largest distance allowed
+
+
+# Fitted by `python -m training.evaluate --transfer --out runs/transfer --into runs/figures.json`
+# (`training.personal_calibration`, the recipe's transfer model, k = 3): "embedding" for a model
+# with an embedding that does not carry `arsl_personal`, "features_dtw" for one without an
+# embedding output (DTW distance per step -> logit).
+EMBEDDING_DEFAULT = Calibration(scale=11.0, offset=4.0, min_similarity=0.18)
+FEATURE_FALLBACK = Calibration(scale=2.0, offset=14.0, min_similarity=-4.8)
+
+
+def calibration_of(classifier: SignClassifier) -> Calibration:
+    if classifier.embedding_dim is None:
+        return FEATURE_FALLBACK
+    meta = classifier.info("personal")
+    try:
+        return Calibration(float(meta["scale"]), float(meta["offset"]), float(meta["min_similarity"]))
+    except (TypeError, KeyError, ValueError):
+        return EMBEDDING_DEFAULT
+
+
+def example_sequence(ex: Example, seq_len: int) -> np.ndarray:
+    """The model input for one example: trimmed and resampled exactly as a live segment."""
+    return F.clip_sequence(ex.xyz, ex.present, ex.times, seq_len, ex.aspect)
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+
+
+class PersonalIndex:
+    """The personal signs with readable examples, prepared for one classifier."""
+
+    def __init__(self, classifier: SignClassifier, entries: list[tuple[PersonalSign, list[Example]]]) -> None:
+        self.signs = [s for s, ex in entries if ex]
+        self.calibration = calibration_of(classifier)
+        self.mode = "embedding" if classifier.embedding_dim else "features"
+        self.counts = [len(ex) for s, ex in entries if ex]
+        seqs = [example_sequence(e, classifier.seq_len) for _, ex in entries if ex for e in ex]
+        owner = np.repeat(np.arange(len(self.signs)), self.counts) if self.signs else np.zeros(0, int)
+        self._owner = owner
+        self._seqs = np.stack(seqs) if seqs else np.zeros((0, classifier.seq_len, F.FEATURE_DIM), np.float32)
+        if self.mode == "embedding" and len(seqs):
+            emb = unit(classifier.outputs(self._seqs)[1])
+            self.prototypes = unit(np.stack([emb[owner == i].mean(0) for i in range(len(self.signs))]))
+        else:
+            self.prototypes = np.zeros((0, classifier.embedding_dim or 0), np.float32)
+
+    def __len__(self) -> int:
+        return len(self.signs)
+
+    def similarities(self, sequence: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
+        """(n_signs,) cosine to each prototype, or minus the DTW distance to each sign's nearest example."""
+        if not self.signs:
+            return np.zeros(0)
+        if self.mode == "embedding" and embedding is not None:
+            return self.prototypes @ unit(np.asarray(embedding, np.float64).ravel())
+        d = dtw_distances(np.asarray(sequence, np.float64), self._seqs.astype(np.float64))
+        return np.array([-d[self._owner == i].min() for i in range(len(self.signs))])
+
+    def logits(self, sequence: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
+        """(n_signs,) logits on the model's scale; -inf for a sign not close enough to offer."""
+        sim = self.similarities(sequence, embedding)
+        c = self.calibration
+        return np.where(sim >= c.min_similarity, c.scale * sim + c.offset, -np.inf)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One entry of the joint ranking."""
+
+    karsl_id: int | None  # the KArSL sign (model class or the sign a personal one adapts)
+    personal: PersonalSign | None  # the personal sign, if personal examples decided this entry
+    prob: float
+
+
+def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex | None,
+                  personal_logits: np.ndarray | None, k: int) -> list[Candidate]:
+    """One softmax over the model's classes and the personal signs; adapted signs merged."""
+    z = np.asarray(logits, np.float64).ravel()
+    p_logits = (np.asarray(personal_logits, np.float64).ravel()
+                if index is not None and personal_logits is not None else np.zeros(0))
+    allz = np.concatenate([z, p_logits])
+    allz = allz - allz.max()
+    e = np.exp(allz)
+    p = e / e.sum()
+    p_model, p_personal = p[:len(z)], p[len(z):]
+    by_id: dict[int, tuple[float, float, PersonalSign | None]] = {
+        int(c): (float(q), 0.0, None) for c, q in zip(class_ids, p_model, strict=True)}
+    new_words: list[Candidate] = []
+    for i, q in enumerate(p_personal):
+        sign = index.signs[i] if index is not None else None
+        if sign is None or not np.isfinite(p_logits[i]):
+            continue
+        if sign.karsl_id is None:
+            new_words.append(Candidate(None, sign, float(q)))
+            continue
+        model_q, pers_q, best = by_id.get(sign.karsl_id, (0.0, 0.0, None))
+        best = sign if best is None or q > pers_q else best
+        by_id[sign.karsl_id] = (model_q, pers_q + float(q), best)
+    cands = [Candidate(cid, best if pers_q > model_q else None, model_q + pers_q)
+             for cid, (model_q, pers_q, best) in by_id.items()] + new_words
+    cands.sort(key=lambda c: -c.prob)
+    return cands[:k]
+
+
+class PersonalSigns:
+    """The store as one classifier sees it, rebuilt when the store changes on disk."""
+
+    def __init__(self, classifier: SignClassifier, store: PersonalStore | None = None) -> None:
+        self.classifier = classifier
+        self.store = store or PersonalStore()
+        self._stamp: tuple | None = None
+        self.index: PersonalIndex | None = None
+        self.problems: tuple[str, ...] = ()
+
+    @property
+    def mode(self) -> str:
+        """"embedding", or "features" when the model has no embedding output (less accurate)."""
+        return "embedding" if self.classifier.embedding_dim else "features"
+
+    def refresh(self, force: bool = False) -> bool:
+        """Re-read the store if it changed; True if the index was rebuilt."""
+        stamp = self.store.stamp()
+        if not force and stamp == self._stamp:
+            return False
+        contents: StoreContents = self.store.load()
+        problems = list(contents.problems)
+        entries = []
+        for sign in contents.signs:
+            examples, bad = self.store.examples(sign)
+            problems.extend(bad)
+            if not examples:
+                problems.append(f"Personal sign '{sign.en}' has no readable example; it is not used.")
+            entries.append((sign, examples))
+        self.index = PersonalIndex(self.classifier, entries)
+        self.problems = tuple(problems)
+        self._stamp = stamp
+        return True

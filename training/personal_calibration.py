@@ -1,0 +1,100 @@
+"""How a personal sign's similarity becomes a logit that competes with the model's (teach a sign).
+
+The app ranks KArSL and personal signs in one softmax (`arsl_desktop.core.personal_match`):
+a personal sign's logit is `scale * cos(embedding, prototype) + offset`, offered only when the
+cosine reaches `min_similarity`. Those three numbers are fitted here on the transfer model
+(trained WITHOUT signs 71-76, `training.transfer`): signs 71-76 are enrolled as new words from
+the first k = 3 training clips of one signer, and every other clip is ranked among the model's
+76 signs and the 6 personal ones: the other signer's clips (all signs) and the same signer's
+remaining clips. `scale` and `offset` minimise the mean negative log-likelihood of the true
+sign over those queries (grid search); `min_similarity` is the 2nd percentile of the true
+prototype's cosine for new-sign queries, so it rarely turns away a real match. The same fit
+for the DTW fallback (models without an embedding) gives `logit = offset - scale * distance`.
+
+The result goes into `transfer.json` as `personal_calibration` and from there, through
+`training.export`, into the model's metadata (`arsl_personal`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from training.cache import Clip
+from training.dataset import eval_features
+
+log = logging.getLogger("training.personal_calibration")
+K = 3
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def fit_affine(known_logits: np.ndarray, sims: np.ndarray, target: np.ndarray, sign: float = 1.0
+               ) -> tuple[float, float, float]:
+    """(scale, offset, mean NLL): personal logit = sign * scale * sim + offset, NLL-optimal on a grid.
+
+    known_logits (N, C) calibrated model logits; sims (N, S) similarities (or distances with
+    sign=-1); target (N,) index into the C + S joint classes."""
+    best = (0.0, 0.0, np.inf)
+    for scale in np.linspace(1.0, 60.0, 60):
+        for offset in np.linspace(-60.0, 20.0, 81):
+            z = np.concatenate([known_logits, sign * scale * sims + offset], axis=1)
+            nll = float(-_log_softmax(z)[np.arange(len(target)), target].mean())
+            if nll < best[2]:
+                best = (float(scale), float(offset), nll)
+    return best
+
+
+def fit(embed, logits_of, clips: list[Clip], new: list[int], class_ids: list[int], seq_len: int) -> dict:
+    """Fit the calibration; `embed(x)` / `logits_of(x)` give embeddings / calibrated logits for a batch."""
+    from arsl_desktop.core.dtw import dtw_distances
+    from training.transfer import enrolment
+
+    rows_known, rows_sims, rows_dist, rows_target, rows_new = [], [], [], [], []
+    for enrol_signer in ("01", "02"):
+        enrolled = enrolment([c for c in clips if c.sign in new], enrol_signer, K)
+        taken = {id(c) for c in enrolled}
+        queries = [c for c in clips if id(c) not in taken and (c.sign in class_ids or c.sign in new)]
+        x_enrol = np.stack([eval_features(c, seq_len) for c in enrolled])
+        x_query = np.stack([eval_features(c, seq_len) for c in queries])
+        e = embed(x_enrol)
+        e /= np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+        protos = np.stack([e[[c.sign == s for c in enrolled]].mean(0) for s in new])
+        protos /= np.maximum(np.linalg.norm(protos, axis=1, keepdims=True), 1e-9)
+        q = embed(x_query)
+        q /= np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-9)
+        rows_sims.append(q @ protos.T)
+        rows_known.append(logits_of(x_query))
+        owner = np.array([new.index(c.sign) for c in enrolled])
+        dist = np.stack([dtw_distances(x.astype(np.float64), x_enrol.astype(np.float64)) for x in x_query])
+        rows_dist.append(np.stack([dist[:, owner == i].min(1) for i in range(len(new))], axis=1))
+        rows_target.append(np.array([class_ids.index(c.sign) if c.sign in class_ids
+                                     else len(class_ids) + new.index(c.sign) for c in queries]))
+        rows_new.append(np.array([c.sign in new for c in queries]))
+    known, sims, dist = np.concatenate(rows_known), np.concatenate(rows_sims), np.concatenate(rows_dist)
+    target, is_new = np.concatenate(rows_target), np.concatenate(rows_new)
+    scale, offset, nll = fit_affine(known, sims, target)
+    d_scale, d_offset, d_nll = fit_affine(known, dist, target, sign=-1.0)
+    true_sim = sims[is_new, target[is_new] - len(class_ids)]
+    min_sim = round(float(np.floor(np.percentile(true_sim, 2) * 100)) / 100, 2)
+    true_dist = dist[is_new, target[is_new] - len(class_ids)]
+    max_dist = round(float(np.ceil(np.percentile(true_dist, 98) * 100)) / 100, 2)
+
+    def top1(z: np.ndarray) -> tuple[float, float]:
+        hit = z.argmax(1) == target
+        return round(float(hit[is_new].mean()), 4), round(float(hit[~is_new].mean()), 4)
+
+    emb_z = np.concatenate([known, np.where(sims >= min_sim, scale * sims + offset, -np.inf)], axis=1)
+    dtw_z = np.concatenate([known, np.where(dist <= max_dist, d_offset - d_scale * dist, -np.inf)], axis=1)
+    (emb_new, emb_known), (dtw_new, dtw_known) = top1(emb_z), top1(dtw_z)
+    out = {"k": K, "queries": int(len(target)), "new_sign_queries": int(is_new.sum()),
+           "embedding": {"scale": scale, "offset": offset, "min_similarity": min_sim, "nll": round(nll, 4),
+                         "top1_new_signs": emb_new, "top1_known_signs": emb_known},
+           "features_dtw": {"scale": d_scale, "offset": d_offset, "min_similarity": -max_dist,
+                            "nll": round(d_nll, 4), "top1_new_signs": dtw_new, "top1_known_signs": dtw_known}}
+    log.info("personal calibration: %s", out)
+    return out
