@@ -61,6 +61,7 @@ class FrameResult:
     result: SignResult | None
     landmark_ms: float
     classify_ms: float
+    segment: Segment | None = None  # the segment that closed on this frame (teaching records it)
 
 
 class Recognizer:
@@ -144,7 +145,7 @@ class Recognizer:
         t2 = time.perf_counter()
         state = self.spotter.state
         return FrameResult(frame.index, frame.timestamp, kp, state, result,
-                           (t1 - t0) * 1000, (t2 - t1) * 1000)
+                           (t1 - t0) * 1000, (t2 - t1) * 1000, segment)
 
     def finish(self) -> SignResult | None:
         """End of a stream: classify a segment still open."""
