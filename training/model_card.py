@@ -61,6 +61,18 @@ def transfer_table(fig: dict) -> str:
     for r in tr["rows"]:
         lines.append(f"| signer {r['enrol_signer']} | signer {r['test_signer']} | {r['k']} | {r['queries']} | "
                      f"{_pct(r['embedding_top1'])} | {_pct(r['dtw_top1'])} |")
+    pc = tr.get("personal_calibration")
+    if pc:
+        e, d = pc["embedding"], pc["features_dtw"]
+        lines += ["", f"As the app ranks them (`training.personal_calibration`): the 6 signs taught as personal words "
+                      f"from k = {pc['k']} clips of one signer, every other clip of either signer ranked among the "
+                      f"model's signs and the personal ones in one list ({pc['queries']} clips, "
+                      f"{pc['new_sign_queries']} of the taught signs). Embedding: taught signs "
+                      f"{_pct(e['top1_new_signs'])}, the model's own signs {_pct(e['top1_known_signs'])} top-1 "
+                      f"({_pct(pc['top1_known_signs_without_personal'])} with no personal signs) "
+                      f"(personal logit {e['scale']:g} × cosine {e['offset']:+g}, offered from cosine "
+                      f"{e['min_similarity']:g}). The DTW fallback for models without an embedding: "
+                      f"{_pct(d['top1_new_signs'])} and {_pct(d['top1_known_signs'])}."]
     return "\n".join(lines)
 
 

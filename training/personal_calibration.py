@@ -6,9 +6,10 @@ cosine reaches `min_similarity`. Those three numbers are fitted here on the tran
 (trained WITHOUT signs 71-76, `training.transfer`): signs 71-76 are enrolled as new words from
 the first k = 3 training clips of one signer, and every other clip is ranked among the model's
 76 signs and the 6 personal ones: the other signer's clips (all signs) and the same signer's
-remaining clips. `scale` and `offset` minimise the mean negative log-likelihood of the true
-sign over those queries (grid search); `min_similarity` is the 2nd percentile of the true
-prototype's cosine for new-sign queries, so it rarely turns away a real match. The same fit
+remaining clips. `scale` and `offset` minimise the negative log-likelihood of the true sign
+(taught-sign and model-sign queries weighted equally; grid search); `min_similarity` is the
+2nd percentile of the true prototype's cosine for new-sign queries, so it rarely turns away a
+real match. The same fit
 for the DTW fallback (models without an embedding) gives `logit = offset - scale * distance`.
 
 The result goes into `transfer.json` as `personal_calibration` and from there, through
@@ -35,15 +36,18 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
 
 def fit_affine(known_logits: np.ndarray, sims: np.ndarray, target: np.ndarray, sign: float = 1.0
                ) -> tuple[float, float, float]:
-    """(scale, offset, mean NLL): personal logit = sign * scale * sim + offset, NLL-optimal on a grid.
+    """(scale, offset, NLL): personal logit = sign * scale * sim + offset, NLL-optimal on a grid.
 
     known_logits (N, C) calibrated model logits; sims (N, S) similarities (or distances with
-    sign=-1); target (N,) index into the C + S joint classes."""
+    sign=-1); target (N,) index into the C + S joint classes. The NLL is the mean of the taught
+    signs' and the model's signs' mean NLL, so neither kind of query outweighs the other."""
+    is_new = target >= known_logits.shape[1]
     best = (0.0, 0.0, np.inf)
     for scale in np.linspace(1.0, 60.0, 60):
         for offset in np.linspace(-60.0, 20.0, 81):
             z = np.concatenate([known_logits, sign * scale * sims + offset], axis=1)
-            nll = float(-_log_softmax(z)[np.arange(len(target)), target].mean())
+            per = -_log_softmax(z)[np.arange(len(target)), target]
+            nll = float((per[is_new].mean() + per[~is_new].mean()) / 2)
             if nll < best[2]:
                 best = (float(scale), float(offset), nll)
     return best
@@ -91,7 +95,9 @@ def fit(embed, logits_of, clips: list[Clip], new: list[int], class_ids: list[int
     emb_z = np.concatenate([known, np.where(sims >= min_sim, scale * sims + offset, -np.inf)], axis=1)
     dtw_z = np.concatenate([known, np.where(dist <= max_dist, d_offset - d_scale * dist, -np.inf)], axis=1)
     (emb_new, emb_known), (dtw_new, dtw_known) = top1(emb_z), top1(dtw_z)
+    alone = round(float((known.argmax(1) == target)[~is_new].mean()), 4)  # no personal signs at all
     out = {"k": K, "queries": int(len(target)), "new_sign_queries": int(is_new.sum()),
+           "top1_known_signs_without_personal": alone,
            "embedding": {"scale": scale, "offset": offset, "min_similarity": min_sim, "nll": round(nll, 4),
                          "top1_new_signs": emb_new, "top1_known_signs": emb_known},
            "features_dtw": {"scale": d_scale, "offset": d_offset, "min_similarity": -max_dist,

@@ -38,8 +38,8 @@ class Calibration:
 # (`training.personal_calibration`, the recipe's transfer model, k = 3): "embedding" for a model
 # with an embedding that does not carry `arsl_personal`, "features_dtw" for one without an
 # embedding output (DTW distance per step -> logit).
-EMBEDDING_DEFAULT = Calibration(scale=11.0, offset=4.0, min_similarity=0.18)
-FEATURE_FALLBACK = Calibration(scale=2.0, offset=14.0, min_similarity=-4.8)
+EMBEDDING_DEFAULT = Calibration(scale=11.0, offset=3.0, min_similarity=0.18)
+FEATURE_FALLBACK = Calibration(scale=2.0, offset=13.0, min_similarity=-4.8)
 
 
 def calibration_of(classifier: SignClassifier) -> Calibration:
