@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from arsl_desktop import __version__, paths
+from arsl_desktop.core.errors import ArslError
 
 _T0 = time.perf_counter()  # fallback clock start where the OS cannot tell the process start time
 GENERATED_FRAMES = 30
@@ -231,6 +232,25 @@ def _user_data() -> str:
     return f"writable  ({paths.user_data_root()}; settings {paths.settings_file().name})"
 
 
+def _personal_signs(report: Report, classifier) -> None:
+    """What the user taught (not a failure when damaged: those entries are skipped and kept)."""
+    from arsl_desktop.core.personal_match import PersonalSigns
+
+    try:
+        personal = PersonalSigns(classifier)
+        personal.refresh()
+    except (ArslError, OSError) as exc:
+        report.say(f"WARN  personal signs: cannot be read ({exc})")
+        return
+    index = personal.index
+    how = ("the model's embedding" if personal.mode == "embedding"
+           else "features (this model has no embedding output: less accurate)")
+    report.say(f"INFO  personal signs: {len(index)} ({sum(index.counts)} examples) in {paths.personal_signs_dir()}, "
+               f"matched by {how}")
+    for problem in personal.problems:
+        report.say(f"WARN  {problem}")
+
+
 def _write_log(report: Report) -> Path | None:
     try:
         path = paths.user_log_dir() / "self-check.log"
@@ -262,6 +282,8 @@ def run(video: str | None, model: Path | None) -> int:
         report.say("SKIP  pipeline: needs the model, the landmarkers and a readable input (see FAIL above)")
     if landmarker is not None:
         landmarker.close()
+    if classifier is not None:
+        _personal_signs(report, classifier)
     report.say(f"INFO  user data: {paths.user_data_root()}")
     report.say(f"INFO  settings: {paths.settings_file()}")
     log = _write_log(report)  # None when the log folder is unusable (reported above as a failed check)

@@ -42,6 +42,7 @@ def test_passes_on_generated_frames_without_importing_qt(tiny_model, tmp_path):
         assert expected in out, f"missing {expected!r} in:\n{out}"
     assert "NO-QT" in out
     assert str(tmp_path / "user") in out  # tells where user data goes
+    assert "INFO  personal signs: 0 (0 examples)" in out and "features (this model has no embedding" in out
     log = tmp_path / "user" / "logs" / "self-check.log"
     assert "self-check" in log.read_text(encoding="utf-8").splitlines()[0]
 
@@ -92,3 +93,18 @@ def test_since_start_counts_from_process_start():
         assert 1.5 <= seconds < 1.5 + 20  # the wait, plus interpreter start-up on a busy machine
     else:
         assert since == "self-check start" and seconds < 1.0
+
+
+def test_reports_damaged_personal_signs_without_failing_or_deleting(tmp_path, monkeypatch, capsys):
+    from arsl_desktop.core.classifier import SignClassifier
+
+    monkeypatch.setenv("ARSL_USER_DATA", str(tmp_path))
+    bad = tmp_path / "signs" / "wave"
+    bad.mkdir(parents=True)
+    (bad / "manifest.json").write_text("{not json", encoding="utf-8")
+    report = selfcheck.Report()
+    selfcheck._personal_signs(report, SignClassifier(ROOT / "models" / "arsl_karsl82.onnx"))
+    out = capsys.readouterr().out
+    assert "INFO  personal signs: 0 (0 examples)" in out and "the model's embedding" in out
+    assert "WARN  Personal sign 'wave' skipped: its manifest is not readable" in out
+    assert not report.failures and (bad / "manifest.json").read_text(encoding="utf-8") == "{not json"
