@@ -33,6 +33,7 @@ from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.landmarks import Keypoints, stack
 
 MANIFEST = "manifest.json"
+CHANGED = ".changed"  # touched by every write: readers reload when it changes
 FORMAT = "arsl-personal-sign/1"
 MAX_NAME = 80
 MAX_EXAMPLE_FRAMES = 600  # 20 s at 30 fps: far longer than one sign
@@ -221,18 +222,18 @@ class PersonalStore:
         return None
 
     def stamp(self) -> tuple:
-        """Changes whenever a sign is added, changed or removed (for reloading)."""
-        if not self.root.is_dir():
+        """Changes whenever a sign is added, changed or removed through any `PersonalStore` (every
+        write puts a new token in `.changed`), or a folder is added or removed by hand. One stat
+        and one tiny read: cheap enough to check before every ranking."""
+        try:
+            root = self.root.stat().st_mtime_ns
+        except OSError:
             return ()
-        out = []
-        for folder in sorted(self.root.iterdir()):
-            if not folder.name.startswith("."):
-                try:
-                    st = (folder / MANIFEST).stat()
-                    out.append((folder.name, st.st_mtime_ns, st.st_size))
-                except OSError:
-                    out.append((folder.name, 0, 0))
-        return tuple(out)
+        try:
+            token = (self.root / CHANGED).read_bytes()[:200]
+        except OSError:
+            token = b""
+        return (root, token)
 
     # -- writing ------------------------------------------------------------------------------
     def _ensure_root(self) -> None:
@@ -266,6 +267,10 @@ class PersonalStore:
         try:
             yield
         finally:
+            try:
+                atomic_write(self.root / CHANGED, f"{time.time_ns()} {uuid.uuid4().hex}\n".encode())
+            except OSError:
+                pass
             try:
                 lock.rmdir()
             except OSError:
