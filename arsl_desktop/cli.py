@@ -1,4 +1,4 @@
-"""Command line: `arsl-desktop` (window), `recognize`, `transcribe`, `--self-check`.
+"""Command line: `arsl-desktop` (window), `recognize`, `transcribe`, `signs`, `--self-check`.
 
 Thin: parses arguments and hands over. Heavy imports (Qt, MediaPipe) happen only in
 the branch that needs them, so `--help` is instant.
@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from arsl_desktop import __version__
+from arsl_desktop import __version__, signs_cli
 
 
 def positive_int(text: str) -> int:
@@ -46,12 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--format", choices=["text", "jsonl"], default="text")
     rec.add_argument("--shape", action="store_true",
                      help="reshape Arabic for terminals that do not shape it themselves")
+    rec.add_argument("--no-personal", action="store_true", help="leave out the signs you taught")
 
     tr = sub.add_parser("transcribe", help="find and recognise the signs in a continuous video or frame folder")
     tr.add_argument("video", type=Path, metavar="VIDEO", help="video file or KArSL frame folder")
     tr.add_argument("--threshold", type=float, default=0.0, help="hide signs below this confidence (0-1)")
     tr.add_argument("--format", choices=["text", "jsonl"], default="text")
     tr.add_argument("--shape", action="store_true", help="reshape Arabic for non-shaping terminals")
+    tr.add_argument("--no-personal", action="store_true", help="leave out the signs you taught")
+    signs_cli.add_parser(sub)
     return ap
 
 
@@ -69,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         from arsl_desktop import commands
 
         return commands.run(args)
+    if args.command == "signs":
+        return signs_cli.run(args)
     if args.self_check is not None:
         from arsl_desktop import selfcheck
 

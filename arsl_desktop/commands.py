@@ -1,5 +1,8 @@
 """The headless commands `recognize` and `transcribe`: one line of output per input.
 
+Both rank the signs the user taught (`core.personal_match`) with the KArSL ones unless
+`--no-personal`; problems with the personal store are warnings on stderr, printed once.
+
 Errors become one clear line on stderr; one bad input in a batch does not stop the others,
 and the exit status is non-zero if any input failed.
 """
@@ -35,11 +38,41 @@ def _load_recognizer(args: argparse.Namespace, top_k: int, threshold: float = 0.
     from arsl_desktop.core.recognizer import Recognizer
 
     clf = SignClassifier(args.model or paths.default_model_path())
-    return Recognizer(clf, top_k=top_k, threshold=threshold)
+    personal = None if getattr(args, "no_personal", False) else _personal_signs(clf)
+    return Recognizer(clf, top_k=top_k, threshold=threshold, personal=personal)
+
+
+def _warn(msg: str) -> None:
+    print(f"arsl-desktop: warning: {msg}", file=sys.stderr, flush=True)
+
+
+def _personal_signs(clf):
+    """The signs the user taught, read once up front; their problems are warnings, printed once."""
+    from arsl_desktop.core.personal_match import PersonalSigns
+
+    personal = PersonalSigns(clf)
+    try:
+        personal.refresh()
+    except OSError as exc:
+        _warn(f"personal signs not used: their folder {personal.store.root} cannot be read ({exc.strerror}).")
+        return None
+    for line in personal.problems:
+        _warn(line)
+    if personal.index is not None and len(personal.index) and personal.mode == "features":
+        print(f"arsl-desktop: note: {clf.name} has no embedding output: personal signs are matched by their "
+              "features, less accurately.", file=sys.stderr, flush=True)
+    return personal
 
 
 def _top_json(result: SignResult) -> list[dict]:
-    return [{"id": r.sign.id, "ar": r.sign.ar, "en": r.sign.en, "prob": round(r.prob, 4)} for r in result.top]
+    return [{"id": r.sign.id, "ar": r.sign.ar, "en": r.sign.en, "prob": round(r.prob, 4), "personal": r.personal}
+            for r in result.top]
+
+
+def _text(r, ar, width: int = 0) -> str:
+    """One candidate for text output: id (`-` for a taught new word), Arabic, English, probability."""
+    sid = "-" if r.sign.id is None else str(r.sign.id)
+    return f"{sid:>{width}} {ar(r.sign.ar)} ({r.sign.en}) {r.prob:.2f}" + (" [personal]" if r.personal else "")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -81,7 +114,7 @@ def _recognize(args: argparse.Namespace) -> int:
                               "hands_seen": result.hands_seen, "top": _top_json(result)}, ensure_ascii=False),
                   flush=True)
         else:
-            cands = ", ".join(f"{r.sign.id} {ar(r.sign.ar)} ({r.sign.en}) {r.prob:.2f}" for r in result.top)
+            cands = ", ".join(_text(r, ar) for r in result.top)
             note = "" if result.hands_seen else ", no hands seen: unreliable"
             if skipped:
                 note += f", skipped {skipped} unreadable frame(s)"
@@ -106,10 +139,9 @@ def _transcribe(args: argparse.Namespace) -> int:
         if args.format == "jsonl":
             print(json.dumps({"source": str(args.video), "start": round(r.start, 3), "end": round(r.end, 3),
                               "id": b.sign.id, "ar": b.sign.ar, "en": b.sign.en, "prob": round(b.prob, 4),
-                              "top": _top_json(r)}, ensure_ascii=False), flush=True)
+                              "personal": b.personal, "top": _top_json(r)}, ensure_ascii=False), flush=True)
         else:
-            print(f"{r.start:7.2f}s - {r.end:7.2f}s  {b.sign.id:3d} {ar(b.sign.ar)} ({b.sign.en}) {b.prob:.2f}",
-                  flush=True)
+            print(f"{r.start:7.2f}s - {r.end:7.2f}s  {_text(b, ar, 3)}", flush=True)
 
     def summary(interrupted: bool) -> None:
         if args.format == "text":

@@ -49,7 +49,7 @@ def test_batch_goes_on_past_bad_inputs(tmp_path, capsys, tiny_model, dense_video
     assert [r["source"] for r in rows] == [str(dense_video), str(sparse_sample)]
     for r in rows:
         assert len(r["top"]) == 3 and r["frames"] > 0 and r["hands_seen"] is True
-        assert set(r["top"][0]) == {"id", "ar", "en", "prob"}
+        assert set(r["top"][0]) == {"id", "ar", "en", "prob", "personal"}
         assert 1 <= r["top"][0]["id"] <= 82
     lines = err.strip().splitlines()
     assert len(lines) == 2 and "missing.mp4" in lines[0] and "damaged" in lines[1]

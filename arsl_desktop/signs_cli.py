@@ -1,0 +1,201 @@
+"""`arsl-desktop signs ...`: teach the app signs from recordings, list, remove, export and import them.
+
+    signs add --en NAME [--ar NAME] [--sign KARSL_ID] FILE...   each file (video or frame folder) is one example
+    signs list [--format jsonl]
+    signs remove NAME
+    signs export PACK.zip [NAME...]
+    signs import PACK.zip
+
+The signs live in `<user data>/signs` (`ARSL_USER_DATA` moves it). Errors are one line on
+stderr and a non-zero exit; nothing is written unless every recording given was usable.
+Heavy imports (MediaPipe) happen only in `add`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_ERROR = 0, 1
+
+
+def karsl_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a KArSL sign id: {text!r}") from None
+    if not 1 <= value <= 502:
+        raise argparse.ArgumentTypeError(f"KArSL-502 sign ids are 1 to 502, got {value}")
+    return value
+
+
+def add_parser(sub) -> None:
+    sg = sub.add_parser("signs", help="teach the app your own signs: add, list, remove, export, import")
+    cmds = sg.add_subparsers(dest="signs_command", metavar="ACTION", required=True)
+    add = cmds.add_parser("add", help="teach a sign from 3-5 recordings (each video or frame folder is one)")
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    add.add_argument("--en", help="English name (default with --sign: the KArSL gloss)")
+    add.add_argument("--ar", help="Arabic name (default with --sign: the KArSL word)")
+    add.add_argument("--sign", type=karsl_id, metavar="KARSL_ID",
+                     help="your own way of doing this KArSL-502 sign (default: a new word)")
+    ls = cmds.add_parser("list", help="the signs you taught")
+    ls.add_argument("--format", choices=["text", "jsonl"], default="text")
+    rm = cmds.add_parser("remove", help="forget a sign you taught")
+    rm.add_argument("name", metavar="NAME")
+    ex = cmds.add_parser("export", help="write signs you taught (all, or those named) to one .zip pack")
+    ex.add_argument("pack", type=Path, metavar="PACK.zip")
+    ex.add_argument("names", nargs="*", metavar="NAME")
+    im = cmds.add_parser("import", help="add the signs of a pack (signs whose name is taken are skipped)")
+    im.add_argument("pack", type=Path, metavar="PACK.zip")
+
+
+def _err(msg: str) -> None:
+    print(f"arsl-desktop: error: {msg}", file=sys.stderr, flush=True)
+
+
+def _warn(msg: str) -> None:
+    print(f"arsl-desktop: warning: {msg}", file=sys.stderr, flush=True)
+
+
+def _examples(files: list[Path]):
+    """One example per file; every file is tried, and all must be usable (else None after the messages)."""
+    from arsl_desktop.commands import _one_line
+    from arsl_desktop.core.errors import ArslError
+    from arsl_desktop.core.landmarks import create_landmarker
+    from arsl_desktop.core.personal_store import MAX_EXAMPLE_FRAMES, Example
+    from arsl_desktop.core.sources import open_source
+
+    examples, ok = [], True
+    with create_landmarker() as lm:
+        for path in files:
+            try:
+                with open_source(path) as src:
+                    lm.reset()  # as Recognizer.keypoints_of: each clip tracked from scratch
+                    kps = [lm.process(f.image, f.timestamp) for f in src]
+                if not kps:
+                    raise ArslError(f"{path} has no frames that could be read.")
+                if not any(k.any_hand for k in kps):
+                    raise ArslError(f"{path}: no hand was seen in any frame; record the sign with your hands "
+                                    "in view.")
+                if len(kps) > MAX_EXAMPLE_FRAMES:
+                    raise ArslError(f"{path} is {len(kps)} frames long (at most {MAX_EXAMPLE_FRAMES}); "
+                                    "cut it to the one sign.")
+                ex = Example.from_keypoints(kps)
+                examples.append(Example.from_bytes(ex.to_bytes(), str(path)))  # what the store will read back
+            except ArslError as exc:
+                _err(str(exc))
+                ok = False
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except Exception as exc:  # noqa: BLE001 - cv2.error, MemoryError...: this file fails
+                _err(f"cannot process {path}: {_one_line(exc)}")
+                ok = False
+    return examples if ok else None
+
+
+def _add(args: argparse.Namespace, store) -> int:
+    from arsl_desktop.core.labels import default_labels
+    from arsl_desktop.core.personal_store import StoreError, clean_name
+
+    en, ar = args.en, args.ar
+    if args.sign is not None:
+        known = default_labels().get(args.sign)
+        if known is None:
+            raise StoreError(f"{args.sign} is not a KArSL-502 sign id.")
+        en = known.en if en is None else en
+        ar = known.ar if ar is None else ar
+    en, ar = clean_name(en, "English"), clean_name(ar, "Arabic")
+    if not en:
+        raise StoreError("Name the sign with --en NAME (or give --sign KARSL_ID).")
+    existing = store.find(en) or (store.find(ar) if ar else None)
+    if existing is not None and args.sign is not None and existing.karsl_id != args.sign:
+        what = f"KArSL sign {existing.karsl_id}" if existing.karsl_id else "a new word"
+        raise StoreError(f"'{existing.label}' is already taught as {what}; choose another name.")
+    missing = [str(p) for p in args.files if not p.exists()]
+    if missing:
+        raise StoreError("No such file or folder: " + ", ".join(missing) + ". Nothing was added.")
+    try:  # before the slow part: an unwritable user-data folder fails at once
+        store.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"The personal signs folder {store.root} cannot be created ({exc.strerror}).") from None
+    examples = _examples(args.files)
+    if examples is None:
+        print("arsl-desktop: nothing was added.", file=sys.stderr)
+        return EXIT_ERROR
+    sign = store.add(en, examples, ar=ar, karsl_id=args.sign, append=True)
+    added = len(examples)
+    if existing is not None:
+        print(f"Added {added} example(s) to the existing sign '{sign.label}' (now {len(sign.examples)}).")
+    else:
+        what = f"your way of KArSL sign {sign.karsl_id}" if sign.karsl_id else "a new word"
+        print(f"Taught '{sign.label}' ({what}) from {added} example(s).")
+    if len(sign.examples) < 3:
+        print("Tip: 3 to 5 recordings make a sign recognised more reliably.")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, store) -> int:
+    contents = store.load()
+    for line in contents.problems:
+        _warn(line)
+    for s in contents.signs:
+        good, bad = store.examples(s)
+        for line in bad:
+            _warn(line)
+        if args.format == "jsonl":
+            print(json.dumps({"name": s.en, "ar": s.ar, "id": s.karsl_id, "examples": len(s.examples),
+                              "readable_examples": len(good), "created": s.created, "key": s.key},
+                             ensure_ascii=False))
+        else:
+            kid = "-" if s.karsl_id is None else str(s.karsl_id)
+            print(f"{s.en}\t{s.ar or '-'}\t{kid}\t{len(s.examples)} example(s)\t{s.created}")
+    if args.format == "text" and not contents.signs:
+        print(f"No personal signs (in {store.root}).")
+    return EXIT_OK
+
+
+def _remove(args: argparse.Namespace, store) -> int:
+    sign = store.remove(args.name)
+    print(f"Removed '{sign.label}'.")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, store) -> int:
+    from arsl_desktop.core.personal_pack import export_pack
+
+    result = export_pack(store, args.pack, args.names)
+    for line in result.problems:
+        _warn(line)
+    print(f"Exported {len(result.signs)} sign(s) to {args.pack}: " + ", ".join(s.en for s in result.signs))
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, store) -> int:
+    from arsl_desktop.core.personal_pack import import_pack
+
+    result = import_pack(store, args.pack)
+    for name, why in result.skipped:
+        _warn(f"'{name}' skipped: {why}.")
+    names = ", ".join(result.imported)
+    print(f"Imported {len(result.imported)} sign(s) from {args.pack}" + (f": {names}" if names else "."))
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    from arsl_desktop.core.errors import ArslError
+    from arsl_desktop.core.personal_store import PersonalStore
+
+    action = {"add": _add, "list": _list, "remove": _remove, "export": _export, "import": _import}
+    try:
+        return action[args.signs_command](args, PersonalStore())
+    except ArslError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    except OSError as exc:  # the user-data folder unreadable, a pack folder missing...
+        _err(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("arsl-desktop: interrupted", file=sys.stderr, flush=True)
+        return 130
