@@ -72,7 +72,8 @@ def _top_json(result: SignResult) -> list[dict]:
 def _text(r, ar, width: int = 0) -> str:
     """One candidate for text output: id (`-` for a taught new word), Arabic, English, probability."""
     sid = "-" if r.sign.id is None else str(r.sign.id)
-    return f"{sid:>{width}} {ar(r.sign.ar)} ({r.sign.en}) {r.prob:.2f}" + (" [personal]" if r.personal else "")
+    name = f"{ar(r.sign.ar)} ({r.sign.en})" if r.sign.ar else f"({r.sign.en})"
+    return f"{sid:>{width}} {name} {r.prob:.2f}" + (" [personal]" if r.personal else "")
 
 
 def _one_line(exc: BaseException) -> str:
