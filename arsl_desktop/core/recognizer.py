@@ -81,6 +81,7 @@ class Recognizer:
         self.merge_gap_s = merge_gap_s
         self.personal = personal  # the user's taught signs, ranked with the KArSL ones (None: not used)
         self._last: SignResult | None = None
+        self.flushed: Segment | None = None  # the segment `finish()` closed (teaching records it)
 
     def reset(self, tracking: bool = True) -> None:
         """A new stream: forget the open segment and the last sign, and (`tracking`) the tracker's state.
@@ -148,8 +149,9 @@ class Recognizer:
                            (t1 - t0) * 1000, (t2 - t1) * 1000, segment)
 
     def finish(self) -> SignResult | None:
-        """End of a stream: classify a segment still open."""
+        """End of a stream: classify a segment still open (kept in `flushed`)."""
         segment = self.spotter.flush()
+        self.flushed = segment
         return self._report(segment) if segment is not None else None
 
     def keypoints_of(self, frames: Iterable[Frame]) -> list[Keypoints]:

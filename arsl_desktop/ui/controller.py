@@ -19,6 +19,7 @@ from arsl_desktop import paths
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.labels import LabelTable, default_labels, require_known_ids
+from arsl_desktop.core.personal_match import PersonalSigns
 from arsl_desktop.core.recognizer import SignResult
 from arsl_desktop.ui.messages import ViewMessage, for_error
 from arsl_desktop.ui.pipeline import Pipeline
@@ -48,6 +49,7 @@ class RunController(QObject):
         self.settings = settings
         self.labels = labels or default_labels()
         self.classifier: SignClassifier | None = None
+        self.personal: PersonalSigns | None = None  # the user's taught signs for this model (read by the worker)
         self.source_spec: int | Path | None = None
         self.message: ViewMessage | None = None
         self.loop = settings.flag("loop", True)
@@ -92,6 +94,7 @@ class RunController(QObject):
             self.run_changed.emit()
             return False
         self.classifier = classifier
+        self.personal = PersonalSigns(classifier)  # once per model; it re-reads the store when it changes
         if not initial:
             self.settings.model_path = Path(path)
         if self.message is not None and self.message.choose_model:
@@ -130,7 +133,8 @@ class RunController(QObject):
             self.pipeline.stop()
             self.run_changed.emit()
             return  # the model message (with "Choose model…") is already up
-        self.pipeline.start(spec, self.classifier, loop=self.loop, threshold=self.settings.threshold, paced=paced)
+        self.pipeline.start(spec, self.classifier, loop=self.loop, threshold=self.settings.threshold, paced=paced,
+                            personal=self.personal)
         self._has_frame = False
         self._last_person = time.monotonic()
         self.frame_cleared.emit()

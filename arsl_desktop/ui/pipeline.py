@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from arsl_desktop.core.classifier import SignClassifier
+from arsl_desktop.core.personal_match import PersonalSigns
 from arsl_desktop.ui.mailbox import FrameMailbox
 from arsl_desktop.ui.workers import CaptureThread, Processed, RecognitionThread
 
@@ -28,6 +29,8 @@ class Pipeline(QObject):
     source_failed = Signal(object)  # ArslError (camera unavailable/lost, unreadable video)
     source_ended = Signal()
     recognizer_failed = Signal(object)
+    segment_closed = Signal(object)  # every Segment the spotter cuts (mid-stream or at a clip's end)
+    personal_changed = Signal(object)  # workers.PersonalStatus after the personal signs were (re)read
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,20 +42,22 @@ class Pipeline(QObject):
 
     # -- control -------------------------------------------------------------------------
     def start(self, spec: int | Path, classifier: SignClassifier, loop: bool = False,
-              threshold: float = 0.0, paced: bool = True) -> None:
+              threshold: float = 0.0, paced: bool = True, personal: PersonalSigns | None = None) -> None:
         """Stop whatever runs, then read `spec` (camera index, video file or frame folder)."""
         self.stop()
         self._generation += 1
         gen = self._generation
         mailbox = FrameMailbox()
         capture = CaptureThread(gen, spec, mailbox, loop=loop, paced=paced)
-        worker = RecognitionThread(gen, classifier, mailbox, threshold=threshold)
+        worker = RecognitionThread(gen, classifier, mailbox, threshold=threshold, personal=personal)
         capture.opened.connect(self._on_opened)
         capture.failed.connect(self._on_source_failed)
         worker.processed.connect(self._on_processed)
         worker.sign_found.connect(self._on_sign)
         worker.failed.connect(self._on_worker_failed)
         worker.ended.connect(self._on_ended)
+        worker.segment_flushed.connect(self._on_segment)
+        worker.personal_changed.connect(self._on_personal)
         self._capture, self._worker = capture, worker
         self.history = self.history[-6:] + [capture, worker]  # bounded: old runs hold frames
         self.paused = False
@@ -113,6 +118,18 @@ class Pipeline(QObject):
     def _on_processed(self, item: Processed) -> None:
         if self._current(item.generation):
             self.processed.emit(item)
+            if item.result.segment is not None:
+                self.segment_closed.emit(item.result.segment)
+
+    @Slot(int, object)
+    def _on_segment(self, gen: int, segment: object) -> None:
+        if self._current(gen):
+            self.segment_closed.emit(segment)
+
+    @Slot(int, object)
+    def _on_personal(self, gen: int, status: object) -> None:
+        if self._current(gen):
+            self.personal_changed.emit(status)
 
     @Slot(int, object)
     def _on_sign(self, gen: int, result: object) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QThread, Signal
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.errors import ArslError, SourceUnreadable
 from arsl_desktop.core.landmarks import quiet_mediapipe
+from arsl_desktop.core.personal_match import PersonalSigns
 from arsl_desktop.core.recognizer import FrameResult, Recognizer
 from arsl_desktop.core.sources import Frame, FrameSource, open_source
 from arsl_desktop.ui.mailbox import FrameMailbox, Grabbed, Marker
@@ -42,6 +43,20 @@ class Processed:
     result: FrameResult
     grabbed_at: float  # time.perf_counter() when the frame was grabbed
     dropped: int  # frames dropped so far in this run (the model was busier than the source)
+
+
+@dataclass(frozen=True)
+class PersonalStatus:
+    """The personal signs as the worker's recogniser sees them (after each reload of the store)."""
+
+    signs: tuple[str, ...]  # labels of the signs with readable examples
+    problems: tuple[str, ...]  # one line per damaged entry or example (kept on disk)
+    mode: str  # "embedding", or "features" (the model has no embedding output: less accurate)
+
+
+def personal_status(personal: PersonalSigns) -> PersonalStatus:
+    index = personal.index
+    return PersonalStatus(tuple(s.label for s in index.signs) if index else (), personal.problems, personal.mode)
 
 
 def _as_user_error(exc: BaseException, what: str) -> ArslError:
@@ -155,11 +170,15 @@ class RecognitionThread(_StoppableThread):
     sign_found = Signal(int, object)  # generation, SignResult finished at the end of a clip
     failed = Signal(int, object)  # generation, ArslError
     ended = Signal(int)  # generation: the source's last frame and last sign are done
+    segment_flushed = Signal(int, object)  # generation, Segment closed by the end of a clip (teaching)
+    personal_changed = Signal(int, object)  # generation, PersonalStatus after the store was (re)read
 
     def __init__(self, generation: int, classifier: SignClassifier, mailbox: FrameMailbox,
-                 threshold: float = 0.0, top_k: int = 5) -> None:
+                 threshold: float = 0.0, top_k: int = 5, personal: PersonalSigns | None = None) -> None:
         super().__init__(generation)
         self.classifier = classifier
+        self.personal = personal  # one per model load, used by one worker at a time
+        self._personal_index: object = None
         self.mailbox = mailbox
         self.threshold = threshold  # read before every frame: the GUI may change it while running
         self.top_k = top_k
@@ -170,11 +189,15 @@ class RecognitionThread(_StoppableThread):
 
     def run(self) -> None:
         try:
-            recognizer = Recognizer(self.classifier, top_k=self.top_k, threshold=self.threshold)
+            recognizer = Recognizer(self.classifier, top_k=self.top_k, threshold=self.threshold,
+                                    personal=self.personal)
         except Exception as exc:  # noqa: BLE001
             self.failed.emit(self.generation, _as_user_error(exc, "Starting the hand and body tracker"))
             return
         try:
+            if self.personal is not None:
+                self.personal.refresh()  # embed the store here, off the GUI thread
+                self._report_personal(force=True)
             self.mailbox.set_ready()
             self._loop(recognizer)
         except Exception as exc:  # noqa: BLE001
@@ -191,7 +214,10 @@ class RecognitionThread(_StoppableThread):
             recognizer.threshold = self.threshold
             if isinstance(item, Marker):
                 last = recognizer.finish()  # KArSL clips and many videos end mid-sign
+                if recognizer.flushed is not None:
+                    self.segment_flushed.emit(self.generation, recognizer.flushed)
                 if last is not None:
+                    self._report_personal()
                     self.sign_found.emit(self.generation, last)
                 # The next pass (or nothing) follows with later timestamps: keep the tracker. Rebuilding
                 # MediaPipe on every pass of a looping clip grew the process by ~20 MB a pass.
@@ -201,5 +227,12 @@ class RecognitionThread(_StoppableThread):
                     self.ended.emit(self.generation)
                 continue
             result = recognizer.process(item.frame)
+            if result.result is not None:
+                self._report_personal()  # classifying re-reads the store when it changed
             self.processed.emit(Processed(self.generation, item.frame, result, item.grabbed_at,
                                           self.mailbox.dropped))
+
+    def _report_personal(self, force: bool = False) -> None:
+        if self.personal is not None and (force or self.personal.index is not self._personal_index):
+            self._personal_index = self.personal.index
+            self.personal_changed.emit(self.generation, personal_status(self.personal))
