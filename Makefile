@@ -7,7 +7,7 @@ APP_STAMP := $(VENV)/.app-installed
 ALL_STAMP := $(VENV)/.all-installed
 ARGS ?=
 
-.PHONY: run test lint bench dist clean
+.PHONY: run test lint bench bench-personal dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ $(HOLISTIC_VENV)/.installed:
 
 bench: $(ALL_STAMP) $(HOLISTIC_VENV)/.installed
 	$(BIN)/python benchmarks/pipeline_bench.py
+
+# Personal signs: teaching one from 3 clips, ranking against 200 x 5 examples, loading 200 from disk.
+bench-personal: $(APP_STAMP)
+	$(BIN)/python benchmarks/personal_bench.py
 
 # The installable app: dist/arsl-desktop/ and its archive (docs/PACKAGING.md). Built from its own
 # venv with the dev extra (PyInstaller), not the training stack, and with OpenCV's headless build
