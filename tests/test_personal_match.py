@@ -13,7 +13,6 @@ from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.personal_match import (
     EMBEDDING_DEFAULT,
     FEATURE_FALLBACK,
-    PersonalIndex,
     PersonalSigns,
     calibration_of,
     joint_ranking,
