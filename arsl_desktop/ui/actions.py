@@ -28,6 +28,8 @@ ACTIONS: dict[str, tuple[str, str, bool]] = {
     "clear": ("clear", "Ctrl+L", False),
     "copy": ("copy", "Ctrl+Shift+C", False),
     "signs_list": ("signs_list", "Ctrl+K", False),
+    "teach_sign": ("teach_sign", "Ctrl+T", False),
+    "my_signs": ("my_signs", "Ctrl+Shift+K", False),
     "shortcuts": ("shortcuts", "F1", False),
     "lang_ar": ("", "", True),
     "lang_en": ("", "", True),
@@ -77,7 +79,8 @@ class WindowActions:
             "menu_file": ["open_video", "choose_model", None, "save_transcript", None, "quit"],
             "menu_source": ["start_pause", "stop", "retry", None, "loop", "refresh_cameras"],
             "menu_view": ["mirror", "hands", "arms", "face", None, "speak", None, "undo", "clear", "copy"],
-            "menu_help": ["signs_list", "shortcuts"],
+            "menu_signs": ["teach_sign", "my_signs", None, "signs_list"],
+            "menu_help": ["shortcuts"],
         }
         for key, names in layout.items():
             menu = bar.addMenu("")
@@ -112,6 +115,8 @@ class WindowActions:
         tb.addAction(self.a["arms"])
         tb.addAction(self.a["face"])
         tb.addAction(self.a["speak"])
+        tb.addSeparator()
+        tb.addAction(self.a["teach_sign"])
         tb.addSeparator()
         tb.addAction(self.a["toggle_language"])
         self.window.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)

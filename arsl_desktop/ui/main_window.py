@@ -33,6 +33,7 @@ from arsl_desktop.ui.dialogs import shortcuts_box, warning_box
 from arsl_desktop.ui.i18n import isolate, tr
 from arsl_desktop.ui.messages import ViewMessage
 from arsl_desktop.ui.options import OptionsBinder
+from arsl_desktop.ui.personal_ui import PersonalUi
 from arsl_desktop.ui.prediction_panel import PredictionPanel
 from arsl_desktop.ui.saving import TranscriptSaver
 from arsl_desktop.ui.settings import AppSettings
@@ -63,7 +64,9 @@ class MainWindow(QMainWindow):
         self.transcript = TranscriptPanel()
         self.actions = WindowActions(self)
         self.cameras = CameraPicker(self.actions.camera_combo, settings.camera, self)
+        self.personal = PersonalUi(self)  # Teach a sign, My signs, and what the store says
         left = QVBoxLayout()
+        left.addWidget(self.personal.notice)
         left.addWidget(self.video, 1)
         left.addWidget(self.transcript)
         row = QHBoxLayout()
@@ -140,6 +143,7 @@ class MainWindow(QMainWindow):
             self.actions["speak"].setToolTip(self.speaker.unavailable_text())
         self.prediction.retranslate()
         self.transcript.retranslate()
+        self.personal.retranslate()
         self.cameras.refresh()
         self.options.apply_threshold()
         self._update_status()
@@ -189,6 +193,8 @@ class MainWindow(QMainWindow):
         self.sign_shown.emit(result)
 
     def _on_sign_accepted(self, result: SignResult) -> None:
+        if self.personal.teaching:
+            return  # examples for the Teach dialog, not words of a sentence
         self.transcript.add(result.best.sign)
         if self.actions["speak"].isChecked() and not self.speaker.say_sign(result.best.sign.ar, result.best.sign.en):
             self.options.speech_failed()

@@ -10,6 +10,7 @@ from arsl_desktop.core.recognizer import SignResult
 from arsl_desktop.core.spotting import SpotState
 from arsl_desktop.ui.fonts import arabic_font
 from arsl_desktop.ui.i18n import tr
+from arsl_desktop.ui.transcript import PERSONAL_MARK, word
 
 N_ALTERNATIVES = 4
 STATE_STYLE = {  # key -> (i18n key, background colour)
@@ -39,6 +40,10 @@ class PredictionPanel(QFrame):
         self.word.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.gloss = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="gloss")
         self.gloss.setStyleSheet("font-size: 16pt; color: palette(mid);")
+        self.personal = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="personalTag")
+        self.personal.setStyleSheet("QLabel#personalTag { background: #6b46c1; color: white; border-radius: 6px; "
+                                    "padding: 2px 8px; font-weight: bold; }")
+        self.personal.hide()
         self.note = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="note")
         self.note.setStyleSheet("color: #c05621;")
         self.alt_title = QLabel()
@@ -64,6 +69,7 @@ class PredictionPanel(QFrame):
         layout.addWidget(self.state)
         layout.addWidget(self.word)
         layout.addWidget(self.gloss)
+        layout.addWidget(self.personal, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.note)
         layout.addWidget(self.alt_title)
         layout.addLayout(grid)
@@ -89,6 +95,7 @@ class PredictionPanel(QFrame):
             self.word.setText("")
             self.gloss.setText("")
             self.note.setText("")
+            self.personal.hide()
             for label, gloss, bar in zip(self.alt_labels, self.alt_glosses, self.alt_bars, strict=False):
                 label.setText("")
                 gloss.setText("")
@@ -96,7 +103,8 @@ class PredictionPanel(QFrame):
                 bar.setVisible(False)
             return
         best = result.best
-        self.word.setText(best.sign.ar)
+        self.word.setText(word(best.sign))
+        self.personal.setVisible(best.personal)
         self.word.setStyleSheet("" if result.accepted else "color: palette(mid);")
         self.gloss.setText(f"{best.sign.en}  ·  {_percent(best.prob)}%")
         if not result.hands_seen:
@@ -108,13 +116,16 @@ class PredictionPanel(QFrame):
         alts = result.top[1:1 + N_ALTERNATIVES]
         for i, (label, gloss, bar) in enumerate(zip(self.alt_labels, self.alt_glosses, self.alt_bars, strict=False)):
             shown = i < len(alts)
-            label.setText(alts[i].sign.ar if shown else "")
-            gloss.setText(alts[i].sign.en if shown else "")
+            label.setText(word(alts[i].sign) if shown else "")
+            gloss.setText((PERSONAL_MARK + " " if alts[i].personal else "") + alts[i].sign.en if shown else "")
+            gloss.setToolTip(tr("personal_tip") if shown and alts[i].personal else "")
             bar.setValue(_percent(alts[i].prob) if shown else 0)
             bar.setVisible(shown)
 
     def retranslate(self) -> None:
         self.title.setText(f"<b>{tr('current_sign')}</b>")
         self.alt_title.setText(f"<b>{tr('alternatives')}</b>")
+        self.personal.setText(tr("personal_tag"))
+        self.personal.setToolTip(tr("personal_tip"))
         self.set_state(self.state_key)
         self.show_result(self.result)

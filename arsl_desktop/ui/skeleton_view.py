@@ -12,21 +12,23 @@ from PySide6.QtCore import QElapsedTimer, QRectF, QSize, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from arsl_desktop.core import features as F
 from arsl_desktop.core.landmarks import Keypoints
 from arsl_desktop.ui.overlays import OverlayOptions, draw_keypoints
 
 MARGIN = 0.12  # of the body's extent, around it
+DRAWN_POSE = [11, 12, 13, 14, 15, 16]  # shoulders, elbows, wrists: the pose points the overlays draw
 FRAME_MS = 33
 
 
 def body_extent(keypoints: list[Keypoints]) -> QRectF:
-    """The pixel rectangle every present part of every frame lies in (the whole frame if none)."""
+    """The pixel rectangle every drawn point of every frame lies in (the whole frame if none)."""
     pts = []
     for kp in keypoints:
         for part in range(4):
             xy = kp.part(part)
             if xy is not None:
-                pts.append(xy)
+                pts.append(xy[DRAWN_POSE] if part == F.POSE else xy)
     if not pts:
         kp = keypoints[0] if keypoints else None
         return QRectF(0, 0, kp.width if kp else 1, kp.height if kp else 1)

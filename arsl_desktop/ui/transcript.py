@@ -30,6 +30,16 @@ from arsl_desktop.userdata import atomic_write_text
 
 SHOWN_SIGNS = 40  # the panel shows this many newest signs; Copy and Save use all of them
 ELLIPSIS = "…"
+PERSONAL_MARK = "★"  # before the gloss of a personal sign in the panel (not in Copy or Save)
+
+
+def word(sign: Sign) -> str:
+    """The sign's word in the sentence: Arabic, or the English name of a new word taught without one."""
+    return sign.ar or sign.en
+
+
+def is_personal(sign: Sign) -> bool:
+    return sign.category == "personal"
 
 
 class Transcript:
@@ -66,10 +76,11 @@ class Transcript:
         """(Arabic, English) of the newest `limit` signs, with an ellipsis when older ones are hidden."""
         tail = self.signs[-limit:]
         more = ELLIPSIS + " " if len(self.signs) > limit else ""
-        return more + " ".join(s.ar for s in tail), more + " ".join(s.en for s in tail)
+        glosses = " ".join(PERSONAL_MARK + s.en if is_personal(s) else s.en for s in tail)
+        return more + " ".join(word(s) for s in tail), more + glosses
 
     def arabic(self) -> str:
-        return " ".join(s.ar for s in self.signs)
+        return " ".join(word(s) for s in self.signs)
 
     def english(self) -> str:
         return " ".join(s.en for s in self.signs)

@@ -1,0 +1,113 @@
+"""The window's personal-signs wiring: the Teach and My signs dialogs, and a notice strip over
+the video for what the recognition worker found in the store.
+
+The worker reads the store (`PersonalSigns.refresh`, off the GUI thread) and reports a
+`workers.PersonalStatus` whenever it re-read it. Damaged entries are said once each, in the
+strip (it does not block anything and the run goes on); nothing is deleted. A model without an
+embedding output is said once per model, when there are personal signs to match.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton
+
+from arsl_desktop.ui.i18n import isolate, tr
+from arsl_desktop.ui.my_signs_dialog import MySignsDialog
+from arsl_desktop.ui.teach_dialog import TeachDialog
+from arsl_desktop.ui.workers import PersonalStatus
+
+MAX_LINES = 4  # problems shown in the strip; the rest in its tooltip
+
+
+class NoticeBar(QFrame):
+    """A dismissible strip with a short text (the full text in the tooltip)."""
+
+    def __init__(self) -> None:
+        super().__init__(objectName="personalNotice")
+        self.setStyleSheet("#personalNotice { background: #fff4e0; border: 1px solid #e2a24a; border-radius: 6px; }"
+                           "QLabel { color: #5a3300; }")
+        self.text = QLabel(wordWrap=True, objectName="personalNoticeText")
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QPushButton(objectName="personalNoticeDismiss")
+        self.close_button.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def say(self, lines: list[str]) -> None:
+        shown = lines[:MAX_LINES] + (["…"] if len(lines) > MAX_LINES else [])
+        self.text.setText("\n".join(shown))
+        self.setToolTip("\n".join(lines))
+        self.close_button.setText(tr("dismiss"))
+        self.show()
+
+
+class PersonalUi:
+    def __init__(self, window: QMainWindow) -> None:
+        self.window = window
+        self.notice = NoticeBar()
+        self.status: PersonalStatus | None = None
+        self._said: set[str] = set()  # problems and notes already shown (each is said once)
+        self._lines: list[tuple[str, str]] = []  # what the strip says now (re-rendered on a language switch)
+        self.teach: TeachDialog | None = None
+        self.my_signs: MySignsDialog | None = None
+        window.pipeline.personal_changed.connect(self.on_status)
+        window.actions["teach_sign"].triggered.connect(self.show_teach)
+        window.actions["my_signs"].triggered.connect(self.show_my_signs)
+
+    # -- what the worker found ----------------------------------------------------------------
+    def on_status(self, status: PersonalStatus) -> None:
+        self.status = status
+        new = [p for p in status.problems if p not in self._said]
+        note = f"features:{self.window.controller.classifier.path}" if self.window.controller.classifier else ""
+        features = bool(status.signs) and status.mode == "features" and note not in self._said
+        if not new and not features:
+            return
+        self._said.update(new)
+        if features:
+            self._said.add(note)
+        self._lines = ([("features", "")] if features else []) + ([("problems", "")] if new else []) + \
+            [("line", p) for p in new]
+        self._render()
+
+    def _render(self) -> None:
+        if not self._lines:
+            return
+        text = {"features": lambda _: tr("personal_features"), "problems": lambda _: tr("personal_problems"),
+                "line": lambda p: "• " + isolate(p)}
+        self.notice.say([text[kind](p) for kind, p in self._lines])
+
+    @property
+    def teaching(self) -> bool:
+        """The Teach dialog is open: the signs made now are examples, not a sentence for the transcript."""
+        return self.teach is not None and self.teach.isVisible()
+
+    # -- dialogs ------------------------------------------------------------------------------
+    def show_teach(self) -> TeachDialog:
+        if self.teach is None:
+            w = self.window
+            self.teach = TeachDialog(w.controller, w.labels, parent=w)
+        self.teach.show()
+        self.teach.raise_()
+        self.teach.activateWindow()
+        return self.teach
+
+    def show_my_signs(self) -> MySignsDialog:
+        if self.my_signs is None:
+            self.my_signs = MySignsDialog(self.window.labels, parent=self.window)
+        else:
+            self.my_signs.reload()
+        self.my_signs.show()
+        self.my_signs.raise_()
+        self.my_signs.activateWindow()
+        return self.my_signs
+
+    def retranslate(self) -> None:
+        for dialog in (self.teach, self.my_signs):
+            if dialog is not None:
+                dialog.retranslate()
+        if self.notice.isVisible():
+            self._render()
