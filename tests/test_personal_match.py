@@ -118,3 +118,27 @@ def test_damaged_examples_are_reported_and_kept(tmp_path):
     assert len(personal.index) == 1 and personal.index.counts == [2]
     assert any("example-001.npz" in p and "damaged" in p for p in personal.problems)
     assert sorted(p.name for p in sign.folder.iterdir()) == before
+
+
+def test_a_change_embeds_only_the_new_examples(tmp_path):
+    clf = SignClassifier(TRANSFER_MODEL)
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    personal = PersonalSigns(clf, store)
+    embedded = []
+    real = clf.outputs
+
+    def counting(batch):
+        embedded.append(len(batch))
+        return real(batch)
+
+    clf.outputs = counting
+    personal.refresh()
+    assert embedded == [3]
+    before = personal.index.prototypes[0].copy()
+    store.add("zigzag", [example(2, k) for k in range(2)])
+    assert personal.refresh() and embedded == [3, 2]  # the three cached examples are not embedded again
+    np.testing.assert_allclose(personal.index.prototypes[0], before)
+    assert not personal.refresh()  # nothing changed on disk: nothing rebuilt
+    store.remove("circle")
+    assert personal.refresh() and embedded == [3, 2] and [s.en for s in personal.index.signs] == ["zigzag"]

@@ -24,7 +24,7 @@ import numpy as np
 from arsl_desktop.core import features as F
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.dtw import dtw_distances
-from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreContents
+from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreContents, StoreError
 
 
 @dataclass(frozen=True)
@@ -61,23 +61,40 @@ def unit(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
 
 
+def example_vectors(classifier: SignClassifier, examples: list[Example]) -> np.ndarray:
+    """What the index keeps per example: its unit embedding (n, D), or its model input
+    (n, seq_len, FEATURE_DIM) when the model has no embedding output."""
+    if not examples:
+        return np.zeros((0, classifier.embedding_dim) if classifier.embedding_dim
+                        else (0, classifier.seq_len, F.FEATURE_DIM), np.float64)
+    seqs = np.stack([example_sequence(e, classifier.seq_len) for e in examples])
+    if classifier.embedding_dim:
+        return unit(classifier.outputs(seqs)[1])
+    return seqs.astype(np.float64)
+
+
 class PersonalIndex:
     """The personal signs with readable examples, prepared for one classifier."""
 
-    def __init__(self, classifier: SignClassifier, entries: list[tuple[PersonalSign, list[Example]]]) -> None:
-        self.signs = [s for s, ex in entries if ex]
+    def __init__(self, classifier: SignClassifier, entries: list[tuple[PersonalSign, np.ndarray]]) -> None:
+        """`entries`: each sign with its examples' `example_vectors` (signs with none are left out)."""
+        entries = [(s, v) for s, v in entries if len(v)]
+        self.signs = [s for s, _ in entries]
+        self.counts = [len(v) for _, v in entries]
         self.calibration = calibration_of(classifier)
         self.mode = "embedding" if classifier.embedding_dim else "features"
-        self.counts = [len(ex) for s, ex in entries if ex]
-        seqs = [example_sequence(e, classifier.seq_len) for _, ex in entries if ex for e in ex]
-        owner = np.repeat(np.arange(len(self.signs)), self.counts) if self.signs else np.zeros(0, int)
-        self._owner = owner
-        self._seqs = np.stack(seqs) if seqs else np.zeros((0, classifier.seq_len, F.FEATURE_DIM), np.float32)
-        if self.mode == "embedding" and len(seqs):
-            emb = unit(classifier.outputs(self._seqs)[1])
-            self.prototypes = unit(np.stack([emb[owner == i].mean(0) for i in range(len(self.signs))]))
+        self._owner = np.repeat(np.arange(len(self.signs)), self.counts) if self.signs else np.zeros(0, int)
+        if self.mode == "embedding":
+            self.prototypes = (unit(np.stack([v.mean(0) for _, v in entries])) if entries
+                               else np.zeros((0, classifier.embedding_dim or 0)))
         else:
-            self.prototypes = np.zeros((0, classifier.embedding_dim or 0), np.float32)
+            self._seqs = (np.concatenate([v for _, v in entries]) if entries
+                          else np.zeros((0, classifier.seq_len, F.FEATURE_DIM)))
+
+    @classmethod
+    def from_examples(cls, classifier: SignClassifier,
+                      entries: list[tuple[PersonalSign, list[Example]]]) -> PersonalIndex:
+        return cls(classifier, [(s, example_vectors(classifier, ex)) for s, ex in entries])
 
     def __len__(self) -> int:
         return len(self.signs)
@@ -88,7 +105,7 @@ class PersonalIndex:
             return np.zeros(0)
         if self.mode == "embedding" and embedding is not None:
             return self.prototypes @ unit(np.asarray(embedding, np.float64).ravel())
-        d = dtw_distances(np.asarray(sequence, np.float64), self._seqs.astype(np.float64))
+        d = dtw_distances(np.asarray(sequence, np.float64), self._seqs)
         return np.array([-d[self._owner == i].min() for i in range(len(self.signs))])
 
     def logits(self, sequence: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
@@ -146,6 +163,7 @@ class PersonalSigns:
         self._stamp: tuple | None = None
         self.index: PersonalIndex | None = None
         self.problems: tuple[str, ...] = ()
+        self._cache: dict[tuple, np.ndarray] = {}
 
     @property
     def mode(self) -> str:
@@ -153,20 +171,44 @@ class PersonalSigns:
         return "embedding" if self.classifier.embedding_dim else "features"
 
     def refresh(self, force: bool = False) -> bool:
-        """Re-read the store if it changed; True if the index was rebuilt."""
+        """Re-read the store if it changed; True if the index was rebuilt.
+
+        Each example's vector is cached by (file, modification time, size), so after a change
+        only new or rewritten examples are read and embedded again."""
         stamp = self.store.stamp()
         if not force and stamp == self._stamp:
             return False
         contents: StoreContents = self.store.load()
         problems = list(contents.problems)
-        entries = []
+        cache, pending, layout = {}, [], []
         for sign in contents.signs:
-            examples, bad = self.store.examples(sign)
-            problems.extend(bad)
-            if not examples:
+            keys = []
+            for name in sign.examples:
+                path = sign.folder / name
+                try:
+                    st = path.stat()
+                    key = (str(path), st.st_mtime_ns, st.st_size)
+                except OSError:
+                    problems.append(f"Example {name} of '{sign.en}' is missing (expected in {sign.folder}).")
+                    continue
+                if key in self._cache:
+                    cache[key] = self._cache[key]
+                else:
+                    try:
+                        pending.append((key, Example.from_bytes(path, f"Example {name} of '{sign.en}'")))
+                    except StoreError as exc:
+                        problems.append(f"{exc} (kept in {sign.folder}).")
+                        continue
+                keys.append(key)
+            if not keys:
                 problems.append(f"Personal sign '{sign.en}' has no readable example; it is not used.")
-            entries.append((sign, examples))
-        self.index = PersonalIndex(self.classifier, entries)
+            layout.append((sign, keys))
+        if pending:
+            vectors = example_vectors(self.classifier, [ex for _, ex in pending])
+            cache.update({key: v for (key, _), v in zip(pending, vectors, strict=True)})
+        self._cache = cache  # only what the store still has
+        self.index = PersonalIndex(self.classifier, [(s, np.stack([cache[k] for k in keys]) if keys else
+                                                      np.zeros((0,))) for s, keys in layout])
         self.problems = tuple(problems)
         self._stamp = stamp
         return True
