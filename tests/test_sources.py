@@ -7,8 +7,13 @@ import numpy as np
 import pytest
 
 from arsl_desktop.core.errors import CameraUnavailable, SourceUnreadable
-from arsl_desktop.core.sources import (CameraSource, FrameFolderSource, VideoFileSource, frame_number,
-                                       open_source)
+from arsl_desktop.core.sources import (
+    CameraSource,
+    FrameFolderSource,
+    VideoFileSource,
+    frame_number,
+    open_source,
+)
 
 
 def _write_frames(folder, numbers, size=(48, 64)):
