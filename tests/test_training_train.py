@@ -59,6 +59,25 @@ def test_checkpoint_rebuilds_model_alone_and_learns(cache, tmp_path):
     assert model(torch.zeros(1, 12, F.FEATURE_DIM)).shape == (1, 4)
 
 
+def test_metric_learning_variant_trains_rebuilds_and_exports(cache, tmp_path):
+    """Cosine head + CosFace margin + two mirrored views + supervised contrastive term."""
+    from arsl_desktop.core.classifier import model_metadata
+
+    cfg = _cfg(cache, tmp_path / "run", model={**TINY, "head": "cosine", "cos_scale": 8.0}, margin=0.2, views=2,
+               view_mirror=True, supcon=0.5)
+    summary = train(cfg, quiet=True)
+    assert summary["epochs"] == 3 and summary["calibration"]["temperature"] > 0
+    model, ckpt = load_checkpoint(tmp_path / "run" / "best.pt")
+    assert ckpt["model_config"]["head"] == "cosine" and ckpt["train_config"]["views"] == 2
+    x = np.random.default_rng(0).normal(0, 1, (3, 12, F.FEATURE_DIM)).astype(np.float32)
+    deployed = Deployed(model, temperature=summary["calibration"]["temperature"])
+    path = export_onnx(deployed, 12, tmp_path / "m.onnx", model_metadata(12, ckpt["class_ids"], "t", embedding_dim=32))
+    assert parity(deployed, path, x) < 1e-4
+    assert SignClassifier(path).embedding_dim == 32
+    with pytest.raises(ValueError, match="cosine head"):
+        train(_cfg(cache, tmp_path / "bad", margin=0.2), quiet=True)
+
+
 def test_onnx_export_parity_and_app_loads_it(tmp_path):
     from arsl_desktop.core.classifier import model_metadata
 

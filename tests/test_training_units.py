@@ -152,3 +152,69 @@ def test_temperature_fit_recovers_an_overconfident_model():
     assert 2.6 < t < 3.4
     assert nll(over, labels, t) < nll(over, labels)
     assert ece(softmax(over, t), labels) < ece(softmax(over), labels)
+
+
+def test_recipe_head_is_unchanged_and_cosine_head_gives_scaled_cosines():
+    torch.manual_seed(0)
+    recipe = build_model(ModelConfig(n_classes=4, hidden=16, group_dim=8, n_layers=1)).eval()
+    assert isinstance(recipe.head, torch.nn.Linear)  # old checkpoints: same modules, same state_dict keys
+    assert {k for k in recipe.state_dict() if k.startswith("head.")} == {"head.weight", "head.bias"}
+    cos = build_model(ModelConfig(n_classes=4, hidden=16, group_dim=8, n_layers=1, head="cosine",
+                                  cos_scale=10.0)).eval()
+    assert {k for k in cos.state_dict() if k.startswith("head.")} == {"head.weight"}
+    x = torch.randn(3, 12, F.FEATURE_DIM)
+    with torch.no_grad():
+        logits, emb = cos(x, with_embedding=True)
+        assert torch.equal(emb, cos.embedding(x)) and torch.equal(logits, cos(x))
+        want = 10.0 * torch.nn.functional.cosine_similarity(emb[:, None], cos.head.weight[None], dim=-1)
+    torch.testing.assert_close(logits, want, rtol=1e-4, atol=1e-4)
+    assert logits.abs().max() <= 10.0 + 1e-4
+    with pytest.raises(ValueError, match="unknown head"):
+        build_model(ModelConfig(head="arc"))
+
+
+def test_supcon_loss_is_low_for_separated_classes():
+    from training.train import supcon_loss
+
+    y = torch.tensor([0, 0, 1, 1, 2, 2])
+    centres = torch.eye(3, 8) * 10
+    tight = centres[y] + 0.01 * torch.randn(6, 8)
+    mixed = torch.randn(6, 8)
+    assert supcon_loss(tight, y, 0.1) < supcon_loss(mixed, y, 0.1)
+    assert supcon_loss(tight, torch.arange(6), 0.1) == 0  # no positive pairs: nothing to pull together
+
+
+def test_multiview_first_view_is_the_trainset_item_and_mirror_pair_swaps_hands():
+    from training.train import MultiView
+
+    clips = [synth_clip(s, k=k) for s in (1, 2) for k in range(2)]
+    ds = TrainSet(clips, [1, 2], 16, A.AugmentConfig(), epoch_size=6, seed=3)
+    mv = MultiView(ds, views=2)
+    x, y = mv[3]
+    assert x.shape == (2, 16, F.FEATURE_DIM) and y == ds[3][1]
+    assert torch.equal(x[0], ds[3][0]) and not torch.equal(x[0], x[1])
+    assert torch.equal(mv[3][0], x)  # deterministic
+    # mirror pair, no other augmentation: the two views are one recording and its mirror image
+    still = A.AugmentConfig(rotate_deg=0, scale=0, shift=0, hand_shift=0, hand_scale=0, jitter=0, speed=0,
+                            trim_jitter=0, frame_drop_p=0, part_drop_p=0)
+    mp = MultiView(TrainSet(clips, [1, 2], 16, still, epoch_size=6, seed=3), views=2, mirror=True)
+    left, right = F.PART_COLS[F.LEFT], F.PART_COLS[F.RIGHT]
+    hands = np.stack([mp[i][0].numpy() for i in range(6)])  # (6, views, T, D)
+    for v0, v1 in hands:
+        # a right-handed synthetic sign: one view signs with the right hand, the other with the left
+        assert v0[:, left].any() != v1[:, left].any() and v0[:, right].any() != v1[:, right].any()
+
+
+def test_variants_merge_into_the_recipe():
+    from training.figures import VARIANTS, variant_config
+    from training.train import TrainConfig
+
+    assert variant_config("recipe") == TrainConfig()
+    m = variant_config("metric")
+    assert m.model["head"] == "cosine" and m.model["hidden"] == TrainConfig().model["hidden"]
+    assert (m.views, m.view_mirror, m.margin, m.supcon) == (2, True, 0.2, 0.5)
+    assert m.augment == TrainConfig().augment
+    for name in VARIANTS:
+        variant_config(name)  # every entry names real fields
+    with pytest.raises(ValueError, match="unknown variant"):
+        variant_config("nope")

@@ -166,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="signs 71-76 left out of training, enrolled from k clips of one signer, tested on the other")
     src.add_argument("--figures", action="store_true",
                      help="every reported figure: trains the measurement models, writes <out>/figures.json")
-    ap.add_argument("--variant", default="recipe", help="(--figures) the recipe or an ablation: "
-                    "recipe, shape, canonical, both")
+    ap.add_argument("--variant", default="recipe", help="(--figures, --transfer) the recipe or a named "
+                    "variant of training.figures.VARIANTS")
     ap.add_argument("--into", type=Path, default=None,
                     help="(--transfer) also add the result to this figures.json under 'transfer'")
     ap.add_argument("--cases", default=None, help="(--figures) comma list of cases (default: all)")
@@ -192,7 +192,12 @@ def main(argv: list[str] | None = None) -> int:
             fig = json.loads(a.into.read_text(encoding="utf-8")) if a.into else {}
             temperature = (((fig.get("cases") or {}).get("validation") or {}).get("calibration") or {}).get(
                 "temperature", 1.0)  # the shipped logits' temperature, for the personal-sign calibration
-            res = run_transfer(a.cache, out, temperature=temperature)
+            from training.figures import variant_config
+            from training.train import TrainConfig
+
+            base = variant_config(a.variant, TrainConfig(threads=a.threads, seed=a.seed))
+            res = run_transfer(a.cache, out, base, temperature=temperature)
+            res["variant"] = a.variant
             res["command"] = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
             write_json(out / "transfer.json", res)
             if a.into:

@@ -69,6 +69,19 @@ VARIANTS = {
     "strong_aug": {"augment": {"rotate_deg": 15.0, "scale": 0.15, "hand_shift": 0.12, "hand_scale": 0.15,
                                "jitter": 0.005, "speed": 0.35}},
     "small": {"model": {"group_dim": 32, "hidden": 64, "dropout": 0.4}},
+    # Metric learning (issue 9): a cosine head, a CosFace margin, two views per clip with a
+    # supervised contrastive term on the embedding, the second view as the other hand.
+    "cosine": {"model": {"head": "cosine", "cos_scale": 16.0}},
+    "cosface": {"model": {"head": "cosine", "cos_scale": 16.0}, "margin": 0.2},
+    "two_view": {"views": 2},
+    "supcon": {"views": 2, "supcon": 0.5},
+    "mirror_pair": {"views": 2, "view_mirror": True, "supcon": 0.5},
+    "mirror_only": {"views": 2, "view_mirror": True},
+    "mirror_pair_w1": {"views": 2, "view_mirror": True, "supcon": 1.0},
+    "mirror_pair_w2": {"views": 2, "view_mirror": True, "supcon": 2.0},
+    "cos_supcon": {"model": {"head": "cosine", "cos_scale": 16.0}, "views": 2, "supcon": 0.5},
+    "metric": {"model": {"head": "cosine", "cos_scale": 16.0}, "margin": 0.2, "views": 2, "view_mirror": True,
+               "supcon": 0.5},
 }
 
 
@@ -161,14 +174,20 @@ def run_case(name: str, base: TrainConfig, out: Path, cache: Path, done: dict) -
     return row
 
 
-def run(out: Path, cache: Path, variant: str = "recipe", cases: list[str] | None = None,
-        base: TrainConfig | None = None, argv: list[str] | None = None) -> dict:
-    """Run every case of one variant; write `<out>/figures.json` (after each case) and return it."""
+def variant_config(variant: str, base: TrainConfig | None = None) -> TrainConfig:
+    """The recipe (or `base`) with a variant's overrides: dicts (model, augment, features) merge
+    into the recipe's, other values replace the TrainConfig field."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant '{variant}' (one of {', '.join(VARIANTS)})")
     base = base or TrainConfig()
     over = VARIANTS[variant]
-    base = replace(base, **{k: {**getattr(base, k), **v} for k, v in over.items()})
+    return replace(base, **{k: {**getattr(base, k), **v} if isinstance(v, dict) else v for k, v in over.items()})
+
+
+def run(out: Path, cache: Path, variant: str = "recipe", cases: list[str] | None = None,
+        base: TrainConfig | None = None, argv: list[str] | None = None) -> dict:
+    """Run every case of one variant; write `<out>/figures.json` (after each case) and return it."""
+    base = variant_config(variant, base)
     path = out / "figures.json"
     figures = {"figures_version": FIGURES_VERSION, "variant": variant,
                "command": "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -180,3 +199,4 @@ def run(out: Path, cache: Path, variant: str = "recipe", cases: list[str] | None
         figures["cases"][name] = run_case(name, base, out, cache, done)
         write_json(path, figures)
     return figures
+

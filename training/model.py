@@ -6,7 +6,9 @@
       -> N residual BiLSTM blocks (LayerNorm)
       -> 8-head self-attention, residual + LayerNorm
       -> trainable attention pooling over time = the sign's embedding (2 * hidden)
-      -> dropout -> linear head -> logits
+      -> dropout -> head -> logits: linear (the recipe), or cosine (`head="cosine"`:
+         logits = cos_scale * cos(embedding, class vector), a metric-learning head whose
+         class vectors are prototypes in the same cosine space "teach a sign" matches in)
 
 Checkpoints carry the config as a dict, the class ids and seq_len, so `build_model` and
 `load_checkpoint` rebuild the model from the checkpoint file alone.
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as nnf
 
 from arsl_desktop.core import features as F
 
@@ -37,6 +40,8 @@ class ModelConfig:
     n_heads: int = 8
     dropout: float = 0.3
     input_dropout: float = 0.1
+    head: str = "linear"  # "cosine": logits = cos_scale * cos(embedding, W) (metric learning)
+    cos_scale: float = 16.0  # cosine head only: the logit of a perfect match
 
     @classmethod
     def from_dict(cls, d: dict) -> ModelConfig:
@@ -86,6 +91,20 @@ class AttentionPool(nn.Module):
         return (w * x).sum(dim=1)
 
 
+class CosineHead(nn.Module):
+    """logits = scale * cos(embedding, w_c): every class is a unit vector (a learnt prototype)."""
+
+    def __init__(self, dim: int, n_classes: int, scale: float) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(n_classes, dim))
+        nn.init.xavier_uniform_(self.weight)
+        self.scale = float(scale)
+
+    def forward(self, e: torch.Tensor) -> torch.Tensor:
+        w = nnf.normalize(self.weight, dim=-1, eps=1e-6)
+        return self.scale * nnf.linear(nnf.normalize(e, dim=-1, eps=1e-6), w)
+
+
 class AttnBiLSTM(nn.Module):
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
@@ -99,7 +118,12 @@ class AttnBiLSTM(nn.Module):
         self.attn_norm = nn.LayerNorm(dim)
         self.pool = AttentionPool(dim)
         self.drop = nn.Dropout(cfg.dropout)
-        self.head = nn.Linear(dim, cfg.n_classes)
+        if cfg.head == "linear":
+            self.head = nn.Linear(dim, cfg.n_classes)
+        elif cfg.head == "cosine":
+            self.head = CosineHead(dim, cfg.n_classes, cfg.cos_scale)
+        else:
+            raise ValueError(f"unknown head '{cfg.head}' (linear or cosine)")
 
     def embedding(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, feature_dim) -> (B, 2 * hidden): the pooled vector the head classifies."""
@@ -110,9 +134,11 @@ class AttnBiLSTM(nn.Module):
         h = self.attn_norm(h + self.drop(a))
         return self.pool(h)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, T, feature_dim) -> (B, n_classes) logits."""
-        return self.head(self.drop(self.embedding(x)))
+    def forward(self, x: torch.Tensor, with_embedding: bool = False):
+        """(B, T, feature_dim) -> (B, n_classes) logits (and the embedding, for metric losses)."""
+        emb = self.embedding(x)
+        logits = self.head(self.drop(emb))
+        return (logits, emb) if with_embedding else logits
 
 
 def build_model(config: dict | ModelConfig, arch: str = "attn_bilstm") -> nn.Module:

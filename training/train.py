@@ -21,20 +21,22 @@ import os
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
-from torch.utils.data import DataLoader, DistributedSampler
+from torch.nn import functional as nnf
+from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
 from arsl_desktop import paths
 from arsl_desktop.core import features as F
 from training.augment import AugmentConfig
 from training.cache import Clip, load_cache
 from training.calibration import ece, fit_temperature, nll, softmax
-from training.dataset import EvalSet, TrainSet
+from training.dataset import EvalSet, TrainSet, train_features
 from training.discover import parse_ranges
 from training.model import ModelConfig, build_model, model_payload
 
@@ -64,6 +66,16 @@ class TrainConfig:
     weight_decay: float = 0.05
     warmup_epochs: float = 2.0
     label_smoothing: float = 0.1
+    # Metric learning (all off in the recipe). views=2: each item is two augmented views of the
+    # same recording, both classified; view_mirror: the second view is the first one's recording
+    # signed with the other hand (mirrored), not an independent draw; supcon: weight of a
+    # supervised contrastive loss on the normalised embeddings (positives: same sign, the other
+    # view first of all); margin: CosFace additive margin on the target's cosine (cosine head).
+    views: int = 1
+    view_mirror: bool = False
+    supcon: float = 0.0
+    supcon_temp: float = 0.1
+    margin: float = 0.0
     seed: int = 0
     workers: int = 0
     threads: int = 0  # torch CPU threads (0: torch default)
@@ -125,6 +137,62 @@ def select_data(cfg: TrainConfig) -> tuple[list[Clip], list[Clip], list[int]]:
     return train, val, class_ids
 
 
+class MultiView(Dataset):
+    """Several augmented views of each `TrainSet` item's recording: (views, seq_len, D), label.
+
+    View 0 is exactly the TrainSet's item; view v > 0 draws from (seed, epoch, index, v). With
+    `mirror`, view 0 is mirrored with probability 1/2 and view 1 is its opposite hand.
+    """
+
+    def __init__(self, base: TrainSet, views: int = 2, mirror: bool = False) -> None:
+        if views < 2:
+            raise ValueError("MultiView needs views >= 2")
+        self.base, self.views, self.mirror = base, views, mirror
+
+    def set_epoch(self, epoch: int) -> None:
+        self.base.set_epoch(epoch)
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
+        b = self.base
+        rng = np.random.default_rng([b.seed, b.epoch, i])
+        label = i % len(b.class_ids)
+        members = b.by_class[label]
+        j = members[int(rng.integers(len(members)))]
+        clip, span = b.clips[j], b.spans[j]
+        if not self.mirror:
+            xs = [train_features(clip, b.seq_len, rng, b.cfg, span, b.options)]
+            xs += [train_features(clip, b.seq_len, np.random.default_rng([b.seed, b.epoch, i, v]), b.cfg, span,
+                                  b.options) for v in range(1, self.views)]
+        else:
+            cfg = replace(b.cfg, mirror_p=0.0)
+            xyz, present, times = span
+            flipped = (*F.mirror_keypoints(xyz, present), times)
+            first = bool(rng.random() < 0.5)
+            xs = []
+            for v in range(self.views):
+                r = rng if v == 0 else np.random.default_rng([b.seed, b.epoch, i, v])
+                xs.append(train_features(clip, b.seq_len, r, cfg, flipped if first ^ (v % 2 == 1) else span,
+                                         b.options))
+        return torch.from_numpy(np.stack(xs)), label
+
+
+def supcon_loss(emb: torch.Tensor, y: torch.Tensor, temp: float) -> torch.Tensor:
+    """Supervised contrastive loss (Khosla et al. 2020) on L2-normalised embeddings."""
+    z = nnf.normalize(emb.float(), dim=1)
+    sim = z @ z.T / temp
+    eye = torch.eye(len(y), dtype=torch.bool, device=y.device)
+    sim = sim.masked_fill(eye, -1e4)
+    pos = (y[:, None] == y[None, :]) & ~eye
+    log_prob = sim - torch.logsumexp(sim, dim=1, keepdim=True)
+    has = pos.any(1)
+    if not has.any():
+        return sim.new_zeros(())
+    return -(log_prob.masked_fill(~pos, 0.0).sum(1)[has] / pos.sum(1)[has]).mean()
+
+
 def lr_lambda(step: int, warmup: int, total: int) -> float:
     """Linear warm-up, then cosine to 2% of the peak."""
     if step < warmup:
@@ -182,7 +250,11 @@ def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_afte
     train_clips, val_clips, class_ids = select_data(cfg)
     mcfg = ModelConfig.from_dict({**cfg.model, "n_classes": len(class_ids)})
     acfg = AugmentConfig(**cfg.augment)
+    if cfg.margin and mcfg.head != "cosine":
+        raise ValueError("margin needs the cosine head (model head='cosine')")
     train_set = TrainSet(train_clips, class_ids, cfg.seq_len, acfg, cfg.epoch_size, cfg.seed, cfg.features)
+    if cfg.views > 1:
+        train_set = MultiView(train_set, cfg.views, cfg.view_mirror)
     val_set = EvalSet(val_clips, class_ids, cfg.seq_len, cfg.features)
     # Also for one process: its order depends only on (seed, epoch), so a resumed run matches.
     sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True, seed=cfg.seed)
@@ -228,9 +300,21 @@ def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_afte
         tot_loss, tot_ok, n = 0.0, 0, 0
         for x, y in loader:
             x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            if x.dim() == 4:  # (B, views, T, D): every view is a sample of its clip's sign
+                y = y.repeat_interleave(x.shape[1])
+                x = x.flatten(0, 1)
             with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=use_amp):
-                logits = model(x)
-                loss = loss_fn(logits.float(), y)
+                if cfg.supcon:
+                    logits, emb = model(x, with_embedding=True)
+                else:
+                    logits = model(x)
+                logits = logits.float()
+                if cfg.margin:
+                    # CosFace: the target's cosine counts `margin` less while training
+                    logits = logits - (cfg.margin * mcfg.cos_scale) * nnf.one_hot(y, logits.shape[1])
+                loss = loss_fn(logits, y)
+                if cfg.supcon:
+                    loss = loss + cfg.supcon * supcon_loss(emb, y, cfg.supcon_temp)
             opt.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
             scaler.unscale_(opt)
@@ -301,7 +385,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, bool]:
     for name, val in asdict(d).items():
         if isinstance(val, dict):
             continue
-        ap.add_argument("--" + name.replace("_", "-"), type=type(val), default=val)
+        kind = (lambda t: t.strip().lower() in ("1", "true", "yes", "on")) if isinstance(val, bool) else type(val)
+        ap.add_argument("--" + name.replace("_", "-"), type=kind, default=val)
     ap.add_argument("--model", default="{}", help="JSON overrides of the model config, e.g. '{\"hidden\": 96}'")
     ap.add_argument("--augment", default="{}", help="JSON overrides of the augmentation config")
     ap.add_argument("--features", default="{}", help='JSON feature switches, e.g. \'{"canonical": false}\' (ablations only)')
