@@ -55,7 +55,7 @@ def test_replace_block_only_touches_its_block():
 
 def test_ablation_table_marks_the_validation_columns():
     table = mc.ablation_table({"recipe": FIG})
-    assert "| recipe | (shipped) | 92.3% (DTW 77.9%) | 71.4% (DTW 45.7%)" in table
+    assert "| recipe | (base recipe) **shipped** | 92.3% (DTW 77.9%) | 71.4% (DTW 45.7%)" in table
 
 
 def test_shipped_card_and_readme_show_the_shipped_models_figures():

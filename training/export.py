@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     training = {"architecture": ckpt.get("arch"), "model_config": ckpt["model_config"], "epochs": ckpt.get("epoch"),
                 "train_clips": len(ckpt.get("train_samples", [])),
                 **{k: tc.get(k) for k in ("signs", "train_signers", "train_splits", "borrow", "seq_len", "lr",
-                                          "epoch_size", "batch_size", "seed") if k in tc}}
+                                          "epoch_size", "batch_size", "seed", "views", "view_mirror", "supcon", "margin")
+                                if k in tc}}
     deployed = Deployed(model, temperature)
     # how personal signs' similarities become logits beside these (fitted by training.transfer)
     personal = ((figures.get("transfer") or {}).get("personal_calibration") or {}).get("embedding")

@@ -87,7 +87,7 @@ def readme_line(fig: dict) -> str:
             f"{pair('loso_test_02')}. Table and caveats in `models/MODEL_CARD.md`.")
 
 
-def ablation_table(variants: dict[str, dict]) -> str:
+def ablation_table(variants: dict[str, dict], shipped: str = "recipe") -> str:
     """docs/TRAINING.md: what each part of the recipe does to every figure."""
     from training.figures import VARIANTS
 
@@ -95,7 +95,8 @@ def ablation_table(variants: dict[str, dict]) -> str:
                         "test_71_82") if any(n in v["cases"] for v in variants.values())]
     lines = ["| variant | change from the recipe | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
     for name, fig in variants.items():
-        feats = json.dumps(VARIANTS.get(name, {})).replace("|", "\\|") if VARIANTS.get(name) else "(shipped)"
+        feats = json.dumps(VARIANTS.get(name, {})).replace("|", "\\|") if VARIANTS.get(name) else "(base recipe)"
+        feats += " **shipped**" if name == shipped else ""
         cells = []
         for col in cols:
             row = fig["cases"].get(col)
@@ -103,6 +104,61 @@ def ablation_table(variants: dict[str, dict]) -> str:
         lines.append(f"| {name} | {feats} | " + " | ".join(cells) + " |")
     lines += ["", "Model top-1 (DTW 1-NN top-1 with the same features) per case; the mean of the two validation "
                   "columns is the only thing used to choose. Commands: " + "; ".join(f"`{v['command']}`" for v in variants.values())]
+    return "\n".join(lines)
+
+
+SEED_CASES = ("validation", "validation_other_hand", "one_shot_1_70", "loso_test_01", "loso_test_02", "test_71_82")
+
+
+def seed_table(runs: list[dict]) -> str:
+    """docs/TRAINING.md: every seed of every variant (model top-1 per case, seeds in order, then the
+    mean); the "validation mean" column is the mean of the two validation cases, the one that decides."""
+    by: dict[str, dict[str, dict[int, float]]] = {}
+    for fig in runs:
+        seed = int((fig.get("recipe") or {}).get("seed", 0))
+        for case, row in fig["cases"].items():
+            by.setdefault(fig["variant"], {}).setdefault(case, {})[seed] = row["model"]["top1"]
+
+    def mean(d: dict[int, float]) -> float:
+        return sum(d.values()) / len(d)
+
+    def decider(v: dict) -> float:
+        return (mean(v["validation"]) + mean(v["validation_other_hand"])) / 2 if {
+            "validation", "validation_other_hand"} <= v.keys() else -1.0
+
+    cols = [c for c in SEED_CASES if any(c in v for v in by.values())]
+    lines = ["| variant | " + " | ".join(cols) + " | validation mean |", "|---|" + "---|" * (len(cols) + 1)]
+    for name, v in sorted(by.items(), key=lambda kv: decider(kv[1])):
+        cells = []
+        for c in cols:
+            d = v.get(c)
+            cells.append("–" if not d else " / ".join(f"{100 * d[k]:.1f}" for k in sorted(d)) +
+                         f" (mean {_pct(mean(d))}, seeds {','.join(str(k) for k in sorted(d))})")
+        dec = decider(v)
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {'–' if dec < 0 else _pct(dec)} |")
+    def template(cmd: str) -> str:
+        for pattern, repl in ((r"--variant \S+", "--variant V"), (r"--seed \d+", "--seed S"), (r"--out \S+", "--out DIR"),
+                              (r"--cache \S+", "--cache CACHE")):
+            cmd = re.sub(pattern, repl, cmd)
+        return f"`{cmd}`"
+
+    lines += ["", f"Model top-1 per seed ({len(runs)} figures.json files, grouped by variant and seed), made by: "
+              + "; ".join(sorted({template(f["command"]) for f in runs}))]
+    return "\n".join(lines)
+
+
+def transfer_rows(runs: list[dict]) -> str:
+    """docs/TRAINING.md: the transfer test of each variant (embedding prototype top-1 per row, DTW beside)."""
+    lines = ["| variant | " + " | ".join(f"{r['enrol_signer']}→{r['test_signer']} k={r['k']}"
+                                        for r in runs[0]["rows"]) + " | mean |",
+             "|---|" + "---|" * (len(runs[0]["rows"]) + 1)]
+    for tr in runs:
+        vals = [r["embedding_top1"] for r in tr["rows"]]
+        lines.append(f"| {tr.get('variant', 'recipe')} | " + " | ".join(_pct(x) for x in vals)
+                     + f" | {_pct(sum(vals) / len(vals))} |")
+    dtw = [r["dtw_top1"] for r in runs[0]["rows"]]
+    lines.append("| DTW 1-NN | " + " | ".join(_pct(x) for x in dtw) + f" | {_pct(sum(dtw) / len(dtw))} |")
+    lines += ["", "Commands: " + "; ".join(f"`{t['command']}`" for t in runs)]
     return "\n".join(lines)
 
 
@@ -132,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, default=paths.models_dir() / "arsl_karsl82.onnx")
     ap.add_argument("--ablations", type=Path, nargs="*", default=[],
                     help="figures.json of each variant, for the table in docs/TRAINING.md")
+    ap.add_argument("--seeds", type=Path, nargs="*", default=[],
+                    help="figures.json of every seed of every variant, for the seeds table in docs/TRAINING.md")
+    ap.add_argument("--transfers", type=Path, nargs="*", default=[],
+                    help="transfer.json of each variant, for the transfer table in docs/TRAINING.md")
     a = ap.parse_args(argv)
     try:
         fig = model_figures(a.model)
@@ -145,8 +205,13 @@ def main(argv: list[str] | None = None) -> int:
                 v = json.loads(p.read_text(encoding="utf-8"))
                 variants[v["variant"]] = v
             TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), "ablations",
-                                                  ablation_table(variants)), "utf-8")
+                                                  ablation_table(variants, fig.get("variant", "recipe"))), "utf-8")
             print(f"wrote the ablation table ({', '.join(variants)}) into {TRAINING_DOC}")
+        for name, files, render in (("seeds", a.seeds, seed_table), ("transfers", a.transfers, transfer_rows)):
+            if files:
+                body = render([json.loads(p.read_text(encoding="utf-8")) for p in files])
+                TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), name, body), "utf-8")
+                print(f"wrote the {name} table ({len(files)} files) into {TRAINING_DOC}")
     except (OSError, ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

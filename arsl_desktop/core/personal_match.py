@@ -124,6 +124,12 @@ class Candidate:
     prob: float
 
 
+# An adapted KArSL sign is shown as personal when the user's own examples carry at least this share
+# of its probability: a near-perfect match to them (cosine ~1) gets about 0.4 beside a model that is
+# sure of the sign itself, so a third marks "your way of this sign matched".
+ADAPTED_SHARE = 1 / 3
+
+
 def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex | None,
                   personal_logits: np.ndarray | None, k: int) -> list[Candidate]:
     """One softmax over the model's classes and the personal signs; adapted signs merged."""
@@ -148,7 +154,8 @@ def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex
         model_q, pers_q, best = by_id.get(sign.karsl_id, (0.0, 0.0, None))
         best = sign if best is None or q > pers_q else best
         by_id[sign.karsl_id] = (model_q, pers_q + float(q), best)
-    cands = [Candidate(cid, best if pers_q > model_q else None, model_q + pers_q)
+    cands = [Candidate(cid, best if pers_q > 0 and pers_q >= ADAPTED_SHARE * (model_q + pers_q) else None,
+                       model_q + pers_q)
              for cid, (model_q, pers_q, best) in by_id.items()] + new_words
     cands.sort(key=lambda c: -c.prob)
     return cands[:k]
