@@ -201,6 +201,12 @@ def test_teach_a_new_word_from_the_playing_video_then_recognise_it(make_window, 
         assert d.examples.count() == i + 1 and "not kept yet" in d.examples.item(i).text()
         assert d.replay.playing and len(d.replay.keypoints) == d.teach.pending.frames >= 5
         qtbot.mouseClick(d.keep_button, Qt.MouseButton.LeftButton)
+        if i == 0:  # the source stops: the dialog says so and its button starts the same clip again
+            w.actions["stop"].trigger()
+            assert d.source.text() == i18n.tr("teach_no_source") and not d.record_button.isEnabled()
+            with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+                qtbot.mouseClick(d.start_button, Qt.MouseButton.LeftButton)
+            assert w.controller.source_spec == clip and d.record_button.isEnabled() and not d.start_button.isVisible()
     assert d.teach.state is TeachState.COMPLETE and d.save_button.isEnabled()
     assert len(w.transcript.transcript) == 0  # the examples are not words of a sentence
     assert d.record_button.text() == "All examples recorded" and not d.record_button.isEnabled()
@@ -299,3 +305,20 @@ def test_my_signs_rename_delete_and_packs(qtbot, tmp_path):
     assert not d.import_from(bad) and "refused" in d.message.text()
     assert d.import_from(pack) and store.find("Light") is not None
     assert "Imported 1 personal sign" in d.message.text() and "Skeleton" in d.message.text()  # skipped: exists
+
+
+@pytest.mark.slow
+def test_an_unreadable_signs_folder_is_said_and_recognition_goes_on(make_window, qtbot, tiny_model, dense_video,
+                                                                    monkeypatch):
+    def unreadable(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(PersonalStore, "stamp", unreadable)
+    w = make_window(tiny_model)
+    with qtbot.waitSignal(w.pipeline.personal_changed, timeout=WAIT_MS) as changed:
+        w.controller.open_video(dense_video, loop=True)
+    assert "cannot be read (Permission denied)" in changed.args[0].problems[0]
+    assert w.personal.notice.isVisible() and "Permission denied" in w.personal.notice.text.text()
+    with qtbot.waitSignal(w.sign_shown, timeout=WAIT_MS):
+        pass  # signs are still recognised, from the model alone
+    assert w.pipeline.running

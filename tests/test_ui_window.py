@@ -303,6 +303,10 @@ def test_run_app_opens_the_window_and_quitting_stops_threads(qapp, qtbot, tmp_pa
     assert w.controller.source_spec == dense_video and w.pipeline.history
     assert_no_thread_running(w)
     w.close()
+    # Closing the last window asks the application to quit once more; Qt clears its "quit now" flag only
+    # when exec() returns, and until then every later test's event loop (waitSignal) returned at once.
+    QTimer.singleShot(0, QApplication.quit)
+    QApplication.exec()
 
 
 def test_keyboard_shortcuts_and_transcript_actions(make_window, qtbot, tmp_path):

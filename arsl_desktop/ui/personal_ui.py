@@ -90,10 +90,15 @@ class PersonalUi:
         if self.teach is None:
             w = self.window
             self.teach = TeachDialog(w.controller, w.labels, parent=w)
+            self.teach.teach.saved.connect(self._on_saved)
         self.teach.show()
         self.teach.raise_()
         self.teach.activateWindow()
         return self.teach
+
+    def _on_saved(self, _sign) -> None:
+        if self.my_signs is not None and self.my_signs.isVisible():
+            self.my_signs.reload()
 
     def show_my_signs(self) -> MySignsDialog:
         if self.my_signs is None:

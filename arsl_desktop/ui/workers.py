@@ -196,8 +196,15 @@ class RecognitionThread(_StoppableThread):
             return
         try:
             if self.personal is not None:
-                self.personal.refresh()  # embed the store here, off the GUI thread
-                self._report_personal(force=True)
+                try:
+                    self.personal.refresh()  # embed the store here, off the GUI thread
+                except OSError as exc:  # the signs folder cannot be listed: recognise without them
+                    recognizer.personal = None
+                    self.personal_changed.emit(self.generation, PersonalStatus(
+                        (), (f"Personal signs are not used: {self.personal.store.root} cannot be read "
+                             f"({exc.strerror or exc}).",), self.personal.mode))
+                else:
+                    self._report_personal(force=True)
             self.mailbox.set_ready()
             self._loop(recognizer)
         except Exception as exc:  # noqa: BLE001
@@ -233,6 +240,6 @@ class RecognitionThread(_StoppableThread):
                                           self.mailbox.dropped))
 
     def _report_personal(self, force: bool = False) -> None:
-        if self.personal is not None and (force or self.personal.index is not self._personal_index):
+        if self.personal is not None and self.personal.index is not None and (force or self.personal.index is not self._personal_index):
             self._personal_index = self.personal.index
             self.personal_changed.emit(self.generation, personal_status(self.personal))
