@@ -142,3 +142,20 @@ def test_a_change_embeds_only_the_new_examples(tmp_path):
     assert not personal.refresh()  # nothing changed on disk: nothing rebuilt
     store.remove("circle")
     assert personal.refresh() and embedded == [3, 2] and [s.en for s in personal.index.signs] == ["zigzag"]
+
+
+def test_an_unreadable_folder_keeps_the_signs_read_before(tmp_path, monkeypatch):
+    clf = SignClassifier(TRANSFER_MODEL)
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(2)])
+    personal = PersonalSigns(clf, store)
+    personal.refresh()
+
+    def unreadable(self):
+        raise PermissionError(13, "Permission denied")
+
+    store.add("zigzag", [example(2, 0)])  # the store changed, but now cannot be listed
+    monkeypatch.setattr(PersonalStore, "load", unreadable)
+    assert personal.refresh() is False
+    assert [s.en for s in personal.index.signs] == ["circle"]
+    assert any("cannot be read (Permission denied)" in p for p in personal.problems)

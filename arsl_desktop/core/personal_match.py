@@ -182,6 +182,16 @@ class PersonalSigns:
 
         Each example's vector is cached by (file, modification time, size), so after a change
         only new or rewritten examples are read and embedded again."""
+        try:
+            return self._refresh(force)
+        except OSError as exc:  # the folder became unreadable (unplugged drive, permissions): keep going
+            problem = (f"The personal signs folder {self.store.root} cannot be read ({exc.strerror or exc}); "
+                       "the signs read before are still used.")
+            if problem not in self.problems:
+                self.problems = (*self.problems, problem)
+            return False
+
+    def _refresh(self, force: bool) -> bool:
         stamp = self.store.stamp()
         if not force and stamp == self._stamp:
             return False
