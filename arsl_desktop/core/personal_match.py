@@ -184,9 +184,11 @@ class PersonalSigns:
         only new or rewritten examples are read and embedded again."""
         try:
             return self._refresh(force)
-        except OSError as exc:  # the folder became unreadable (unplugged drive, permissions): keep going
-            problem = (f"The personal signs folder {self.store.root} cannot be read ({exc.strerror or exc}); "
-                       "the signs read before are still used.")
+        except OSError as exc:  # the folder is unreadable (unplugged drive, permissions): keep going
+            kept = "the signs read before are still used" if self.index else "personal signs are not used"
+            problem = f"The personal signs folder {self.store.root} cannot be read ({exc.strerror or exc}); {kept}."
+            if self.index is None:
+                self.index = PersonalIndex(self.classifier, [])
             if problem not in self.problems:
                 self.problems = (*self.problems, problem)
             return False

@@ -196,15 +196,8 @@ class RecognitionThread(_StoppableThread):
             return
         try:
             if self.personal is not None:
-                try:
-                    self.personal.refresh()  # embed the store here, off the GUI thread
-                except OSError as exc:  # the signs folder cannot be listed: recognise without them
-                    recognizer.personal = None
-                    self.personal_changed.emit(self.generation, PersonalStatus(
-                        (), (f"Personal signs are not used: {self.personal.store.root} cannot be read "
-                             f"({exc.strerror or exc}).",), self.personal.mode))
-                else:
-                    self._report_personal(force=True)
+                self.personal.refresh()  # embed the store here, off the GUI thread (an unreadable folder is
+                self._report_personal(force=True)  # reported in the status, and recognition goes on)
             self.mailbox.set_ready()
             self._loop(recognizer)
         except Exception as exc:  # noqa: BLE001
