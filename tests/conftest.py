@@ -47,3 +47,30 @@ def sparse_sample(sample_dir) -> Path:
 def dense_video(sample_dir) -> Path:
     """A KArSL video of signer 01 (sign 23, test split)."""
     return sorted((sample_dir / "videos" / "01" / "test").glob("*_0023_*.mp4"))[0]
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    """make(model, language="en", settings=None): a shown MainWindow, closed (and its threads
+    checked finished) after the test; Qt is imported only by tests that use it."""
+    from arsl_desktop.ui.qt_env import prepare_qt_environment
+
+    prepare_qt_environment()
+    from arsl_desktop.ui.main_window import MainWindow
+    from arsl_desktop.ui.settings import AppSettings
+
+    windows = []
+
+    def make(model: Path, language: str | None = "en", settings=None):
+        w = MainWindow(settings or AppSettings(tmp_path / "settings.json"), model_path=model, language=language)
+        qtbot.addWidget(w)
+        w.resize(1180, 760)
+        w.show()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.transcript.transcript.mark_saved()
+        w.close()
+        assert all(t.isFinished() for t in w.pipeline.history)

@@ -28,21 +28,11 @@ LABELS = default_labels()
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, tiny_model):
-    windows = []
-
+def window(make_window, tiny_model):
     def make(settings: AppSettings | None = None, language: str | None = "en") -> MainWindow:
-        w = MainWindow(settings or AppSettings(tmp_path / "settings.json"), model_path=tiny_model, language=language)
-        qtbot.addWidget(w)
-        w.resize(1180, 760)
-        w.show()
-        windows.append(w)
-        return w
+        return make_window(tiny_model, language, settings)
 
-    yield make
-    for w in windows:
-        w.transcript.transcript.mark_saved()
-        w.close()
+    return make
 
 
 # -- transcript after an hour ------------------------------------------------------------------

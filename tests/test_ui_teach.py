@@ -27,8 +27,6 @@ from arsl_desktop.core.landmarks import Keypoints  # noqa: E402
 from arsl_desktop.core.personal_store import MANIFEST, Example, PersonalStore  # noqa: E402
 from arsl_desktop.core.spotting import Segment  # noqa: E402
 from arsl_desktop.ui import i18n  # noqa: E402
-from arsl_desktop.ui.main_window import MainWindow  # noqa: E402
-from arsl_desktop.ui.settings import AppSettings  # noqa: E402
 from arsl_desktop.ui.teach import Target, TeachController, TeachState  # noqa: E402
 
 WAIT_MS = 60_000
@@ -153,25 +151,6 @@ def test_save_writes_the_store_and_a_refusal_keeps_the_recordings(qtbot, teach):
 
 
 # -- the window --------------------------------------------------------------------------------
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    windows: list[MainWindow] = []
-
-    def make(model: Path, language: str = "en") -> MainWindow:
-        w = MainWindow(AppSettings(tmp_path / "settings.json"), model_path=model, language=language)
-        qtbot.addWidget(w)
-        w.resize(1180, 760)
-        w.show()
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.transcript.transcript.mark_saved()
-        w.close()
-        assert all(t.isFinished() for t in w.pipeline.history)
-
-
 def clips(sample_dir: Path, split: str) -> list[Path]:
     return sorted((sample_dir / "frames" / "02" / split / "0071").iterdir())
 

@@ -191,15 +191,19 @@ class MySignsDialog(QDialog):
         self._say(tr("store_failed", detail=isolate(str(exc))), error=True)
 
     # -- actions (the *_dialog / *_selected methods ask, the others do) -----------------------
-    def rename(self, key: str, en: str, ar: str) -> bool:
+    def _change(self, action) -> bool:
+        """Run one store change; a refusal is said in the dialog, success re-reads the list."""
         try:
-            self.store.rename(key, en=en, ar=ar)
+            action()
         except StoreError as exc:
             self._failed(exc)
             return False
         self._say("")
         self.reload()
         return True
+
+    def rename(self, key: str, en: str, ar: str) -> bool:
+        return self._change(lambda: self.store.rename(key, en=en, ar=ar))
 
     def rename_selected(self) -> None:
         chosen = self.selected()
@@ -210,14 +214,7 @@ class MySignsDialog(QDialog):
             self.rename(chosen[0].key, box.en.text(), box.ar.text())
 
     def delete(self, key: str) -> bool:
-        try:
-            self.store.remove(key)
-        except StoreError as exc:
-            self._failed(exc)
-            return False
-        self._say("")
-        self.reload()
-        return True
+        return self._change(lambda: self.store.remove(key))
 
     def delete_selected(self) -> None:
         chosen = self.selected()
