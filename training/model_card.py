@@ -68,7 +68,11 @@ def transfer_table(fig: dict) -> str:
                       f"from k = {pc['k']} clips of one signer, every other clip of either signer ranked among the "
                       f"model's signs and the personal ones in one list ({pc['queries']} clips, "
                       f"{pc['new_sign_queries']} of the taught signs). Embedding: taught signs "
-                      f"{_pct(e['top1_new_signs'])}, the model's own signs {_pct(e['top1_known_signs'])} top-1 "
+                      f"{_pct(e['top1_new_signs'])}"
+                      + (f" ({_pct(e['top1_new_signs_same_signer'])} on the teaching signer's other clips, "
+                         f"{_pct(e['top1_new_signs_other_signer'])} on the other signer's)"
+                         if "top1_new_signs_same_signer" in e else "")
+                      + f", the model's own signs {_pct(e['top1_known_signs'])} top-1 "
                       f"({_pct(pc['top1_known_signs_without_personal'])} with no personal signs) "
                       f"(personal logit {e['scale']:g} × cosine {e['offset']:+g}, offered from cosine "
                       f"{e['min_similarity']:g}). The DTW fallback for models without an embedding: "

@@ -58,7 +58,7 @@ def fit(embed, logits_of, clips: list[Clip], new: list[int], class_ids: list[int
     from arsl_desktop.core.dtw import dtw_distances
     from training.transfer import enrolment
 
-    rows_known, rows_sims, rows_dist, rows_target, rows_new = [], [], [], [], []
+    rows_known, rows_sims, rows_dist, rows_target, rows_new, rows_same = [], [], [], [], [], []
     for enrol_signer in ("01", "02"):
         enrolled = enrolment([c for c in clips if c.sign in new], enrol_signer, K)
         taken = {id(c) for c in enrolled}
@@ -79,8 +79,9 @@ def fit(embed, logits_of, clips: list[Clip], new: list[int], class_ids: list[int
         rows_target.append(np.array([class_ids.index(c.sign) if c.sign in class_ids
                                      else len(class_ids) + new.index(c.sign) for c in queries]))
         rows_new.append(np.array([c.sign in new for c in queries]))
+        rows_same.append(np.array([c.signer == enrol_signer for c in queries]))
     known, sims, dist = np.concatenate(rows_known), np.concatenate(rows_sims), np.concatenate(rows_dist)
-    target, is_new = np.concatenate(rows_target), np.concatenate(rows_new)
+    target, is_new, same = np.concatenate(rows_target), np.concatenate(rows_new), np.concatenate(rows_same)
     scale, offset, nll = fit_affine(known, sims, target)
     d_scale, d_offset, d_nll = fit_affine(known, dist, target, sign=-1.0)
     true_sim = sims[is_new, target[is_new] - len(class_ids)]
@@ -92,6 +93,10 @@ def fit(embed, logits_of, clips: list[Clip], new: list[int], class_ids: list[int
         hit = z.argmax(1) == target
         return round(float(hit[is_new].mean()), 4), round(float(hit[~is_new].mean()), 4)
 
+    def taught_by(z: np.ndarray, who: np.ndarray) -> float:
+        """Top-1 on the taught signs' clips by the signer who taught them (who=same) or the other."""
+        return round(float((z.argmax(1) == target)[is_new & who].mean()), 4)
+
     emb_z = np.concatenate([known, np.where(sims >= min_sim, scale * sims + offset, -np.inf)], axis=1)
     dtw_z = np.concatenate([known, np.where(dist <= max_dist, d_offset - d_scale * dist, -np.inf)], axis=1)
     (emb_new, emb_known), (dtw_new, dtw_known) = top1(emb_z), top1(dtw_z)
@@ -99,7 +104,9 @@ def fit(embed, logits_of, clips: list[Clip], new: list[int], class_ids: list[int
     out = {"k": K, "queries": int(len(target)), "new_sign_queries": int(is_new.sum()),
            "top1_known_signs_without_personal": alone,
            "embedding": {"scale": scale, "offset": offset, "min_similarity": min_sim, "nll": round(nll, 4),
-                         "top1_new_signs": emb_new, "top1_known_signs": emb_known},
+                         "top1_new_signs": emb_new, "top1_known_signs": emb_known,
+                         "top1_new_signs_same_signer": taught_by(emb_z, same),
+                         "top1_new_signs_other_signer": taught_by(emb_z, ~same)},
            "features_dtw": {"scale": d_scale, "offset": d_offset, "min_similarity": -max_dist,
                             "nll": round(d_nll, 4), "top1_new_signs": dtw_new, "top1_known_signs": dtw_known}}
     log.info("personal calibration: %s", out)
