@@ -45,7 +45,9 @@ bench-personal: $(APP_STAMP)
 # The installable app: dist/arsl-desktop/ and its archive (docs/PACKAGING.md). Built from its own
 # venv with the dev extra (PyInstaller), not the training stack, and with OpenCV's headless build
 # in place of the full one MediaPipe asks for: the app only reads cameras, videos and images, so
-# the Qt 5 HighGUI and contrib modules (about 45 MB) stay out of the bundle.
+# the Qt 5 HighGUI and contrib modules (about 45 MB) stay out of the bundle. The headless build is
+# reinstalled by force: when something already pulled it in, uninstalling the contrib build took
+# the shared cv2/ folder with it and left a bundle without OpenCV.
 DIST_VENV := .venv-dist
 DIST_STAMP := $(DIST_VENV)/.dist-installed
 
@@ -53,7 +55,7 @@ $(DIST_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(DIST_VENV)
 	$(DIST_VENV)/bin/pip install -q -e ".[dev]"
 	$(DIST_VENV)/bin/pip uninstall -y -q opencv-contrib-python
-	$(DIST_VENV)/bin/pip install -q --no-deps "opencv-python-headless>=4.10,<5"
+	$(DIST_VENV)/bin/pip install -q --no-deps --force-reinstall "opencv-python-headless>=4.10,<5"
 	touch $@
 
 dist: $(DIST_STAMP)
