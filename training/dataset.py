@@ -79,11 +79,15 @@ class TrainSet(Dataset):
     def __len__(self) -> int:
         return self.epoch_size
 
-    def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
+    def draw(self, i: int) -> tuple[np.random.Generator, int, int]:
+        """Item i's random generator (seeded by seed, epoch, i), its class and the clip it shows."""
         rng = np.random.default_rng([self.seed, self.epoch, i])
         label = i % len(self.class_ids)
         members = self.by_class[label]
-        j = members[int(rng.integers(len(members)))]
+        return rng, label, members[int(rng.integers(len(members)))]
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
+        rng, label, j = self.draw(i)
         x = train_features(self.clips[j], self.seq_len, rng, self.cfg, self.spans[j], self.options)
         return torch.from_numpy(x), label
 

@@ -157,10 +157,7 @@ class MultiView(Dataset):
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
         b = self.base
-        rng = np.random.default_rng([b.seed, b.epoch, i])
-        label = i % len(b.class_ids)
-        members = b.by_class[label]
-        j = members[int(rng.integers(len(members)))]
+        rng, label, j = b.draw(i)
         clip, span = b.clips[j], b.spans[j]
         if not self.mirror:
             xs = [train_features(clip, b.seq_len, rng, b.cfg, span, b.options)]
