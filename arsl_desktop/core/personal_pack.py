@@ -15,7 +15,6 @@ others are written through `PersonalStore.add` (each appears whole or not at all
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import json
 import os
@@ -24,7 +23,7 @@ import stat
 import uuid
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from arsl_desktop import __version__
@@ -38,7 +37,9 @@ from arsl_desktop.core.personal_store import (
     PersonalSign,
     PersonalStore,
     StoreError,
+    example_names,
     manifest_bytes,
+    now_iso,
     parse_manifest,
     slug,
 )
@@ -108,7 +109,7 @@ def export_pack(store: PersonalStore, dest: Path, names: Sequence[str] = ()) -> 
         raise StoreError(f"Too many signs and examples for one pack (at most {MAX_MEMBERS} files); "
                          "export them in parts by naming the signs.")
     pack = {"format": PACK_FORMAT, "version": PACK_VERSION, "keypoint_schema": F.KEYPOINT_SCHEMA,
-            "app_version": __version__, "created": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "app_version": __version__, "created": now_iso(),
             "signs": [{"key": k, "en": s.en, "ar": s.ar, "karsl_id": s.karsl_id, "examples": len(ex)}
                       for k, s, ex in entries]}
     dest = Path(dest)
@@ -117,8 +118,8 @@ def export_pack(store: PersonalStore, dest: Path, names: Sequence[str] = ()) -> 
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr(PACK_JSON, json.dumps(pack, ensure_ascii=False, indent=1) + "\n")
             for key, sign, examples in entries:
-                names_ = tuple(f"example-{i:03d}.npz" for i in range(1, len(examples) + 1))
-                out = PersonalSign(key, sign.en, sign.ar, sign.karsl_id, sign.created, names_, sign.folder)
+                names_ = example_names(1, len(examples))
+                out = replace(sign, key=key, examples=names_)
                 zf.writestr(f"signs/{key}/{MANIFEST}", manifest_bytes(out))
                 for name, ex in zip(names_, examples, strict=True):
                     zf.writestr(f"signs/{key}/{name}", ex.to_bytes(), compress_type=zipfile.ZIP_STORED)

@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -135,8 +135,14 @@ def slug(en: str) -> str:
     return s if s[0].isalnum() else f"s{s}"
 
 
-def _today() -> str:
+def now_iso() -> str:
+    """The local time, to the second, as manifests and packs record it."""
     return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def example_names(first: int, n: int) -> tuple[str, ...]:
+    """`n` example file names numbered from `first`."""
+    return tuple(f"example-{i:03d}.npz" for i in range(first, first + n))
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -177,7 +183,7 @@ def parse_manifest(data: bytes, key: str, folder: Path) -> PersonalSign:
     return sign
 
 
-def manifest_bytes(sign: PersonalSign, frames: dict[str, int] | None = None) -> bytes:
+def manifest_bytes(sign: PersonalSign) -> bytes:
     m = {"format": FORMAT, "en": sign.en, "ar": sign.ar, "karsl_id": sign.karsl_id, "created": sign.created,
          "keypoint_schema": F.KEYPOINT_SCHEMA, "examples": list(sign.examples)}
     return (json.dumps(m, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -301,10 +307,10 @@ class PersonalStore:
         tmp = self.root / f".new-{uuid.uuid4().hex[:8]}"
         tmp.mkdir()
         try:
-            names = tuple(f"example-{i:03d}.npz" for i in range(1, len(examples) + 1))
+            names = example_names(1, len(examples))
             for name, ex in zip(names, examples, strict=True):
                 atomic_write(tmp / name, ex.to_bytes())
-            sign = PersonalSign(key, en, ar, karsl_id, _today(), names, self.root / key)
+            sign = PersonalSign(key, en, ar, karsl_id, now_iso(), names, self.root / key)
             atomic_write(tmp / MANIFEST, manifest_bytes(sign))
             os.rename(tmp, self.root / key)  # the sign appears whole or not at all
         except OSError as exc:
@@ -315,13 +321,11 @@ class PersonalStore:
     def _append(self, sign: PersonalSign, examples: Sequence[Example]) -> PersonalSign:
         used = {int(n[8:11]) for n in sign.examples} | {
             int(p.name[8:11]) for p in sign.folder.glob("example-*.npz") if EXAMPLE_RE.match(p.name)}
-        start = max(used, default=0) + 1
-        names = tuple(f"example-{i:03d}.npz" for i in range(start, start + len(examples)))
+        names = example_names(max(used, default=0) + 1, len(examples))
         try:
             for name, ex in zip(names, examples, strict=True):
                 atomic_write(sign.folder / name, ex.to_bytes())
-            new = PersonalSign(sign.key, sign.en, sign.ar, sign.karsl_id, sign.created, sign.examples + names,
-                               sign.folder)
+            new = replace(sign, examples=sign.examples + names)
             atomic_write(sign.folder / MANIFEST, manifest_bytes(new))
         except OSError as exc:
             raise StoreError(f"Could not add examples to '{sign.en}' ({exc.strerror or exc}).") from None
@@ -343,7 +347,7 @@ class PersonalStore:
             other = self.find(new_en)
             if other is not None and other.key != sign.key:
                 raise StoreError(f"A personal sign named '{other.label}' already exists.")
-            new = PersonalSign(sign.key, new_en, new_ar, sign.karsl_id, sign.created, sign.examples, sign.folder)
+            new = replace(sign, en=new_en, ar=new_ar)
             atomic_write(sign.folder / MANIFEST, manifest_bytes(new))
             return new
 
@@ -353,8 +357,7 @@ class PersonalStore:
             sign = self._require(name)
             if example not in sign.examples or len(sign.examples) == 1:
                 raise StoreError(f"'{sign.en}' has no example {example} to remove, or it is the only one.")
-            new = PersonalSign(sign.key, sign.en, sign.ar, sign.karsl_id, sign.created,
-                               tuple(e for e in sign.examples if e != example), sign.folder)
+            new = replace(sign, examples=tuple(e for e in sign.examples if e != example))
             atomic_write(sign.folder / MANIFEST, manifest_bytes(new))
             (sign.folder / example).unlink(missing_ok=True)
             return new
