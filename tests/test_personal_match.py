@@ -159,3 +159,11 @@ def test_an_unreadable_folder_keeps_the_signs_read_before(tmp_path, monkeypatch)
     assert personal.refresh() is False
     assert [s.en for s in personal.index.signs] == ["circle"]
     assert any("cannot be read (Permission denied)" in p for p in personal.problems)
+
+
+def test_two_adaptations_of_one_sign_name_the_likelier():
+    logits = np.log(np.array([0.9, 0.1]))
+    index = FakeIndex([psign("mine-a", karsl_id=7), psign("mine-b", karsl_id=7), psign("mine-c", karsl_id=7)])
+    # shares 1 : 2 : 2.5 of the personal mass: c is the likeliest, though below a + b together
+    cands = joint_ranking([5, 7], logits, index, np.log(np.array([1.0, 2.0, 2.5])), k=2)
+    assert cands[0].karsl_id == 7 and cands[0].personal.key == "mine-c"

@@ -158,14 +158,15 @@ class SignClassifier:
 
     @staticmethod
     def softmax(logits: np.ndarray) -> np.ndarray:
+        """Softmax over the last axis, in float64 (-inf logits get probability 0)."""
         logits = np.asarray(logits, np.float64)
         logits = logits - logits.max(axis=-1, keepdims=True)
         e = np.exp(logits)
-        return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
+        return e / e.sum(axis=-1, keepdims=True)
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
         """(B, seq_len, FEATURE_DIM) -> (B, n_classes) softmax probabilities."""
-        return self.softmax(self.outputs(batch)[0])
+        return self.softmax(self.outputs(batch)[0]).astype(np.float32)
 
     def top_k(self, sequence: np.ndarray, k: int = 5) -> list[Prediction]:
         """Best `k` signs for one (seq_len, FEATURE_DIM) sequence, most likely first."""

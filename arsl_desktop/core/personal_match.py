@@ -64,9 +64,6 @@ def unit(v: np.ndarray) -> np.ndarray:
 def example_vectors(classifier: SignClassifier, examples: list[Example]) -> np.ndarray:
     """What the index keeps per example: its unit embedding (n, D), or its model input
     (n, seq_len, FEATURE_DIM) when the model has no embedding output."""
-    if not examples:
-        return np.zeros((0, classifier.embedding_dim) if classifier.embedding_dim
-                        else (0, classifier.seq_len, F.FEATURE_DIM), np.float64)
     seqs = np.stack([example_sequence(e, classifier.seq_len) for e in examples])
     if classifier.embedding_dim:
         return unit(classifier.outputs(seqs)[1])
@@ -90,11 +87,6 @@ class PersonalIndex:
         else:
             self._seqs = (np.concatenate([v for _, v in entries]) if entries
                           else np.zeros((0, classifier.seq_len, F.FEATURE_DIM)))
-
-    @classmethod
-    def from_examples(cls, classifier: SignClassifier,
-                      entries: list[tuple[PersonalSign, list[Example]]]) -> PersonalIndex:
-        return cls(classifier, [(s, example_vectors(classifier, ex)) for s, ex in entries])
 
     def __len__(self) -> int:
         return len(self.signs)
@@ -136,13 +128,11 @@ def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex
     z = np.asarray(logits, np.float64).ravel()
     p_logits = (np.asarray(personal_logits, np.float64).ravel()
                 if index is not None and personal_logits is not None else np.zeros(0))
-    allz = np.concatenate([z, p_logits])
-    allz = allz - allz.max()
-    e = np.exp(allz)
-    p = e / e.sum()
+    p = SignClassifier.softmax(np.concatenate([z, p_logits]))
     p_model, p_personal = p[:len(z)], p[len(z):]
-    by_id: dict[int, tuple[float, float, PersonalSign | None]] = {
-        int(c): (float(q), 0.0, None) for c, q in zip(class_ids, p_model, strict=True)}
+    # KArSL id -> (the model's probability, the personal examples' sum, the likeliest personal sign, its own)
+    by_id: dict[int, tuple[float, float, PersonalSign | None, float]] = {
+        int(c): (float(q), 0.0, None, 0.0) for c, q in zip(class_ids, p_model, strict=True)}
     new_words: list[Candidate] = []
     for i, q in enumerate(p_personal):
         sign = index.signs[i] if index is not None else None
@@ -151,12 +141,13 @@ def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex
         if sign.karsl_id is None:
             new_words.append(Candidate(None, sign, float(q)))
             continue
-        model_q, pers_q, best = by_id.get(sign.karsl_id, (0.0, 0.0, None))
-        best = sign if best is None or q > pers_q else best
-        by_id[sign.karsl_id] = (model_q, pers_q + float(q), best)
+        model_q, pers_q, best, best_q = by_id.get(sign.karsl_id, (0.0, 0.0, None, 0.0))
+        if best is None or q > best_q:
+            best, best_q = sign, float(q)
+        by_id[sign.karsl_id] = (model_q, pers_q + float(q), best, best_q)
     cands = [Candidate(cid, best if pers_q > 0 and pers_q >= ADAPTED_SHARE * (model_q + pers_q) else None,
                        model_q + pers_q)
-             for cid, (model_q, pers_q, best) in by_id.items()] + new_words
+             for cid, (model_q, pers_q, best, _) in by_id.items()] + new_words
     cands.sort(key=lambda c: -c.prob)
     return cands[:k]
 
