@@ -215,9 +215,9 @@ class RecognitionThread(_StoppableThread):
             if isinstance(item, Marker):
                 last = recognizer.finish()  # KArSL clips and many videos end mid-sign
                 if recognizer.flushed is not None:
+                    self._report_personal()  # classifying it re-read the store if it changed
                     self.segment_flushed.emit(self.generation, recognizer.flushed)
                 if last is not None:
-                    self._report_personal()
                     self.sign_found.emit(self.generation, last)
                 # The next pass (or nothing) follows with later timestamps: keep the tracker. Rebuilding
                 # MediaPipe on every pass of a looping clip grew the process by ~20 MB a pass.
@@ -227,12 +227,13 @@ class RecognitionThread(_StoppableThread):
                     self.ended.emit(self.generation)
                 continue
             result = recognizer.process(item.frame)
-            if result.result is not None:
-                self._report_personal()  # classifying re-reads the store when it changed
+            if result.segment is not None:
+                self._report_personal()  # classifying the segment re-read the store if it changed
             self.processed.emit(Processed(self.generation, item.frame, result, item.grabbed_at,
                                           self.mailbox.dropped))
 
     def _report_personal(self, force: bool = False) -> None:
-        if self.personal is not None and self.personal.index is not None and (force or self.personal.index is not self._personal_index):
-            self._personal_index = self.personal.index
+        index = self.personal.index if self.personal is not None else None
+        if index is not None and (force or index is not self._personal_index):
+            self._personal_index = index
             self.personal_changed.emit(self.generation, personal_status(self.personal))
