@@ -55,27 +55,17 @@ def fit_affine(known_logits: np.ndarray, sims: np.ndarray, target: np.ndarray, s
 
 def fit(embed, logits_of, clips: list[Clip], new: list[int], class_ids: list[int], seq_len: int) -> dict:
     """Fit the calibration; `embed(x)` / `logits_of(x)` give embeddings / calibrated logits for a batch."""
-    from arsl_desktop.core.dtw import dtw_distances
-    from training.transfer import enrolment
+    from training.dtw import dtw_scores
+    from training.transfer import enrolment, prototype_scores
 
     rows_known, rows_sims, rows_dist, rows_target, rows_new, rows_same = [], [], [], [], [], []
     for enrol_signer in ("01", "02"):
         enrolled = enrolment([c for c in clips if c.sign in new], enrol_signer, K)
         taken = {id(c) for c in enrolled}
         queries = [c for c in clips if id(c) not in taken and (c.sign in class_ids or c.sign in new)]
-        x_enrol = np.stack([eval_features(c, seq_len) for c in enrolled])
-        x_query = np.stack([eval_features(c, seq_len) for c in queries])
-        e = embed(x_enrol)
-        e /= np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
-        protos = np.stack([e[[c.sign == s for c in enrolled]].mean(0) for s in new])
-        protos /= np.maximum(np.linalg.norm(protos, axis=1, keepdims=True), 1e-9)
-        q = embed(x_query)
-        q /= np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-9)
-        rows_sims.append(q @ protos.T)
-        rows_known.append(logits_of(x_query))
-        owner = np.array([new.index(c.sign) for c in enrolled])
-        dist = np.stack([dtw_distances(x.astype(np.float64), x_enrol.astype(np.float64)) for x in x_query])
-        rows_dist.append(np.stack([dist[:, owner == i].min(1) for i in range(len(new))], axis=1))
+        rows_sims.append(prototype_scores(embed, enrolled, queries, new, seq_len))
+        rows_known.append(logits_of(np.stack([eval_features(c, seq_len) for c in queries])))
+        rows_dist.append(-dtw_scores(enrolled, queries, new, seq_len))  # distance to each sign's nearest clip
         rows_target.append(np.array([class_ids.index(c.sign) if c.sign in class_ids
                                      else len(class_ids) + new.index(c.sign) for c in queries]))
         rows_new.append(np.array([c.sign in new for c in queries]))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from arsl_desktop.core.personal_match import unit
 from training.cache import Clip, load_cache
 from training.dataset import eval_features
 from training.discover import parse_ranges
@@ -38,13 +39,11 @@ def enrolment(clips: list[Clip], signer: str, k: int) -> list[Clip]:
 def prototype_scores(embed, enrolled: list[Clip], queries: list[Clip], signs: list[int],
                      seq_len: int) -> np.ndarray:
     """(len(queries), len(signs)) cosine similarity to each sign's mean normalised embedding."""
-    def unit(clips: list[Clip]) -> np.ndarray:
-        e = embed(np.stack([eval_features(c, seq_len) for c in clips]))
-        return e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+    def embedded(clips: list[Clip]) -> np.ndarray:
+        return unit(embed(np.stack([eval_features(c, seq_len) for c in clips])))
 
-    e_enrol, e_query = unit(enrolled), unit(queries)
-    protos = np.stack([e_enrol[[c.sign == s for c in enrolled]].mean(0) for s in signs])
-    protos /= np.maximum(np.linalg.norm(protos, axis=1, keepdims=True), 1e-9)
+    e_enrol, e_query = embedded(enrolled), embedded(queries)
+    protos = unit(np.stack([e_enrol[[c.sign == s for c in enrolled]].mean(0) for s in signs]))
     return e_query @ protos.T
 
 
