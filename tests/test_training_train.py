@@ -126,3 +126,39 @@ def test_ddp_two_processes_on_gloo(cache, tmp_path):
     ckpt = torch.load(out / "last.pt", weights_only=True)
     # 32 samples / (2 ranks x batch 8) = 2 steps per epoch on each rank
     assert ckpt["scheduler"]["last_epoch"] == 4
+
+
+def test_ensemble_trains_members_keeps_finished_ones_and_exports_as_one_model(cache, tmp_path):
+    """members=2: two seeds in member0/member1, one checkpoint that loads as their mean, an
+    embedding whose cosine is the mean of the members' cosines, and an ONNX model the app loads."""
+    from arsl_desktop.core.classifier import model_metadata
+    from training.model import Ensemble
+
+    cfg = _cfg(cache, tmp_path / "ens", members=2, seed=5)
+    summary = train(cfg, quiet=True)
+    assert len(summary["members"]) == 2 and summary["calibration"]["temperature"] > 0
+    seeds = [json.loads((tmp_path / "ens" / f"member{i}" / "config.json").read_text())["seed"] for i in (0, 1)]
+    assert seeds == [5, 6]
+    model, ckpt = load_checkpoint(tmp_path / "ens" / "best.pt")
+    assert isinstance(model, Ensemble) and ckpt["class_ids"] == [1, 2, 3, 4] and ckpt["seq_len"] == 12
+    m0, _ = load_checkpoint(tmp_path / "ens" / "member0" / "best.pt")
+    m1, _ = load_checkpoint(tmp_path / "ens" / "member1" / "best.pt")
+    x = torch.from_numpy(np.random.default_rng(1).normal(0, 1, (3, 12, F.FEATURE_DIM)).astype(np.float32))
+    with torch.no_grad():
+        logits, emb = model(x, with_embedding=True)
+        torch.testing.assert_close(logits, (m0(x) + m1(x)) / 2)
+        cos = torch.nn.functional.cosine_similarity
+        e0, e1 = m0.embedding(x), m1.embedding(x)
+        torch.testing.assert_close(emb[0] @ emb[1], (cos(e0[0], e0[1], dim=0) + cos(e1[0], e1[1], dim=0)) / 2)
+    assert emb.shape == (3, 64)
+
+    # a second call keeps both finished members (their best.pt files are not rewritten)
+    stamp = [(tmp_path / "ens" / f"member{i}" / "best.pt").stat().st_mtime_ns for i in (0, 1)]
+    train(cfg, quiet=True)
+    assert [(tmp_path / "ens" / f"member{i}" / "best.pt").stat().st_mtime_ns for i in (0, 1)] == stamp
+
+    deployed = Deployed(model, temperature=summary["calibration"]["temperature"])
+    path = export_onnx(deployed, 12, tmp_path / "e.onnx", model_metadata(12, ckpt["class_ids"], "t", embedding_dim=64))
+    assert parity(deployed, path, x.numpy()) < 1e-4
+    clf = SignClassifier(path)
+    assert clf.embedding_dim == 64 and clf.probabilities(x.numpy()).shape == (3, 4)

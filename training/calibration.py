@@ -45,3 +45,11 @@ def ece(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> float:
         if m.any():
             total += m.mean() * abs(conf[m].mean() - correct[m].mean())
     return float(total)
+
+
+def report(logits: np.ndarray, labels: np.ndarray) -> dict:
+    """The fitted temperature with validation NLL and ECE before and after (what checkpoints keep)."""
+    t = fit_temperature(logits, labels)
+    return {"temperature": round(t, 4), "val_nll_t1": round(nll(logits, labels), 4),
+            "val_nll": round(nll(logits, labels, t), 4), "val_ece_t1": round(ece(softmax(logits), labels), 4),
+            "val_ece": round(ece(softmax(logits, t), labels), 4)}

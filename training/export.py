@@ -46,8 +46,8 @@ class Deployed(torch.nn.Module):
         self.temperature = float(temperature)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        emb = self.model.embedding(x)
-        return self.model.head(emb) / self.temperature, emb
+        logits, emb = self.model(x, with_embedding=True)  # eval mode: head(embedding), or an ensemble's
+        return logits / self.temperature, emb
 
 
 def export_onnx(model: torch.nn.Module, seq_len: int, path: Path, metadata: dict[str, str]) -> Path:
@@ -152,13 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     training = {"architecture": ckpt.get("arch"), "model_config": ckpt["model_config"], "epochs": ckpt.get("epoch"),
                 "train_clips": len(ckpt.get("train_samples", [])),
                 **{k: tc.get(k) for k in ("signs", "train_signers", "train_splits", "borrow", "seq_len", "lr",
-                                          "epoch_size", "batch_size", "seed", "views", "view_mirror", "supcon", "margin")
+                                          "epoch_size", "batch_size", "seed", "views", "view_mirror", "supcon", "margin",
+                                          "members")
                                 if k in tc}}
     deployed = Deployed(model, temperature)
     # how personal signs' similarities become logits beside these (fitted by training.transfer)
     personal = ((figures.get("transfer") or {}).get("personal_calibration") or {}).get("embedding")
     extra = {"personal": {k: personal[k] for k in ("scale", "offset", "min_similarity")}} if personal else {}
-    meta = model_metadata(seq_len, class_ids, a.name, embedding_dim=int(2 * model.cfg.hidden),
+    with torch.no_grad():
+        embedding_dim = int(deployed(torch.zeros(1, seq_len, F.FEATURE_DIM))[1].shape[-1])
+    meta = model_metadata(seq_len, class_ids, a.name, embedding_dim=embedding_dim,
                           training=training, figures=figures, temperature=temperature, **extra)
     out = export_onnx(deployed, seq_len, a.out, meta)
     rng = np.random.default_rng(0)

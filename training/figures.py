@@ -79,6 +79,9 @@ VARIANTS = {
     "mirror_only": {"views": 2, "view_mirror": True},
     "mirror_pair_w1": {"views": 2, "view_mirror": True, "supcon": 1.0},
     "mirror_pair_w2": {"views": 2, "view_mirror": True, "supcon": 2.0},
+    # Beyond the metric-learning family: twice the epochs; three seeds as one model (an ensemble).
+    "w1_long": {"views": 2, "view_mirror": True, "supcon": 1.0, "epochs": 30},
+    "w1_ens3": {"views": 2, "view_mirror": True, "supcon": 1.0, "members": 3},
     "cos_supcon": {"model": {"head": "cosine", "cos_scale": 16.0}, "views": 2, "supcon": 0.5},
     "metric": {"model": {"head": "cosine", "cos_scale": 16.0}, "margin": 0.2, "views": 2, "view_mirror": True,
                "supcon": 0.5},

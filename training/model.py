@@ -11,7 +11,8 @@
          class vectors are prototypes in the same cosine space "teach a sign" matches in)
 
 Checkpoints carry the config as a dict, the class ids and seq_len, so `build_model` and
-`load_checkpoint` rebuild the model from the checkpoint file alone.
+`load_checkpoint` rebuild the model from the checkpoint file alone. An ensemble checkpoint
+(`training.ensemble`) holds several such payloads; it loads as an `Ensemble`.
 """
 
 from __future__ import annotations
@@ -141,6 +142,30 @@ class AttnBiLSTM(nn.Module):
         return (logits, emb) if with_embedding else logits
 
 
+class Ensemble(nn.Module):
+    """Models trained alike with different seeds, as one: logits are the members' mean (the
+    normalised geometric mean of their probabilities); the embedding is the members' unit
+    embeddings side by side, divided by sqrt(N), so its cosine is the mean of their cosines."""
+
+    def __init__(self, members: list[AttnBiLSTM]) -> None:
+        super().__init__()
+        if not members:
+            raise ValueError("an ensemble needs at least one model")
+        self.members = nn.ModuleList(members)
+        self.cfg = members[0].cfg
+
+    def embedding(self, x: torch.Tensor) -> torch.Tensor:
+        return self(x, with_embedding=True)[1]
+
+    def forward(self, x: torch.Tensor, with_embedding: bool = False):
+        outs = [m(x, with_embedding=True) for m in self.members]
+        logits = torch.stack([lg for lg, _ in outs]).mean(0)
+        if not with_embedding:
+            return logits
+        emb = torch.cat([nnf.normalize(e, dim=-1, eps=1e-6) for _, e in outs], dim=-1) / len(outs) ** 0.5
+        return logits, emb
+
+
 def build_model(config: dict | ModelConfig, arch: str = "attn_bilstm") -> nn.Module:
     if arch != "attn_bilstm":
         raise ValueError(f"unknown architecture '{arch}' (this code builds 'attn_bilstm')")
@@ -160,7 +185,15 @@ def load_checkpoint(path: str | Path, map_location: str = "cpu") -> tuple[nn.Mod
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     ckpt = torch.load(path, map_location=map_location, weights_only=True)
-    model = build_model(ckpt["model_config"], ckpt.get("arch", "attn_bilstm"))
-    model.load_state_dict(ckpt["state_dict"])
+    if ckpt.get("arch") == "ensemble":
+        model = Ensemble([_rebuild(m) for m in ckpt["members"]])
+    else:
+        model = _rebuild(ckpt)
     model.eval()
     return model, ckpt
+
+
+def _rebuild(payload: dict) -> nn.Module:
+    model = build_model(payload["model_config"], payload.get("arch", "attn_bilstm"))
+    model.load_state_dict(payload["state_dict"])
+    return model

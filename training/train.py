@@ -35,7 +35,7 @@ from arsl_desktop import paths
 from arsl_desktop.core import features as F
 from training.augment import AugmentConfig
 from training.cache import Clip, load_cache
-from training.calibration import ece, fit_temperature, nll, softmax
+from training.calibration import report as calibration_report
 from training.dataset import EvalSet, TrainSet, train_features
 from training.discover import parse_ranges
 from training.model import ModelConfig, build_model, model_payload
@@ -76,6 +76,9 @@ class TrainConfig:
     supcon: float = 0.0
     supcon_temp: float = 0.1
     margin: float = 0.0
+    # members > 1: that many models, trained alike with seeds seed, seed+1, ..., saved as one
+    # ensemble checkpoint (training.ensemble); the app runs it as one ONNX model.
+    members: int = 1
     seed: int = 0
     workers: int = 0
     threads: int = 0  # torch CPU threads (0: torch default)
@@ -233,7 +236,12 @@ def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_afte
     """Run training; returns a summary (best accuracy, epochs, time, sizes).
 
     `stop_after` ends this call after that epoch as if killed (to test and use resuming).
+    `cfg.members` > 1 trains that many models and saves them as one (`training.ensemble`).
     """
+    if cfg.members > 1:
+        from training.ensemble import train_ensemble
+
+        return train_ensemble(cfg, resume=resume, quiet=quiet)
     rank, world, device = _dist_setup()
     main_rank = rank == 0
     if cfg.threads:
@@ -352,13 +360,7 @@ def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_afte
         # Temperature on the validation clips, for the model that was kept (best or last).
         kept = torch.load(best_path, map_location=device, weights_only=True)
         core.load_state_dict(kept["state_dict"])
-        logits = predict(core, val_set.x.to(device)).cpu().numpy()
-        labels = val_set.y.numpy()
-        t = fit_temperature(logits, labels)
-        calibration = {"temperature": round(t, 4), "val_nll_t1": round(nll(logits, labels), 4),
-                       "val_nll": round(nll(logits, labels, t), 4),
-                       "val_ece_t1": round(ece(softmax(logits), labels), 4),
-                       "val_ece": round(ece(softmax(logits, t), labels), 4)}
+        calibration = calibration_report(predict(core, val_set.x.to(device)).cpu().numpy(), val_set.y.numpy())
         kept["calibration"] = calibration
         torch.save(kept, out / "best.tmp")
         os.replace(out / "best.tmp", best_path)
