@@ -33,8 +33,9 @@ def _member_state(path: Path, cfg) -> str:
         return {k: v for k, v in d.items() if k not in RUN_ONLY}
 
     try:
-        saved = json.loads((path / "config.json").read_text(encoding="utf-8"))
-        same = settings(saved) == settings(json.loads(json.dumps(asdict(cfg))))
+        # a field added since that run has its default there
+        saved = {**asdict(type(cfg)()), **json.loads((path / "config.json").read_text(encoding="utf-8"))}
+        same = settings(json.loads(json.dumps(saved))) == settings(json.loads(json.dumps(asdict(cfg))))
     except (OSError, ValueError, AttributeError):
         return "new"
     if not same:

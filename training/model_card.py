@@ -2,6 +2,7 @@
 
     python -m training.model_card --model models/arsl_karsl82.onnx          # card + README
     python -m training.model_card --ablations runs/ablate/*/figures.json    # + TRAINING.md table
+    (also --seeds, --ensemble: per-seed tables; --transfers: the transfer table)
 
 The figures come from the model's own metadata (`arsl_figures`, written by `training.export`
 from `training.evaluate --figures`), so the card cannot say what the model did not measure.
@@ -194,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="figures.json of each variant, for the table in docs/TRAINING.md")
     ap.add_argument("--seeds", type=Path, nargs="*", default=[],
                     help="figures.json of every seed of every variant, for the seeds table in docs/TRAINING.md")
+    ap.add_argument("--ensemble", type=Path, nargs="*", default=[],
+                    help="figures.json of each member seed and of their ensemble (same layout as --seeds), for "
+                         "the ensemble table in docs/TRAINING.md")
     ap.add_argument("--transfers", type=Path, nargs="*", default=[],
                     help="transfer.json of each variant, for the transfer table in docs/TRAINING.md")
     a = ap.parse_args(argv)
@@ -211,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), "ablations",
                                                   ablation_table(variants, fig.get("variant", "recipe"))), "utf-8")
             print(f"wrote the ablation table ({', '.join(variants)}) into {TRAINING_DOC}")
-        for name, files, render in (("seeds", a.seeds, seed_table), ("transfers", a.transfers, transfer_rows)):
+        for name, files, render in (("seeds", a.seeds, seed_table), ("ensemble", a.ensemble, seed_table),
+                                    ("transfers", a.transfers, transfer_rows)):
             if files:
                 body = render([json.loads(p.read_text(encoding="utf-8")) for p in files])
                 TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), name, body), "utf-8")
