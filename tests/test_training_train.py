@@ -162,3 +162,22 @@ def test_ensemble_trains_members_keeps_finished_ones_and_exports_as_one_model(ca
     assert parity(deployed, path, x.numpy()) < 1e-4
     clf = SignClassifier(path)
     assert clf.embedding_dim == 64 and clf.probabilities(x.numpy()).shape == (3, 4)
+
+
+def test_ensemble_resumes_a_killed_member_and_retrains_one_with_other_settings(cache, tmp_path):
+    from dataclasses import replace
+
+    cfg = _cfg(cache, tmp_path / "ens", members=2)
+    member = [replace(cfg, members=1, seed=i, out=str(tmp_path / "ens" / f"member{i}")) for i in (0, 1)]
+    train(member[0], quiet=True)
+    train(member[1], quiet=True, stop_after=1)  # member 1 "killed" after its first epoch
+    done0 = (tmp_path / "ens" / "member0" / "best.pt").stat().st_mtime_ns
+    train(cfg, quiet=True)
+    assert (tmp_path / "ens" / "member0" / "best.pt").stat().st_mtime_ns == done0  # kept
+    state = torch.load(tmp_path / "ens" / "member1" / "last.pt", weights_only=True)
+    assert [h["epoch"] for h in state["history"]] == [1, 2, 3]  # resumed, not started over
+
+    other = replace(cfg, lr=1e-3)  # other settings: nothing of the old members is reused
+    train(other, quiet=True)
+    assert (tmp_path / "ens" / "member0" / "best.pt").stat().st_mtime_ns != done0
+    assert json.loads((tmp_path / "ens" / "member0" / "config.json").read_text())["lr"] == 1e-3

@@ -40,7 +40,11 @@ def _member_state(path: Path, cfg) -> str:
         return "new"
     if not same:
         return "new"
-    return "done" if (path / "best.pt").is_file() and (path / "summary.json").is_file() else "partial"
+    try:  # finished: its summary says it ran every epoch (a run stopped early resumes)
+        finished = json.loads((path / "summary.json").read_text(encoding="utf-8")).get("epochs") == cfg.epochs
+    except (OSError, ValueError, AttributeError):
+        finished = False
+    return "done" if finished and (path / "best.pt").is_file() else "partial"
 
 
 def combine(paths: list[Path], cfg) -> dict:
@@ -57,6 +61,9 @@ def combine(paths: list[Path], cfg) -> dict:
 
 
 def train_ensemble(cfg, resume: bool = False, quiet: bool = False) -> dict:
+    """Train (or keep, or resume) each member, then write the ensemble. A member resumes whenever
+    its folder holds an unfinished run of the same settings, so `resume` changes nothing here; a
+    folder with other settings is trained afresh, never resumed from."""
     from training.calibration import report
     from training.dataset import EvalSet
     from training.model import load_checkpoint
@@ -73,7 +80,7 @@ def train_ensemble(cfg, resume: bool = False, quiet: bool = False) -> dict:
         else:
             log.info("member %d of %d: training (seed %d)%s", i + 1, cfg.members, mcfg.seed,
                      ", resuming" if state == "partial" else "")
-            summaries.append(train(mcfg, resume=resume or state == "partial", quiet=quiet))
+            summaries.append(train(mcfg, resume=state == "partial", quiet=quiet))
     if int(os.environ.get("RANK", "0")) != 0:
         return summaries[0]
     out.mkdir(parents=True, exist_ok=True)
