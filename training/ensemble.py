@@ -4,9 +4,10 @@
 
 Each member is an ordinary run in `<out>/member<i>/` with seed `seed + i` (its own best.pt,
 last.pt, summary.json; an interrupted member resumes, a finished one with the same config is
-kept, even if it ran elsewhere or on other threads). `<out>/best.pt` is then the ensemble checkpoint: the members' payloads plus what
-every checkpoint carries (class ids, seq_len, training clips, config), and, when there is
-validation data, the temperature fitted on the ENSEMBLE's logits. `model.load_checkpoint`
+kept, even if it ran elsewhere or on other threads). `<out>/best.pt` is then the ensemble
+checkpoint, written once: the members' payloads plus what every checkpoint carries (class ids,
+seq_len, training clips, config), and, when there is validation data, the temperature fitted on
+the ENSEMBLE's logits. `model.load_checkpoint`
 loads it as `model.Ensemble` (mean logits, concatenated unit embeddings), so evaluation,
 transfer and export treat it like a single model.
 """
@@ -60,13 +61,13 @@ def combine(paths: list[Path], cfg) -> dict:
             "train_config": asdict(cfg)}
 
 
-def train_ensemble(cfg, resume: bool = False, quiet: bool = False) -> dict:
+def train_ensemble(cfg, quiet: bool = False) -> dict:
     """Train (or keep, or resume) each member, then write the ensemble. A member resumes whenever
-    its folder holds an unfinished run of the same settings, so `resume` changes nothing here; a
-    folder with other settings is trained afresh, never resumed from."""
+    its folder holds an unfinished run of the same settings (no `--resume` needed); a folder with
+    other settings is trained afresh, never resumed from."""
     from training.calibration import report
     from training.dataset import EvalSet
-    from training.model import load_checkpoint
+    from training.model import from_payload
     from training.train import predict, select_data, train
 
     out = Path(cfg.out)
@@ -86,19 +87,16 @@ def train_ensemble(cfg, resume: bool = False, quiet: bool = False) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(asdict(cfg), indent=2))
     ckpt = combine([out / f"member{i}" / "best.pt" for i in range(cfg.members)], cfg)
-    torch.save(ckpt, out / "best.tmp")
-    os.replace(out / "best.tmp", out / "best.pt")
     _, val_clips, class_ids = select_data(cfg)
     val_set = EvalSet(val_clips, class_ids, cfg.seq_len, cfg.features)
     calibration = {}
     if len(val_set):
-        model, _ = load_checkpoint(out / "best.pt")
-        logits = predict(model, val_set.x)
+        logits = predict(from_payload(ckpt), val_set.x)
         calibration = report(logits.numpy(), val_set.y.numpy())
         calibration["val_acc"] = round(float((logits.argmax(1) == val_set.y).float().mean()), 4)
         ckpt["calibration"] = calibration
-        torch.save(ckpt, out / "best.tmp")
-        os.replace(out / "best.tmp", out / "best.pt")
+    torch.save(ckpt, out / "best.tmp")
+    os.replace(out / "best.tmp", out / "best.pt")
     summary = {"members": summaries, "train_clips": summaries[0].get("train_clips"), "val_clips": len(val_set),
                "classes": len(class_ids), "epochs": summaries[0].get("epochs"),
                "seconds": round(sum(s.get("seconds") or 0 for s in summaries), 1),

@@ -185,15 +185,15 @@ def load_checkpoint(path: str | Path, map_location: str = "cpu") -> tuple[nn.Mod
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     ckpt = torch.load(path, map_location=map_location, weights_only=True)
-    if ckpt.get("arch") == "ensemble":
-        model = Ensemble([_rebuild(m) for m in ckpt["members"]])
-    else:
-        model = _rebuild(ckpt)
+    model = from_payload(ckpt)
     model.eval()
     return model, ckpt
 
 
-def _rebuild(payload: dict) -> nn.Module:
+def from_payload(payload: dict) -> nn.Module:
+    """The model a checkpoint payload describes, weights loaded (an `Ensemble` for an ensemble's)."""
+    if payload.get("arch") == "ensemble":
+        return Ensemble([from_payload(m) for m in payload["members"]])
     model = build_model(payload["model_config"], payload.get("arch", "attn_bilstm"))
     model.load_state_dict(payload["state_dict"])
     return model

@@ -241,7 +241,7 @@ def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_afte
     if cfg.members > 1:
         from training.ensemble import train_ensemble
 
-        return train_ensemble(cfg, resume=resume, quiet=quiet)
+        return train_ensemble(cfg, quiet=quiet)  # each member resumes on its own
     rank, world, device = _dist_setup()
     main_rank = rank == 0
     if cfg.threads:
