@@ -10,6 +10,7 @@ class ArslError(Exception):
 class CameraUnavailable(ArslError):
     def __init__(self, index: int, detail: str = "") -> None:
         self.index = index
+        self.detail = detail  # the technical reason alone (the window shows it under its own sentence)
         msg = f"Camera {index} could not be opened"
         msg += f" ({detail})" if detail else ""
         msg += ". Check that it is connected and not used by another program, or pick another camera."
@@ -18,6 +19,10 @@ class CameraUnavailable(ArslError):
 
 class CameraLost(ArslError):
     """A camera that was working stopped delivering frames (unplugged)."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail  # the technical reason alone, without the advice of the message
 
 
 class SourceUnreadable(ArslError):

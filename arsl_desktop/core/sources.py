@@ -7,7 +7,9 @@ seconds. KArSL frame numbers are real time at 30 fps: sparse samples keep their 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,6 +62,18 @@ def _to_rgb(bgr: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
+def _why_not_opened(index: int) -> str:
+    """The technical reason OpenCV could not open camera `index`, as far as it can be told."""
+    if sys.platform.startswith("linux"):
+        node = Path(f"/dev/video{index}")
+        if not node.exists():
+            return f"cv2.VideoCapture({index}) did not open: {node} does not exist"
+        if not os.access(node, os.R_OK | os.W_OK):
+            return f"cv2.VideoCapture({index}) did not open {node}: no permission (is the user in the 'video' group?)"
+        return f"cv2.VideoCapture({index}) did not open {node}: busy, no permission or not a capture device"
+    return f"cv2.VideoCapture({index}) did not open: no such device or it is busy"
+
+
 class CameraSource(FrameSource):
     """A webcam by index. Raises `CameraUnavailable` naming the index if it cannot open."""
 
@@ -71,7 +85,7 @@ class CameraSource(FrameSource):
         self._cap = cv2.VideoCapture(self.index)
         if not self._cap.isOpened():
             self._cap.release()
-            raise CameraUnavailable(self.index, "no such device or it is busy")
+            raise CameraUnavailable(self.index, _why_not_opened(self.index))
         self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
         self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
         fps = self._cap.get(cv2.CAP_PROP_FPS)
@@ -87,7 +101,8 @@ class CameraSource(FrameSource):
                 failures += 1
                 if failures >= self._max_failures:
                     raise CameraLost(f"Camera {self.index} stopped sending frames (unplugged?). "
-                                     "Reconnect it and press Retry.")
+                                     "Reconnect it and press Retry.",
+                                     f"cv2.VideoCapture({self.index}).read() failed {failures} times in a row")
                 time.sleep(0.01)
                 continue
             failures = 0

@@ -28,6 +28,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "camera_named": {"en": "{name} ({n})", "ar": "{name} ({n})"},
     "video_entry": {"en": "Video: {name}", "ar": "فيديو: {name}"},
     "no_cameras": {"en": "No camera found", "ar": "لا توجد كاميرا"},
+    "cameras_from_qt": {"en": "Camera names from Qt's multimedia module", "ar": "أسماء الكاميرات من وحدة الوسائط المتعددة في Qt"},
+    "cameras_from_os": {"en": "Camera names from the operating system", "ar": "أسماء الكاميرات من نظام التشغيل"},
     "loop_video": {"en": "Loop video", "ar": "تكرار الفيديو"},
     "refresh_cameras": {"en": "Find cameras", "ar": "البحث عن الكاميرات"},
     "start": {"en": "Start", "ar": "تشغيل"},

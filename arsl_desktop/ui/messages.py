@@ -33,12 +33,16 @@ class ViewMessage:
 
 
 def for_error(error: BaseException) -> ViewMessage:
-    """The message for an error from the source, the tracker or the model."""
+    """The message for an error from the source, the tracker or the model.
+
+    The panel's own sentence already says what a camera error's message says (in the interface
+    language), so Details holds only the technical reason the camera errors carry apart.
+    """
     detail = str(error)
     if isinstance(error, CameraUnavailable):
-        return ViewMessage("err_camera_unavailable", (("n", error.index),), detail, retry=True, open_video=True)
+        return ViewMessage("err_camera_unavailable", (("n", error.index),), error.detail, retry=True, open_video=True)
     if isinstance(error, CameraLost):
-        return ViewMessage("err_camera_lost", (), detail, retry=True, open_video=True)
+        return ViewMessage("err_camera_lost", (), error.detail, retry=True, open_video=True)
     if isinstance(error, SourceUnreadable):
         return ViewMessage("err_source_unreadable", (), detail, retry=True, open_video=True)
     if isinstance(error, ModelNotFound):
