@@ -1,6 +1,7 @@
 """Build the one-folder app with PyInstaller, add the desktop entry, pack an archive, print sizes.
 
     python packaging/build_dist.py            # -> dist/arsl-desktop/ and dist/arsl-desktop-<ver>-<os>-<arch>.tar.gz
+                                              #    (+ dist/arsl-desktop_<ver>_<arch>.deb on Debian/Ubuntu)
     python packaging/build_dist.py --no-archive --dist /tmp/d --work /tmp/w
 
 Runs on Linux, Windows (archive is a .zip) and macOS (also `ArSL Desktop.app`) with the same spec.
@@ -56,6 +57,23 @@ def make_archive(bundle: Path, dist: Path) -> Path:
     return out
 
 
+def make_deb(bundle: Path, dist: Path, work: Path) -> Path | None:
+    """Linux with dpkg-deb: the .deb next to the archive (packaging/build_deb.py)."""
+    sys.path.insert(0, str(ROOT / "packaging"))
+    import build_deb
+
+    if shutil.which("dpkg-deb") is None:
+        print("deb: skipped (dpkg-deb not found; on Debian/Ubuntu: apt-get install dpkg)")
+        return None
+    t0 = time.monotonic()
+    deps = build_deb.system_dependencies(bundle)
+    build_deb.report(deps)
+    work.mkdir(parents=True, exist_ok=True)
+    out = build_deb.build_deb(bundle, dist, deps=deps, work=work)
+    print(f"deb: {out}  {out.stat().st_size / 1e6:.0f} MB  (built in {time.monotonic() - t0:.0f} s)")
+    return out
+
+
 def build(dist: Path, work: Path, archive: bool = True, clean: bool = False) -> Path:
     """Run PyInstaller on the spec; returns the bundle folder."""
     t0 = time.monotonic()
@@ -73,6 +91,8 @@ def build(dist: Path, work: Path, archive: bool = True, clean: bool = False) -> 
         t1 = time.monotonic()
         out = make_archive(bundle, dist)
         print(f"archive: {out}  {out.stat().st_size / 1e6:.0f} MB  (packed in {time.monotonic() - t1:.0f} s)")
+        if sys.platform.startswith("linux"):
+            make_deb(bundle, dist, work)
     return bundle
 
 
@@ -80,13 +100,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default dist/)")
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller", help="PyInstaller work folder")
-    ap.add_argument("--no-archive", action="store_true", help="skip the .tar.gz/.zip")
+    ap.add_argument("--no-archive", action="store_true", help="skip the .tar.gz/.zip and the .deb")
     ap.add_argument("--clean", action="store_true", help="discard PyInstaller's cache first")
     args = ap.parse_args()
     try:
         build(args.dist.resolve(), args.work.resolve(), archive=not args.no_archive, clean=args.clean)
     except subprocess.CalledProcessError as exc:
-        print(f"build_dist: PyInstaller failed (exit {exc.returncode}); see the messages above", file=sys.stderr)
+        step = "PyInstaller" if "PyInstaller" in exc.cmd else Path(str(exc.cmd[0])).name
+        print(f"build_dist: {step} failed (exit {exc.returncode}); see the messages above", file=sys.stderr)
         return 1
     return 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -211,3 +212,66 @@ def test_platform_tag_names_os_and_cpu():
     system, _, machine = tag.partition("-")
     assert system in ("linux", "windows", "macos") and machine
     assert paths.APP_SLUG == APP
+
+
+# -- the Debian package built from the bundle (packaging/build_deb.py) ------------------------
+
+@pytest.fixture(scope="module")
+def deb(bundle, tmp_path_factory) -> Path:
+    if not sys.platform.startswith("linux") or shutil.which("dpkg-deb") is None:
+        pytest.skip("dpkg-deb not installed (Debian/Ubuntu package: dpkg)")
+    spec = importlib.util.spec_from_file_location("build_deb", ROOT / "packaging" / "build_deb.py")
+    build_deb = importlib.util.module_from_spec(spec)
+    sys.modules["build_deb"] = build_deb
+    spec.loader.exec_module(build_deb)
+    # uncompressed: the same tree as `make dist` packs with xz, built in seconds
+    return build_deb.build_deb(bundle, tmp_path_factory.mktemp("deb"), compression="none")
+
+
+def _deb_control(deb: Path) -> dict[str, str]:
+    text = subprocess.run(["dpkg-deb", "-f", str(deb), "Package", "Version", "Depends", "Recommends"],
+                          capture_output=True, text=True, check=True).stdout
+    return dict(line.split(": ", 1) for line in text.splitlines())
+
+
+@pytest.mark.slow
+def test_deb_declares_system_libraries_and_holds_the_bundle(bundle, deb, tmp_path):
+    control = _deb_control(deb)
+    assert control["Package"] == APP and control["Version"] == __version__
+    depends = {d.split(" (")[0] for d in control["Depends"].split(", ")}
+    recommends = set(control["Recommends"].split(", "))
+    assert re.search(r"(^|, )libc6 \(>= 2\.\d+\)", control["Depends"]), control["Depends"]
+    # Qt's xcb platform plugin: the libraries a user's X11 desktop may lack
+    assert {"libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0", "libxkbcommon-x11-0"} <= depends, depends
+    assert {"libpulse0", "speech-dispatcher", "espeak-ng"} <= recommends and not depends & recommends
+    tree = tmp_path / "x"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tree)], check=True)
+    opt = tree / "opt" / APP
+    extras = {"arsl-desktop.desktop", "arsl-desktop.png", "install-desktop-entry.sh"}
+    want = {k for k in _listing(bundle) if k not in extras}
+    assert set(_listing(opt)) == want, "the package's /opt/arsl-desktop differs from the bundle"
+    for name in (APP, f"{APP}-gui"):
+        assert (tree / "usr" / "bin" / name).resolve() == (opt / name).resolve()
+    assert (tree / "usr" / "share" / "icons" / "hicolor" / "256x256" / "apps" / f"{APP}.png").is_file()
+    desktop = tree / "usr" / "share" / "applications" / f"{APP}.desktop"
+    assert f"\nExec={APP}-gui\n" in desktop.read_text(encoding="utf-8")
+    if shutil.which("desktop-file-validate"):
+        proc = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True, text=True)
+        assert proc.returncode == 0 and "error" not in proc.stdout, proc.stdout
+
+
+@pytest.mark.slow
+def test_deb_unpacked_runs_the_frozen_self_check_on_a_real_clip(deb, model_env, sample_dir, tmp_path):
+    """`dpkg-deb -x`, then the self-check through the /usr/bin link, as an installed user would run it."""
+    tree = tmp_path / "x"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tree)], check=True)
+    env = _clean_env(tmp_path / "home", model_env)
+    if not (env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        env["QT_QPA_PLATFORM"] = "offscreen"  # no display here: Qt's check starts the offscreen plugin
+    proc = subprocess.run([str(tree / "usr" / "bin" / APP), "--self-check", str(_clips(sample_dir)[0])],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr
+    internal = (tree / "opt" / APP / "_internal").resolve()
+    assert f"self-check: bundle {internal}" in out
+    assert "OK    Qt: platform plugin" in out and "OK    pipeline on clip:" in out and "top-1 sign" in out
