@@ -20,6 +20,16 @@ from arsl_desktop.core.recognizer import SignResult
 
 EXIT_OK, EXIT_INPUT, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+# The camera coach's codes (`core.coach`) as the hint line of `recognize`'s text output.
+ADVICE_TEXT = {
+    "no_person": "nobody in view",
+    "too_dark": "too dark, add light in front of you",
+    "too_bright": "too bright or washed out, move away from the window or dim the light behind you",
+    "too_close": "too close, step back until your head, elbows and raised hands are in the picture",
+    "too_far": "too far, come closer so your hands look bigger",
+    "hand_lost": "a hand was lost while signing, keep it in front of you and in the light",
+}
+
 
 def _err(msg: str) -> None:
     print(f"arsl-desktop: error: {msg}", file=sys.stderr)
@@ -112,7 +122,8 @@ def _recognize(args: argparse.Namespace) -> int:
             continue
         if args.format == "jsonl":
             print(json.dumps({"source": str(path), "frames": result.frames, "skipped_frames": skipped,
-                              "hands_seen": result.hands_seen, "top": _top_json(result)}, ensure_ascii=False),
+                              "hands_seen": result.hands_seen, "top": _top_json(result),
+                              "advice": list(result.advice)}, ensure_ascii=False),
                   flush=True)
         else:
             cands = ", ".join(_text(r, ar) for r in result.top)
@@ -120,6 +131,8 @@ def _recognize(args: argparse.Namespace) -> int:
             if skipped:
                 note += f", skipped {skipped} unreadable frame(s)"
             print(f"{path}: {cands}  [{result.frames} frames{note}]", flush=True)
+            if result.advice:
+                print(f"  camera: {'; '.join(ADVICE_TEXT[c] for c in result.advice)}", flush=True)
     return status
 
 

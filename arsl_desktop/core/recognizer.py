@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from arsl_desktop.core import features as F
 from arsl_desktop.core.classifier import SignClassifier
+from arsl_desktop.core.coach import AdviceTally, Coach, CoachState
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
 from arsl_desktop.core.landmarks import Keypoints, TasksLandmarker, create_landmarker, stack
 from arsl_desktop.core.personal_match import Candidate, PersonalSigns, joint_ranking
@@ -44,6 +45,7 @@ class SignResult:
     accepted: bool  # top-1 probability reached the confidence threshold
     frames: int
     hands_seen: bool = True  # False: no hand in any frame, the ranking means little
+    advice: tuple[str, ...] = ()  # camera coach codes seen in most of an isolated clip's frames
 
     @property
     def best(self) -> RankedSign:
@@ -62,6 +64,7 @@ class FrameResult:
     landmark_ms: float
     classify_ms: float
     segment: Segment | None = None  # the segment that closed on this frame (teaching records it)
+    coach: CoachState | None = None  # where to stand, how to light it (smoothed over about a second)
 
 
 class Recognizer:
@@ -76,6 +79,7 @@ class Recognizer:
         require_known_ids(classifier.class_ids, self.labels, classifier.path.name)  # before MediaPipe loads
         self.landmarker = landmarker or create_landmarker()
         self.spotter = SignSpotter(spotter)
+        self.coach = Coach()  # from the frame and keypoints already computed: no extra model
         self.top_k = top_k
         self.threshold = threshold
         self.merge_gap_s = merge_gap_s
@@ -92,6 +96,7 @@ class Recognizer:
         if tracking:
             self.landmarker.reset()
         self.spotter.reset()
+        self.coach.reset()
         self._last = None
 
     def close(self) -> None:
@@ -143,10 +148,11 @@ class Recognizer:
         t1 = time.perf_counter()
         segment = self.spotter.push(kp)
         result = self._report(segment) if segment is not None else None
+        coach = self.coach.update(frame.image, kp)
         t2 = time.perf_counter()
         state = self.spotter.state
         return FrameResult(frame.index, frame.timestamp, kp, state, result,
-                           (t1 - t0) * 1000, (t2 - t1) * 1000, segment)
+                           (t1 - t0) * 1000, (t2 - t1) * 1000, segment, coach)
 
     def finish(self) -> SignResult | None:
         """End of a stream: classify a segment still open (kept in `flushed`)."""
@@ -154,20 +160,28 @@ class Recognizer:
         self.flushed = segment
         return self._report(segment) if segment is not None else None
 
-    def keypoints_of(self, frames: Iterable[Frame]) -> list[Keypoints]:
-        """Landmarks of a whole clip, tracking reset first."""
+    def keypoints_of(self, frames: Iterable[Frame], tally: AdviceTally | None = None) -> list[Keypoints]:
+        """Landmarks of a whole clip, tracking reset first; `tally` collects the coach's advice."""
         self.landmarker.reset()
-        return [self.landmarker.process(f.image, f.timestamp) for f in frames]
+        coach = Coach(self.coach.config)
+        kps = []
+        for f in frames:
+            kps.append(self.landmarker.process(f.image, f.timestamp))
+            if tally is not None:
+                tally.add(coach.update(f.image, kps[-1]))
+        return kps
 
     def recognize_clip(self, frames: Iterable[Frame]) -> SignResult:
-        """Classify one isolated sign from all its frames."""
-        kps = self.keypoints_of(frames)
+        """Classify one isolated sign from all its frames (with the coach's advice on them)."""
+        tally = AdviceTally()
+        kps = self.keypoints_of(frames, tally)
         if not kps:
             raise ValueError("the clip has no frames")
+        advice = tuple(tally.advice())
         if not any(k.any_hand for k in kps):
             top = self.classify(kps, trim=False)
-            return SignResult(top.start, top.end, top.top, False, len(kps), hands_seen=False)
-        return self.classify(kps)
+            return SignResult(top.start, top.end, top.top, False, len(kps), hands_seen=False, advice=advice)
+        return replace(self.classify(kps), advice=advice)
 
     def transcribe(self, frames: Iterable[Frame]) -> Iterator[SignResult]:
         """The signs in a continuous recording, each yielded as soon as it is found.
