@@ -49,9 +49,14 @@ ALTERATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "dark": darken, "washed": wash_out, "close": zoom_face, "far": shrink_in_wide}
 
 
-def write_altered(clip: Path, out: Path, alter: Callable[[np.ndarray], np.ndarray] | None) -> Path:
-    """`clip` (video or frame folder) through `alter` (None: unchanged) as an MP4 at 30 fps."""
-    writer = None
+def write_altered(clip: Path, out: Path, alter: Callable[[np.ndarray], np.ndarray] | None,
+                  hold_s: float = 0.0) -> Path:
+    """`clip` (video or frame folder) through `alter` (None: unchanged) as an MP4 at 30 fps.
+
+    `hold_s`: the last frame is repeated this long (the signer holds still after the sign; KArSL
+    clips keep the hands up from the first frame to the last, so a looping clip alone is one
+    endless sign, and the window never shows a hint during a sign)."""
+    writer = bgr = None
     with open_source(clip) as src:
         for frame in src:
             bgr = cv2.cvtColor(np.asarray(frame.image), cv2.COLOR_RGB2BGR)
@@ -63,5 +68,7 @@ def write_altered(clip: Path, out: Path, alter: Callable[[np.ndarray], np.ndarra
             writer.write(bgr)
     if writer is None:
         raise ValueError(f"{clip} has no frames")
+    for _ in range(round(hold_s * 30)):
+        writer.write(bgr)
     writer.release()
     return out

@@ -21,6 +21,7 @@ from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.labels import LabelTable, default_labels, require_known_ids
 from arsl_desktop.core.personal_match import PersonalSigns
 from arsl_desktop.core.recognizer import SignResult
+from arsl_desktop.core.spotting import SpotState
 from arsl_desktop.ui.messages import ViewMessage, for_error
 from arsl_desktop.ui.pipeline import Pipeline
 from arsl_desktop.ui.settings import AppSettings
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 NOBODY_HINT_S = 3.0  # default: no one in view this long -> "Step into view…"
 RECOGNISED_HOLD_S = 1.5  # the state pill says "Recognised" this long
+HINT_AFTER_S = 0.3  # the camera coach's hint waits this long after a sign (no flash between two signs)
 
 
 class RunController(QObject):
@@ -42,6 +44,8 @@ class RunController(QObject):
     model_refused = Signal(object, bool)  # ViewMessage, whether the previous model stays in use
     source_shown = Signal(object)  # the source now in use: camera index or Path (for the picker)
     frame_cleared = Signal()  # a new run starts or the run failed: no picture, fresh rates
+    coach_changed = Signal(object)  # the camera coach's hint code (core/coach.py) over the video, None: none
+    coach_checked = Signal(object)  # the coach's code now, even during a sign (the Teach dialog's check)
 
     def __init__(self, settings: AppSettings, labels: LabelTable | None = None,
                  parent: QObject | None = None) -> None:
@@ -58,6 +62,10 @@ class RunController(QObject):
         self._has_frame = False
         self._last_person = time.monotonic()
         self._recognised_at = -1e9
+        self.coach_hint: str | None = None  # what the hint over the video says (never while signing)
+        self.coach_check: str | None = None  # the coach's most important code now, signing or not
+        self.coach_seen = False  # the current run has a processed frame: the Teach dialog's check means something
+        self._quiet_since: float | None = None  # frame time since which no sign is being made
         self.pipeline = Pipeline(self)
         p = self.pipeline
         p.processed.connect(self._on_processed)
@@ -135,6 +143,7 @@ class RunController(QObject):
             return  # the model message (with "Choose model…") is already up
         self.pipeline.start(spec, self.classifier, loop=self.loop, threshold=self.settings.threshold, paced=paced,
                             personal=self.personal)
+        self._clear_coach()
         self._has_frame = False
         self._last_person = time.monotonic()
         self.frame_cleared.emit()
@@ -159,6 +168,7 @@ class RunController(QObject):
 
     def stop(self) -> None:
         self.pipeline.stop()
+        self._clear_coach()
         self.state_changed.emit("idle")
         self.show(ViewMessage("stopped", retry=True, retry_key="start"))
         self.run_changed.emit()
@@ -186,12 +196,36 @@ class RunController(QObject):
         self.frame_shown.emit(item)
         self._hide("loading_tracker", "step_into_view")
         fr = item.result
+        first, self.coach_seen = not self.coach_seen, True
+        if fr.state is SpotState.SIGNING:
+            self._quiet_since = None  # a sign is being made: say nothing now
+        elif self._quiet_since is None or fr.timestamp < self._quiet_since:
+            self._quiet_since = fr.timestamp
+        quiet = self._quiet_since is not None and fr.timestamp - self._quiet_since >= HINT_AFTER_S
+        now = fr.coach.hint if fr.coach is not None else None
+        self._set_coach(now if quiet else None, first)
+        if first or now != self.coach_check:
+            self.coach_check = now
+            self.coach_checked.emit(now)
         if fr.keypoints.present[0] or fr.keypoints.any_hand:
             self._last_person = time.monotonic()
         if time.monotonic() - self._recognised_at > RECOGNISED_HOLD_S:
             self.state_changed.emit(fr.state.value)
         if fr.result is not None:
             self._on_sign(fr.result)
+
+    def _set_coach(self, hint: str | None, force: bool = False) -> None:
+        if force or hint != self.coach_hint:
+            self.coach_hint = hint
+            self.coach_changed.emit(hint)
+
+    def _clear_coach(self) -> None:
+        self.coach_seen = False
+        self._quiet_since = None
+        self._set_coach(None)
+        if self.coach_check is not None:
+            self.coach_check = None
+            self.coach_checked.emit(None)
 
     def _on_sign(self, result: SignResult) -> None:
         self.sign_shown.emit(result)
@@ -203,6 +237,7 @@ class RunController(QObject):
     def _on_failed(self, error: ArslError) -> None:
         """The source or the tracker failed: end the run (the usual stop path) and say what to do."""
         self.pipeline.stop()
+        self._clear_coach()
         self._has_frame = False
         self.frame_cleared.emit()
         self.state_changed.emit("idle")
@@ -211,6 +246,7 @@ class RunController(QObject):
 
     def _on_ended(self) -> None:
         self.pipeline.stop()
+        self._clear_coach()
         if time.monotonic() - self._recognised_at > RECOGNISED_HOLD_S:
             self.state_changed.emit("idle")
         self.show(ViewMessage("video_ended", retry=True, open_video=True, retry_key="start"))

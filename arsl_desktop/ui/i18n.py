@@ -216,6 +216,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "exported": {"en": "Exported {signs} to {path}", "ar": "صُدّرت {signs} إلى {path}"},
     "imported": {"en": "Imported {signs}.", "ar": "استُوردت {signs}."},
     "import_skipped": {"en": "Skipped: {detail}", "ar": "تم تخطي: {detail}"},
+    # camera coach (core/coach.py codes): one short hint over the video, and the Teach dialog's check
+    "coach_no_person": {"en": "Step in front of the camera", "ar": "قف أمام الكاميرا"},
+    "coach_too_dark": {"en": "Too dark — add light in front of you", "ar": "الإضاءة خافتة — أضف ضوءًا أمامك"},
+    "coach_too_bright": {"en": "Too bright — turn away from the window or the light behind you",
+                         "ar": "الإضاءة ساطعة — ابتعد عن النافذة أو الضوء الذي خلفك"},
+    "coach_too_close": {"en": "Too close — step back so your head, elbows and hands are in the picture",
+                        "ar": "أنت قريب جدًا — تراجع ليظهر رأسك ومرفقاك ويداك في الصورة"},
+    "coach_too_far": {"en": "Too far — come closer so your hands look bigger",
+                      "ar": "أنت بعيد جدًا — اقترب لتظهر يداك أكبر"},
+    "coach_hand_lost": {"en": "A hand was lost while signing — keep both hands in front of you, in the light",
+                        "ar": "فُقدت إحدى اليدين أثناء الإشارة — أبقِ يديك أمامك وفي الضوء"},
+    "coach_ready": {"en": "Camera check: ready", "ar": "فحص الكاميرا: جاهز"},
+    "coach_check": {"en": "Camera check: {hint}", "ar": "فحص الكاميرا: {hint}"},
+    "coach_waiting": {"en": "Camera check: waiting for the picture…", "ar": "فحص الكاميرا: بانتظار الصورة…"},
 }
 
 # Counted phrases: {"en": {one, other}, "ar": {zero, one, two, few, many, other}}; `{n}` is the number.

@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         c.sign_accepted.connect(self._on_sign_accepted)
         c.model_refused.connect(self._on_model_refused)
         c.source_shown.connect(self._on_source_shown)
+        c.coach_changed.connect(self.video.show_hint)
 
     # -- language -----------------------------------------------------------------------------
     def set_language(self, lang: str) -> None:
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.options.apply_threshold()
         self._update_status()
         self.video.show_view_message(self.controller.message)
+        self.video.show_hint(self.controller.coach_hint)
 
     # -- model and sources (the controller does the work) ------------------------------------------
     @property

@@ -2,7 +2,8 @@
 
 Left: what to teach (a KArSL sign picked from the searchable table, or a new word with Arabic
 and English names). Right: how many examples, the source being recorded from (or a button that
-starts the last one), the countdown / "sign now" prompt, the examples with a skeleton replay,
+starts the last one), the camera check ("get ready": the camera coach's hint or "ready", until
+the user is asked to sign), the countdown / "sign now" prompt, the examples with a skeleton replay,
 Keep / Redo, and Save. The dialog is not modal: the main window keeps showing the video.
 """
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from arsl_desktop.core.labels import LabelTable
 from arsl_desktop.core.personal_store import PersonalSign, PersonalStore
+from arsl_desktop.ui.coach_hint import check_text
 from arsl_desktop.ui.fonts import arabic_font
 from arsl_desktop.ui.i18n import isolate, tr, tr_n
 from arsl_desktop.ui.signs_dialog import SignsTable
@@ -88,6 +90,7 @@ class TeachDialog(QDialog):
         self.wanted = QSpinBox(minimum=MIN_EXAMPLES, maximum=MAX_EXAMPLES, value=self.teach.wanted)
         self.source = QLabel(wordWrap=True, objectName="teachSource")
         self.start_button = QPushButton(objectName="teachStartSource")
+        self.camera_check = QLabel(wordWrap=True, objectName="teachCameraCheck")
         self.prompt = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="teachPrompt")
         self.prompt.setMinimumHeight(64)
         self.record_button = QPushButton(objectName="teachRecord")
@@ -109,6 +112,7 @@ class TeachDialog(QDialog):
         src.addWidget(self.source, 1)
         src.addWidget(self.start_button)
         right.addLayout(src)
+        right.addWidget(self.camera_check)
         right.addWidget(self.prompt)
         buttons = QHBoxLayout()
         for b in (self.record_button, self.keep_button, self.redo_button):
@@ -154,6 +158,7 @@ class TeachDialog(QDialog):
         t.save_failed.connect(lambda detail: self._say(tr("teach_save_failed", detail=isolate(detail)), error=True))
         self.run.pipeline.segment_closed.connect(t.on_segment)
         self.run.run_changed.connect(self._on_run_changed)
+        self.run.coach_checked.connect(lambda *_: self._show_camera_check())
 
     # -- what the user asked ----------------------------------------------------------------
     def target(self) -> Target | None:
@@ -244,7 +249,19 @@ class TeachDialog(QDialog):
         self.prompt.setText(prompt.get(state, tr("teach_idle")))
         size = 26 if busy else 13
         self.prompt.setStyleSheet(f"font-size: {size}pt; font-weight: bold; color: {PROMPT_STYLE[state.value]};")
+        self._show_camera_check()
         self._show_remove_state()
+
+    def _show_camera_check(self) -> None:
+        """Before the user is asked to sign: is the signer well placed and lit (the camera coach)?"""
+        run = self.run
+        shown = run.running and self.teach.state is not TeachState.WAITING
+        self.camera_check.setVisible(shown)
+        if shown:
+            ready = run.coach_seen and run.coach_check is None
+            self.camera_check.setText(check_text(run.coach_check, run.coach_seen))
+            colour = "#2f855a" if ready else "#b7791f" if run.coach_seen else "palette(text)"
+            self.camera_check.setStyleSheet(f"font-weight: bold; color: {colour};")
 
     def _show_remove_state(self) -> None:
         row = self.examples.currentRow()

@@ -3,7 +3,8 @@
 Painting uses the frame the landmarks were computed on, so overlays always sit on the
 body. Mirroring flips only what is shown; recognition always sees the camera's frame.
 A message (an error, "Step into view…", "video ended") is shown in a panel over the
-picture with the buttons that fix it (Retry, Choose model…, Open video…).
+picture with the buttons that fix it (Retry, Choose model…, Open video…); the camera coach's
+hint (`coach_hint.CoachHint`) is a line near the picture's bottom, hidden while a message is up.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 
 from arsl_desktop.core.landmarks import Keypoints
 from arsl_desktop.core.sources import Frame
+from arsl_desktop.ui.coach_hint import CoachHint
 from arsl_desktop.ui.i18n import tr
 from arsl_desktop.ui.overlays import OverlayOptions, draw_keypoints
 
@@ -66,14 +68,26 @@ class VideoView(QWidget):
         self.options = OverlayOptions()
         self.panel = MessagePanel(self)
         self.message_key: str | None = None  # which message is up (tests and retranslation)
+        self.hint = CoachHint(self)
 
     def sizeHint(self) -> QSize:
         return QSize(640, 480)
 
     # -- content ----------------------------------------------------------------------------
     def set_frame(self, frame: Frame, keypoints: Keypoints | None) -> None:
+        resized = self._frame is None or self._frame.image.shape != frame.image.shape
         self._frame, self._keypoints = frame, keypoints
+        if resized:
+            self._place_hint()
         self.update()
+
+    def show_hint(self, code: str | None) -> None:
+        """The camera coach's hint (a `core.coach` code), or None for none."""
+        self.hint.set_code(code)
+        self._place_hint()
+
+    def _place_hint(self) -> None:
+        self.hint.place(self.image_rect(), blocked=self.panel.isVisible())
 
     @property
     def has_frame(self) -> bool:
@@ -96,6 +110,7 @@ class VideoView(QWidget):
         p.show()
         p.raise_()
         self._place_panel()
+        self._place_hint()
 
     def show_view_message(self, message) -> None:
         """Show a `messages.ViewMessage` (texts in the current language), or hide the panel for None."""
@@ -114,6 +129,7 @@ class VideoView(QWidget):
         if key is None or key == self.message_key:
             self.message_key = None
             self.panel.hide()
+            self._place_hint()
 
     def _place_panel(self) -> None:
         w = min(self.width() - 24, 560)
@@ -128,6 +144,7 @@ class VideoView(QWidget):
         super().resizeEvent(event)
         if self.panel.isVisible():
             self._place_panel()
+        self._place_hint()
 
     # -- painting ---------------------------------------------------------------------------
     def image_rect(self) -> QRectF:
