@@ -1,6 +1,6 @@
 # Two commands on a fresh machine: `make run` (the app) and `make test` (the whole suite).
 # Each creates .venv and installs what it needs first.
-PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.10 || command -v python3)
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3.10 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 APP_STAMP := $(VENV)/.app-installed
