@@ -68,9 +68,6 @@ def _personal_signs(clf):
         return None
     for line in personal.problems:
         _warn(line)
-    if personal.index is not None and len(personal.index) and personal.mode == "features":
-        print(f"arsl-desktop: note: {clf.name} has no embedding output: personal signs are matched by their "
-              "features, less accurately.", file=sys.stderr, flush=True)
     return personal
 
 

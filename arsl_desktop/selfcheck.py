@@ -243,8 +243,8 @@ def _personal_signs(report: Report, classifier) -> None:
         report.say(f"WARN  personal signs: cannot be read ({exc})")
         return
     index = personal.index
-    how = ("the model's embedding" if personal.mode == "embedding"
-           else "features (this model has no embedding output: less accurate)")
+    how = ("their recordings (time-warped keypoints) and the model's embedding" if personal.mode == "matching+embedding"
+           else "their recordings (time-warped keypoints)")
     report.say(f"INFO  personal signs: {len(index)} ({sum(index.counts)} examples) in {paths.personal_signs_dir()}, "
                f"matched by {how}")
     for problem in personal.problems:

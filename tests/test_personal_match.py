@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from training_synth import synth_clip
 
-from arsl_desktop.core import features as F
+from arsl_desktop.core import personal_match
 from arsl_desktop.core.classifier import SignClassifier
+from arsl_desktop.core.matching import MATCH_VERSION
 from arsl_desktop.core.personal_match import (
-    EMBEDDING_DEFAULT,
-    FEATURE_FALLBACK,
+    FUSION_DEFAULT,
+    Fusion,
     PersonalSigns,
-    calibration_of,
+    fusion_of,
     joint_ranking,
 )
 from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore
 from arsl_desktop.core.recognizer import Recognizer
 
 TRANSFER_MODEL = Path(__file__).parent / "data" / "karsl_without_71_76.onnx"
+FUSION = Fusion(sharpness=8.0, gate_bias=6.0, gate_slope=6.0, max_distance=1.5)
 
 
 def example(sign: int, k: int) -> Example:
@@ -35,71 +38,86 @@ def psign(key: str, karsl_id: int | None = None) -> PersonalSign:
 
 
 class FakeIndex:
-    def __init__(self, signs):
+    def __init__(self, signs, class_ids, fusion=FUSION):
         self.signs = signs
+        self.fusion = fusion
+        self.adapts = np.array([class_ids.index(s.karsl_id) if s.karsl_id in class_ids else -1 for s in signs])
+
+    def __len__(self):
+        return len(self.signs)
 
 
-def test_joint_ranking_adds_an_adapted_sign_to_its_karsl_sign():
-    logits = np.log(np.array([0.5, 0.3, 0.2]))
-    index = FakeIndex([psign("mine-7", karsl_id=7)])
-    # personal logit equal to sign 5's: the adapted sign 7 gets 0.3 + its personal share and leads
-    cands = joint_ranking([5, 7, 9], logits, index, np.array([np.log(0.5)]), k=3)
+def test_the_users_close_examples_of_a_karsl_sign_win_over_a_sure_model():
+    """A user who taught their way of sign 7 and signs it is not told 5, however sure the model is."""
+    logits = np.log(np.array([0.98, 0.01, 0.01]))
+    index = FakeIndex([psign("mine-7", karsl_id=7)], [5, 7, 9])
+    cands = joint_ranking([5, 7, 9], logits, index, np.array([0.1]), k=3)
     assert [c.karsl_id for c in cands] == [7, 5, 9]
     assert cands[0].personal is index.signs[0]  # the personal examples decided it
-    assert cands[0].prob == pytest.approx((0.3 + 0.5) / 1.5)
+    assert cands[0].prob > 0.9
     assert sum(c.prob for c in cands) == pytest.approx(1.0)
 
 
-def test_joint_ranking_new_word_and_not_close_enough():
+def test_far_personal_signs_leave_the_model_as_it_was():
+    logits = np.log(np.array([0.6, 0.3, 0.1]))
+    index = FakeIndex([psign("mine-7", karsl_id=7), psign("wave")], [5, 7, 9])
+    cands = joint_ranking([5, 7, 9], logits, index, np.array([FUSION.max_distance + 0.1, 3.0]), k=5)
+    assert [(c.karsl_id, c.personal) for c in cands] == [(5, None), (7, None), (9, None)]  # "wave": never offered
+    assert [c.prob for c in cands] == pytest.approx([0.6, 0.3, 0.1])
+
+
+def test_a_close_new_word_is_named_and_a_middling_match_shares_with_the_model():
     logits = np.log(np.array([0.6, 0.4]))
-    index = FakeIndex([psign("wave"), psign("far")])
-    cands = joint_ranking([1, 2], logits, index, np.array([np.log(3.0), -np.inf]), k=5)
-    assert cands[0].karsl_id is None and cands[0].personal.key == "wave"
-    assert cands[0].prob == pytest.approx(3.0 / 4.0)
-    assert all(c.personal is None or c.personal.key != "far" for c in cands)  # -inf: never offered
-    assert len(cands) == 3
+    index = FakeIndex([psign("wave"), psign("far")], [1, 2])
+    close = joint_ranking([1, 2], logits, index, np.array([0.2, 5.0]), k=5)
+    assert close[0].karsl_id is None and close[0].personal.key == "wave" and close[0].prob > 0.95
+    assert all(c.personal is None or c.personal.key != "far" for c in close) and len(close) == 3
+    middling = {c.karsl_id: c.prob for c in joint_ranking([1, 2], logits, index, np.array([1.2, 5.0]), k=5)}
+    gate = 1 / (1 + np.exp(-(FUSION.gate_bias - FUSION.gate_slope * 1.2)))
+    assert 0.05 < gate < 0.5  # not close: the model's ranking mostly stands, the word is an alternative
+    assert middling == pytest.approx({1: 0.6 * (1 - gate), 2: 0.4 * (1 - gate), None: gate})
 
 
-def test_calibration_comes_from_the_model(tiny_model):
-    shipped = SignClassifier(TRANSFER_MODEL)
-    c = calibration_of(shipped)
-    meta = shipped.info("personal")
-    assert (c.scale, c.offset, c.min_similarity) == (meta["scale"], meta["offset"], meta["min_similarity"])
-    assert calibration_of(SignClassifier(tiny_model)) == FEATURE_FALLBACK  # no embedding output
-    assert EMBEDDING_DEFAULT.scale > 0
+def test_fusion_comes_from_the_model_when_it_carries_one_for_this_matcher(tmp_path):
+    from tiny_model import build_tiny_model
+
+    fitted = {"matcher": MATCH_VERSION, "sharpness": 5.0, "gate_bias": 3.0, "gate_slope": 2.0,
+              "max_distance": 1.2, "embed_weight": 0.0}
+    with_fusion = build_tiny_model(tmp_path / "f.onnx", [1, 2], meta_overrides={"arsl_personal": json.dumps(fitted)})
+    assert fusion_of(SignClassifier(with_fusion)) == Fusion(5.0, 3.0, 2.0, 1.2, 0.0)
+    older = build_tiny_model(tmp_path / "o.onnx", [1, 2], meta_overrides={
+        "arsl_personal": json.dumps({"scale": 11.0, "offset": 4.0, "min_similarity": 0.11})})
+    assert fusion_of(SignClassifier(older)) == FUSION_DEFAULT  # fitted for the embedding prototypes: not used
 
 
-def test_feature_fallback_names_the_nearest_personal_sign(tiny_model, tmp_path):
-    clf = SignClassifier(tiny_model)
+def test_the_matcher_names_the_nearest_personal_sign_with_any_model(tiny_model, tmp_path):
+    clf = SignClassifier(tiny_model)  # no embedding output: matching does not need one
     store = PersonalStore(tmp_path / "signs")
     store.add("circle", [example(1, k) for k in range(3)])
     store.add("zigzag", [example(2, k) for k in range(3)])
     personal = PersonalSigns(clf, store)
-    assert personal.refresh() and personal.mode == "features"
+    assert personal.refresh() and personal.mode == "matching"
     index = personal.index
     for sign, name in ((1, "circle"), (2, "zigzag")):
         ex = example(sign, 7)
-        seq = F.clip_sequence(ex.xyz, ex.present, ex.times, clf.seq_len, ex.aspect)
-        sims = index.similarities(seq, None)
-        assert index.signs[int(np.argmax(sims))].en == name
+        d = index.distances(personal_match.example_match(ex), None)
+        assert index.signs[int(np.argmin(d))].en == name and d.min() < FUSION_DEFAULT.max_distance
 
 
-def test_embedding_prototypes_and_the_recognizer(tmp_path):
+def test_the_recognizer_ranks_personal_signs_with_the_model(tmp_path):
     clf = SignClassifier(TRANSFER_MODEL)
     store = PersonalStore(tmp_path / "signs")
     store.add("circle", [example(1, k) for k in range(3)], ar="دائرة")
     store.add("zigzag", [example(2, k) for k in range(3)], karsl_id=12)
     personal = PersonalSigns(clf, store)
     rec = Recognizer(clf, personal=personal, landmarker=object(), top_k=len(clf.class_ids) + 2)
-    for sign, name in ((1, "circle"), (2, "zigzag")):
-        kps = example(sign, 9).keypoints()
-        ranked = rec.classify(kps).top
-        mine = [r for r in ranked if r.personal]
-        assert mine and mine[0].sign.en == name  # the nearer prototype ranks first among personal signs
+    for sign, name, sid in ((1, "circle", None), (2, "zigzag", 12)):
+        ranked = rec.classify(example(sign, 9).keypoints()).top
+        assert ranked[0].personal and ranked[0].sign.en == name and ranked[0].sign.id == sid
         assert abs(sum(r.prob for r in ranked) - 1.0) < 1e-6
-    assert personal.mode == "embedding" and len(personal.index) == 2
-    circle = next(r for r in rec.classify(example(1, 9).keypoints()).top if r.personal and r.sign.en == "circle")
-    assert circle.sign.id is None and circle.sign.ar == "دائرة" and circle.key == "personal:circle"
+    assert len(personal.index) == 2
+    circle = rec.classify(example(1, 9).keypoints()).top[0]
+    assert circle.sign.ar == "دائرة" and circle.key == "personal:circle"
     # the store changes on disk (another process): the next classification sees it
     store.remove("circle")
     ranked = rec.classify(example(1, 9).keypoints()).top
@@ -120,28 +138,28 @@ def test_damaged_examples_are_reported_and_kept(tmp_path):
     assert sorted(p.name for p in sign.folder.iterdir()) == before
 
 
-def test_a_change_embeds_only_the_new_examples(tmp_path):
+def test_a_change_prepares_only_the_new_examples(tmp_path, monkeypatch):
     clf = SignClassifier(TRANSFER_MODEL)
     store = PersonalStore(tmp_path / "signs")
     store.add("circle", [example(1, k) for k in range(3)])
     personal = PersonalSigns(clf, store)
-    embedded = []
-    real = clf.outputs
+    prepared = []
+    real = personal_match.example_match
 
-    def counting(batch):
-        embedded.append(len(batch))
-        return real(batch)
+    def counting(ex):
+        prepared.append(ex.frames)
+        return real(ex)
 
-    clf.outputs = counting
+    monkeypatch.setattr(personal_match, "example_match", counting)
     personal.refresh()
-    assert embedded == [3]
-    before = personal.index.prototypes[0].copy()
+    assert len(prepared) == 3
+    before = personal.index.bank.sequences[:3].copy()
     store.add("zigzag", [example(2, k) for k in range(2)])
-    assert personal.refresh() and embedded == [3, 2]  # the three cached examples are not embedded again
-    np.testing.assert_allclose(personal.index.prototypes[0], before)
+    assert personal.refresh() and len(prepared) == 5  # the three cached examples are not prepared again
+    np.testing.assert_allclose(personal.index.bank.sequences[:3], before)
     assert not personal.refresh()  # nothing changed on disk: nothing rebuilt
     store.remove("circle")
-    assert personal.refresh() and embedded == [3, 2] and [s.en for s in personal.index.signs] == ["zigzag"]
+    assert personal.refresh() and len(prepared) == 5 and [s.en for s in personal.index.signs] == ["zigzag"]
 
 
 def test_an_unreadable_folder_keeps_the_signs_read_before(tmp_path, monkeypatch):
@@ -161,9 +179,8 @@ def test_an_unreadable_folder_keeps_the_signs_read_before(tmp_path, monkeypatch)
     assert any("cannot be read (Permission denied)" in p for p in personal.problems)
 
 
-def test_two_adaptations_of_one_sign_name_the_likelier():
+def test_two_adaptations_of_one_sign_name_the_nearest():
     logits = np.log(np.array([0.9, 0.1]))
-    index = FakeIndex([psign("mine-a", karsl_id=7), psign("mine-b", karsl_id=7), psign("mine-c", karsl_id=7)])
-    # shares 1 : 2 : 2.5 of the personal mass: c is the likeliest, though below a + b together
-    cands = joint_ranking([5, 7], logits, index, np.log(np.array([1.0, 2.0, 2.5])), k=2)
+    index = FakeIndex([psign("mine-a", karsl_id=7), psign("mine-b", karsl_id=7), psign("mine-c", karsl_id=7)], [5, 7])
+    cands = joint_ranking([5, 7], logits, index, np.array([0.5, 0.3, 0.25]), k=2)
     assert cands[0].karsl_id == 7 and cands[0].personal.key == "mine-c"

@@ -42,7 +42,7 @@ def test_passes_on_generated_frames_without_importing_qt(tiny_model, tmp_path):
         assert expected in out, f"missing {expected!r} in:\n{out}"
     assert "NO-QT" in out
     assert str(tmp_path / "user") in out  # tells where user data goes
-    assert "INFO  personal signs: 0 (0 examples)" in out and "features (this model has no embedding" in out
+    assert "INFO  personal signs: 0 (0 examples)" in out and "matched by their recordings (time-warped keypoints)" in out
     log = tmp_path / "user" / "logs" / "self-check.log"
     assert "self-check" in log.read_text(encoding="utf-8").splitlines()[0]
 
@@ -105,6 +105,6 @@ def test_reports_damaged_personal_signs_without_failing_or_deleting(tmp_path, mo
     report = selfcheck.Report()
     selfcheck._personal_signs(report, SignClassifier(ROOT / "models" / "arsl_karsl82.onnx"))
     out = capsys.readouterr().out
-    assert "INFO  personal signs: 0 (0 examples)" in out and "the model's embedding" in out
+    assert "INFO  personal signs: 0 (0 examples)" in out and "matched by their recordings" in out
     assert "WARN  Personal sign 'wave' skipped: its manifest is not readable" in out
     assert not report.failures and (bad / "manifest.json").read_text(encoding="utf-8") == "{not json"

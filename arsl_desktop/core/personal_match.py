@@ -1,18 +1,23 @@
 """Matching a segment against the user's personal signs, in one ranked list with the KArSL signs.
 
-With a model that has an `embedding` output, each personal sign is the prototype of its
-examples (the mean of their unit embeddings); a segment's cosine similarity to a prototype
-becomes a logit `scale * cos + offset` on the same scale as the model's calibrated logits, and
-one softmax over KArSL and personal logits ranks them all. The scale and offset are fitted by
-`training.transfer` (signs the model never learnt, enrolled from a few clips, named among all
-signs) and carried in the model's metadata (`arsl_personal`). A sign below `min_similarity`
-is not offered at all ("not close enough").
+The user's own recordings decide. Each example is kept as a match sequence
+(`core.matching`: body-relative keypoints of its signing span at `MATCH_STEPS` instants), and a
+segment is aligned with every example by DTW (the nearest `SHORTLIST` exactly). A personal
+sign's distance is its nearest example's; where the model has an `embedding` output and the
+fusion says so (`embed_weight`), each example's distance also grows with the segment's cosine
+distance to the example's embedding. Then a mixture of two experts (`joint_probabilities`):
 
-A model without the embedding output falls back to the features: DTW distance to the nearest
-example, logit `offset - scale * distance` (`FEATURE_FALLBACK`); the UI says so.
+    g        = sigmoid(gate_bias - gate_slope * d_min)        how close the nearest personal sign is
+    p_pers   = softmax(-sharpness * d) over the personal signs offered (d <= max_distance)
+    p(sign)  = (1 - g) * p_model(sign) + g * p_pers(personal signs of that sign)
 
-Examples of a KArSL sign (`karsl_id` set) are adaptation: their probability is added to that
-sign's, so the sign is pulled toward how this user signs it.
+A segment close to the user's own examples is named by them, whatever the model learnt from
+other signers (a user who taught their way of sign 78 is not told "74"); a segment close to
+none leaves the model's ranking as it was; a personal sign farther than `max_distance` is never
+offered. Examples of a KArSL sign (`karsl_id` set, "adaptation") add their mass to that sign.
+The five numbers are fitted by `training.personal_eval` (taught-sign and model-sign queries,
+NLL on validation recordings) and carried in the model's metadata (`arsl_personal`, with
+`matcher` = `MATCH_VERSION`); a model without them uses `FUSION_DEFAULT`, fitted the same way.
 """
 
 from __future__ import annotations
@@ -22,89 +27,127 @@ from dataclasses import dataclass
 import numpy as np
 
 from arsl_desktop.core import features as F
+from arsl_desktop.core import matching
 from arsl_desktop.core.classifier import SignClassifier
-from arsl_desktop.core.dtw import dtw_distances
 from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreContents, StoreError
 
 
 @dataclass(frozen=True)
-class Calibration:
-    scale: float
-    offset: float
-    min_similarity: float  # embedding: cosine; features: minus the largest distance allowed
+class Fusion:
+    sharpness: float  # p_pers ~ exp(-sharpness * distance)
+    gate_bias: float
+    gate_slope: float  # g = sigmoid(gate_bias - gate_slope * nearest distance)
+    max_distance: float  # a personal sign farther than this is not offered
+    embed_weight: float = 0.0  # distance += embed_weight * (1 - cosine of the embeddings)
+
+    def as_dict(self) -> dict:
+        return {"matcher": matching.MATCH_VERSION, "sharpness": self.sharpness, "gate_bias": self.gate_bias,
+                "gate_slope": self.gate_slope, "max_distance": self.max_distance,
+                "embed_weight": self.embed_weight}
 
 
-# Fitted by `python -m training.evaluate --transfer --out runs/transfer --into runs/figures.json`
-# (`training.personal_calibration`, the recipe's transfer model, k = 3): "embedding" for a model
-# with an embedding that does not carry `arsl_personal`, "features_dtw" for one without an
-# embedding output (DTW distance per step -> logit).
-EMBEDDING_DEFAULT = Calibration(scale=11.0, offset=3.0, min_similarity=0.18)
-FEATURE_FALLBACK = Calibration(scale=2.0, offset=13.0, min_similarity=-4.8)
+# Fitted by `python -m training.evaluate --personal` (training.personal_eval); used for a model
+# whose metadata carries no fusion for this matcher.
+FUSION_DEFAULT = Fusion(sharpness=8.0, gate_bias=6.0, gate_slope=6.0, max_distance=1.5, embed_weight=0.0)
 
 
-def calibration_of(classifier: SignClassifier) -> Calibration:
-    if classifier.embedding_dim is None:
-        return FEATURE_FALLBACK
+def fusion_of(classifier: SignClassifier) -> Fusion:
     meta = classifier.info("personal")
+    if not isinstance(meta, dict) or meta.get("matcher") != matching.MATCH_VERSION:
+        return FUSION_DEFAULT
     try:
-        return Calibration(float(meta["scale"]), float(meta["offset"]), float(meta["min_similarity"]))
+        weight = float(meta.get("embed_weight", 0.0)) if classifier.embedding_dim else 0.0
+        return Fusion(float(meta["sharpness"]), float(meta["gate_bias"]), float(meta["gate_slope"]),
+                      float(meta["max_distance"]), weight)
     except (TypeError, KeyError, ValueError):
-        return EMBEDDING_DEFAULT
-
-
-def example_sequence(ex: Example, seq_len: int) -> np.ndarray:
-    """The model input for one example: trimmed and resampled exactly as a live segment."""
-    return F.clip_sequence(ex.xyz, ex.present, ex.times, seq_len, ex.aspect)
+        return FUSION_DEFAULT
 
 
 def unit(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
 
 
-def example_vectors(classifier: SignClassifier, examples: list[Example]) -> np.ndarray:
-    """What the index keeps per example: its unit embedding (n, D), or its model input
-    (n, seq_len, FEATURE_DIM) when the model has no embedding output."""
-    seqs = np.stack([example_sequence(e, classifier.seq_len) for e in examples])
-    if classifier.embedding_dim:
-        return unit(classifier.outputs(seqs)[1])
-    return seqs.astype(np.float64)
+def example_match(ex: Example) -> np.ndarray:
+    """An example's match sequence, cut exactly as a live segment is."""
+    return matching.match_sequence(ex.xyz, ex.present, ex.times, ex.aspect)
+
+
+def example_embeddings(classifier: SignClassifier, examples: list[Example]) -> np.ndarray:
+    """(n, D) unit embeddings of the examples' model inputs (model without an embedding: (n, 0))."""
+    if not classifier.embedding_dim or not examples:
+        return np.zeros((len(examples), 0))
+    seqs = np.stack([F.clip_sequence(e.xyz, e.present, e.times, classifier.seq_len, e.aspect) for e in examples])
+    return unit(classifier.outputs(seqs)[1])
+
+
+def sign_distances(example_distances: np.ndarray, owner: np.ndarray, n_signs: int) -> np.ndarray:
+    """(..., n_examples) -> (..., n_signs): each sign's nearest example."""
+    out = np.full(example_distances.shape[:-1] + (n_signs,), np.inf)
+    for i in range(n_signs):
+        mine = owner == i
+        if mine.any():
+            out[..., i] = example_distances[..., mine].min(axis=-1)
+    return out
+
+
+def joint_probabilities(probs: np.ndarray, distances: np.ndarray, adapts: np.ndarray, fusion: Fusion
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """The mixture of the model and the personal signs, for (Q, C) model probabilities and (Q, S)
+    personal-sign distances. `adapts[j]` is the model class index personal sign j adapts, or -1.
+
+    Returns (model classes (Q, C), personal signs (Q, S)): the first already holds the mass of the
+    adapting personal signs; the second is each personal sign's own share (for new words, their
+    probability; for adaptations, the part of their class's probability that they carry)."""
+    probs = np.atleast_2d(np.asarray(probs, np.float64))
+    d = np.atleast_2d(np.asarray(distances, np.float64))
+    offered = d <= fusion.max_distance
+    if d.shape[1] == 0:
+        return probs.copy(), np.zeros_like(d)
+    nearest = np.where(offered, d, np.inf).min(axis=1)
+    gate = np.where(np.isfinite(nearest),
+                    1.0 / (1.0 + np.exp(-(fusion.gate_bias - fusion.gate_slope * np.where(
+                        np.isfinite(nearest), nearest, 0.0)))), 0.0)
+    z = np.where(offered, -fusion.sharpness * d, -np.inf)
+    z_max = np.where(np.isfinite(nearest), z.max(axis=1), 0.0)[:, None]
+    e = np.where(offered, np.exp(z - z_max), 0.0)
+    p_pers = gate[:, None] * e / np.maximum(e.sum(axis=1, keepdims=True), 1e-300)
+    p_model = (1.0 - gate)[:, None] * probs
+    for j, c in enumerate(np.asarray(adapts, int)):
+        if c >= 0:
+            p_model[:, c] += p_pers[:, j]
+    return p_model, p_pers
 
 
 class PersonalIndex:
     """The personal signs with readable examples, prepared for one classifier."""
 
-    def __init__(self, classifier: SignClassifier, entries: list[tuple[PersonalSign, np.ndarray]]) -> None:
-        """`entries`: each sign with its examples' `example_vectors` (signs with none are left out)."""
-        entries = [(s, v) for s, v in entries if len(v)]
-        self.signs = [s for s, _ in entries]
-        self.counts = [len(v) for _, v in entries]
-        self.calibration = calibration_of(classifier)
-        self.mode = "embedding" if classifier.embedding_dim else "features"
-        self._owner = np.repeat(np.arange(len(self.signs)), self.counts) if self.signs else np.zeros(0, int)
-        if self.mode == "embedding":
-            self.prototypes = (unit(np.stack([v.mean(0) for _, v in entries])) if entries
-                               else np.zeros((0, classifier.embedding_dim or 0)))
-        else:
-            self._seqs = (np.concatenate([v for _, v in entries]) if entries
-                          else np.zeros((0, classifier.seq_len, F.FEATURE_DIM)))
+    def __init__(self, classifier: SignClassifier, entries: list[tuple[PersonalSign, np.ndarray, np.ndarray]]) -> None:
+        """`entries`: each sign with its examples' match sequences (n, L, MATCH_DIM) and unit
+        embeddings (n, D or 0); signs with no example are left out."""
+        entries = [e for e in entries if len(e[1])]
+        self.signs = [s for s, _, _ in entries]
+        self.counts = [len(m) for _, m, _ in entries]
+        self.fusion = fusion_of(classifier)
+        self.mode = "matching+embedding" if self.fusion.embed_weight > 0 else "matching"
+        self.owner = np.repeat(np.arange(len(self.signs)), self.counts) if self.signs else np.zeros(0, int)
+        self.bank = matching.ExampleBank(np.concatenate([m for _, m, _ in entries]) if entries else np.zeros(0))
+        self.embeddings = (np.concatenate([e for _, _, e in entries]) if entries and self.fusion.embed_weight > 0
+                           else None)
+        index_of = {int(c): i for i, c in enumerate(classifier.class_ids)}
+        self.adapts = np.array([index_of.get(s.karsl_id, -1) if s.karsl_id is not None else -1
+                                for s in self.signs], int)
 
     def __len__(self) -> int:
         return len(self.signs)
 
-    def similarities(self, sequence: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
-        """(n_signs,) cosine to each prototype, or minus the DTW distance to each sign's nearest example."""
+    def distances(self, match: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
+        """(n_signs,) each personal sign's distance to a segment (its match sequence and embedding)."""
         if not self.signs:
             return np.zeros(0)
-        if self.mode == "embedding" and embedding is not None:
-            return self.prototypes @ unit(np.asarray(embedding, np.float64).ravel())
-        d = dtw_distances(np.asarray(sequence, np.float64), self._seqs)
-        return np.array([-d[self._owner == i].min() for i in range(len(self.signs))])
-
-    def logits(self, sequence: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
-        """(n_signs,) logits on the model's scale; -inf for a sign not close enough to offer."""
-        sim = self.similarities(sequence, embedding)
-        c = self.calibration
-        return np.where(sim >= c.min_similarity, c.scale * sim + c.offset, -np.inf)
+        d = self.bank.distances(match)
+        if self.embeddings is not None and embedding is not None:
+            d = d + self.fusion.embed_weight * (1.0 - self.embeddings @ unit(np.asarray(embedding, np.float64).ravel()))
+        return sign_distances(d, self.owner, len(self.signs))
 
 
 @dataclass(frozen=True)
@@ -117,37 +160,40 @@ class Candidate:
 
 
 # An adapted KArSL sign is shown as personal when the user's own examples carry at least this share
-# of its probability: a near-perfect match to them (cosine ~1) gets about 0.4 beside a model that is
-# sure of the sign itself, so a third marks "your way of this sign matched".
+# of its probability.
 ADAPTED_SHARE = 1 / 3
 
 
 def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex | None,
-                  personal_logits: np.ndarray | None, k: int) -> list[Candidate]:
-    """One softmax over the model's classes and the personal signs; adapted signs merged."""
-    z = np.asarray(logits, np.float64).ravel()
-    p_logits = (np.asarray(personal_logits, np.float64).ravel()
-                if index is not None and personal_logits is not None else np.zeros(0))
-    p = SignClassifier.softmax(np.concatenate([z, p_logits]))
-    p_model, p_personal = p[:len(z)], p[len(z):]
-    # KArSL id -> (the model's probability, the personal examples' sum, the likeliest personal sign, its own)
-    by_id: dict[int, tuple[float, float, PersonalSign | None, float]] = {
-        int(c): (float(q), 0.0, None, 0.0) for c, q in zip(class_ids, p_model, strict=True)}
-    new_words: list[Candidate] = []
-    for i, q in enumerate(p_personal):
-        sign = index.signs[i] if index is not None else None
-        if sign is None or not np.isfinite(p_logits[i]):
+                  distances: np.ndarray | None, k: int) -> list[Candidate]:
+    """The model's classes and the personal signs in one list (`joint_probabilities`), best first."""
+    probs = SignClassifier.softmax(np.asarray(logits, np.float64).ravel())
+    if index is None or distances is None or not len(index):
+        cands = [Candidate(int(c), None, float(q)) for c, q in zip(class_ids, probs, strict=True)]
+        return sorted(cands, key=lambda c: -c.prob)[:k]
+    p_model, p_pers = (a[0] for a in joint_probabilities(probs[None], np.asarray(distances)[None],
+                                                            index.adapts, index.fusion))
+    # the likeliest personal sign behind each class, and the share of the class it carries
+    behind: dict[int, tuple[PersonalSign, float]] = {}
+    pers_sum: dict[int, float] = {}
+    cands = []
+    for j, sign in enumerate(index.signs):
+        c = int(index.adapts[j])
+        q = float(p_pers[j])
+        if c < 0:
+            if q > 0 and sign.karsl_id is None:
+                cands.append(Candidate(None, sign, q))
+            elif q > 0:  # adapts a KArSL sign this model does not know: its own entry under that id
+                cands.append(Candidate(sign.karsl_id, sign, q))
             continue
-        if sign.karsl_id is None:
-            new_words.append(Candidate(None, sign, float(q)))
-            continue
-        model_q, pers_q, best, best_q = by_id.get(sign.karsl_id, (0.0, 0.0, None, 0.0))
-        if best is None or q > best_q:
-            best, best_q = sign, float(q)
-        by_id[sign.karsl_id] = (model_q, pers_q + float(q), best, best_q)
-    cands = [Candidate(cid, best if pers_q > 0 and pers_q >= ADAPTED_SHARE * (model_q + pers_q) else None,
-                       model_q + pers_q)
-             for cid, (model_q, pers_q, best, _) in by_id.items()] + new_words
+        pers_sum[c] = pers_sum.get(c, 0.0) + q
+        if q > 0 and (c not in behind or q > behind[c][1]):
+            behind[c] = (sign, q)
+    for c, cid in enumerate(class_ids):
+        total = float(p_model[c])
+        mine = behind.get(c)
+        shown = mine[0] if mine and total > 0 and pers_sum[c] >= ADAPTED_SHARE * total else None
+        cands.append(Candidate(int(cid), shown, total))
     cands.sort(key=lambda c: -c.prob)
     return cands[:k]
 
@@ -161,18 +207,18 @@ class PersonalSigns:
         self._stamp: tuple | None = None
         self.index: PersonalIndex | None = None
         self.problems: tuple[str, ...] = ()
-        self._cache: dict[tuple, np.ndarray] = {}
+        self._cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     @property
     def mode(self) -> str:
-        """"embedding", or "features" when the model has no embedding output (less accurate)."""
-        return "embedding" if self.classifier.embedding_dim else "features"
+        """"matching+embedding" when the model's embedding takes part, else "matching"."""
+        return self.index.mode if self.index is not None else "matching"
 
     def refresh(self, force: bool = False) -> bool:
         """Re-read the store if it changed; True if the index was rebuilt.
 
-        Each example's vector is cached by (file, modification time, size), so after a change
-        only new or rewritten examples are read and embedded again."""
+        Each example's match sequence and embedding are cached by (file, modification time,
+        size), so after a change only new or rewritten examples are read and prepared again."""
         try:
             return self._refresh(force)
         except OSError as exc:  # the folder is unreadable (unplugged drive, permissions): keep going
@@ -214,11 +260,14 @@ class PersonalSigns:
                 problems.append(f"Personal sign '{sign.en}' has no readable example; it is not used.")
             layout.append((sign, keys))
         if pending:
-            vectors = example_vectors(self.classifier, [ex for _, ex in pending])
-            cache.update({key: v for (key, _), v in zip(pending, vectors, strict=True)})
+            examples = [ex for _, ex in pending]
+            embedded = (example_embeddings(self.classifier, examples) if fusion_of(self.classifier).embed_weight > 0
+                        else np.zeros((len(examples), 0)))
+            cache.update({key: (example_match(ex), e) for (key, ex), e in zip(pending, embedded, strict=True)})
         self._cache = cache  # only what the store still has
-        self.index = PersonalIndex(self.classifier, [(s, np.stack([cache[k] for k in keys]) if keys else
-                                                      np.zeros((0,))) for s, keys in layout])
+        self.index = PersonalIndex(self.classifier, [
+            (s, np.stack([cache[k][0] for k in keys]) if keys else np.zeros((0,)),
+             np.stack([cache[k][1] for k in keys]) if keys else np.zeros((0,))) for s, keys in layout])
         self.problems = tuple(problems)
         self._stamp = stamp
         return True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from arsl_desktop.core import features as F
+from arsl_desktop.core import matching
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.coach import AdviceTally, Coach, CoachState
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
@@ -109,20 +110,21 @@ class Recognizer:
             span = F.signing_span(xyz, present, times, aspect)
             xyz, present, times = xyz[span], present[span], times[span]
         seq = F.clip_sequence(xyz, present, times, self.classifier.seq_len, aspect, trim=False)
-        top = self.rank(seq)
+        top = self.rank(seq, matching.match_sequence(xyz, present, times, aspect, trim=False))
         start = float(times[0]) if len(times) else 0.0
         end = float(times[-1]) if len(times) else 0.0
         return SignResult(start, end, top, top[0].prob >= self.threshold, len(keypoints))
 
-    def rank(self, sequence: np.ndarray) -> tuple[RankedSign, ...]:
-        """The best `top_k` KArSL and personal signs for one model input, in one list."""
+    def rank(self, sequence: np.ndarray, match: np.ndarray) -> tuple[RankedSign, ...]:
+        """The best `top_k` KArSL and personal signs for one sign: its model input and its match
+        sequence (`core.matching`), in one list."""
         logits, embedding = self.classifier.outputs(sequence[None])
         index = None
         if self.personal is not None:
             self.personal.refresh()  # cheap unless the store changed (the CLI or another window wrote)
             index = self.personal.index if self.personal.index else None
-        plogits = index.logits(sequence, None if embedding is None else embedding[0]) if index else None
-        return tuple(self._ranked(c) for c in joint_ranking(self.classifier.class_ids, logits[0], index, plogits,
+        dist = index.distances(match, None if embedding is None else embedding[0]) if index else None
+        return tuple(self._ranked(c) for c in joint_ranking(self.classifier.class_ids, logits[0], index, dist,
                                                              self.top_k))
 
     def _ranked(self, c: Candidate) -> RankedSign:

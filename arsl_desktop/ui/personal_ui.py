@@ -55,29 +55,23 @@ class PersonalUi:
         self.teach: TeachDialog | None = None
         self.my_signs: MySignsDialog | None = None
         window.pipeline.personal_changed.connect(self.on_status)
-        window.actions["teach_sign"].triggered.connect(self.show_teach)
+        window.actions["teach_sign"].triggered.connect(lambda: self.show_teach())
         window.actions["my_signs"].triggered.connect(self.show_my_signs)
 
     # -- what the worker found ----------------------------------------------------------------
     def on_status(self, status: PersonalStatus) -> None:
         self.status = status
         new = [p for p in status.problems if p not in self._said]
-        note = f"features:{self.window.controller.classifier.path}" if self.window.controller.classifier else ""
-        features = bool(status.signs) and status.mode == "features" and note not in self._said
-        if not new and not features:
+        if not new:
             return
         self._said.update(new)
-        if features:
-            self._said.add(note)
-        self._lines = ([("features", "")] if features else []) + ([("problems", "")] if new else []) + \
-            [("line", p) for p in new]
+        self._lines = [("problems", "")] + [("line", p) for p in new]
         self._render()
 
     def _render(self) -> None:
         if not self._lines:
             return
-        text = {"features": lambda _: tr("personal_features"), "problems": lambda _: tr("personal_problems"),
-                "line": lambda p: "• " + isolate(p)}
+        text = {"problems": lambda _: tr("personal_problems"), "line": lambda p: "• " + isolate(p)}
         self.notice.say([text[kind](p) for kind, p in self._lines])
 
     @property
@@ -86,11 +80,14 @@ class PersonalUi:
         return self.teach is not None and self.teach.isVisible()
 
     # -- dialogs ------------------------------------------------------------------------------
-    def show_teach(self) -> TeachDialog:
+    def show_teach(self, adding_to=None) -> TeachDialog:
+        """Teach a sign; with `adding_to` (a PersonalSign), record more of one's own examples of it."""
         if self.teach is None:
             w = self.window
             self.teach = TeachDialog(w.controller, w.labels, parent=w)
             self.teach.teach.saved.connect(self._on_saved)
+        if not self.teach.isVisible() or adding_to is not None:
+            self.teach.add_to(adding_to)
         self.teach.show()
         self.teach.raise_()
         self.teach.activateWindow()
@@ -103,6 +100,7 @@ class PersonalUi:
     def show_my_signs(self) -> MySignsDialog:
         if self.my_signs is None:
             self.my_signs = MySignsDialog(self.window.labels, parent=self.window)
+            self.my_signs.record_yourself.connect(self.show_teach)
         else:
             self.my_signs.reload()
         self.my_signs.show()

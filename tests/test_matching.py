@@ -1,0 +1,54 @@
+"""The template matcher of personal signs: features, alignment, shortlist."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from training_synth import synth_clip
+
+from arsl_desktop.core import features as F
+from arsl_desktop.core import matching
+from arsl_desktop.core.dtw import dtw_distances
+
+
+def test_dtw_batch_is_the_reference_dtw_vectorised():
+    rng = np.random.default_rng(0)
+    q, refs = rng.normal(size=(12, 5)), rng.normal(size=(30, 12, 5))
+    np.testing.assert_allclose(matching.dtw_batch(q, refs), dtw_distances(q, refs), rtol=1e-12)
+    shifted = np.concatenate([q[:1], q[:-1]])  # the same sequence one step late: DTW forgives it
+    assert matching.dtw_batch(q, shifted[None])[0] < matching.straight_distances(q, shifted[None])[0]
+
+
+def test_the_straight_path_bounds_dtw_and_the_shortlist_keeps_the_nearest():
+    rng = np.random.default_rng(1)
+    refs = rng.normal(size=(300, matching.MATCH_STEPS, 8))
+    q = refs[123] + rng.normal(0, 0.05, refs[123].shape)
+    bank = matching.ExampleBank(refs)
+    exact = matching.dtw_batch(q, refs)
+    straight = matching.straight_distances(q, refs)
+    assert np.all(straight >= exact - 1e-9)
+    short = bank.distances(q, shortlist=16)
+    assert int(np.argmin(short)) == 123 and short[123] == pytest.approx(exact[123])
+    assert np.all(short >= exact - 1e-9)  # the others keep an upper bound, never a better score
+
+
+def test_match_features_are_body_relative_and_a_missing_hand_is_zero():
+    c = synth_clip(3, frames=20)
+    f = matching.frame_match_features(c.xyz, c.present, c.aspect)
+    assert f.shape == (20, matching.MATCH_DIM)
+    moved = c.xyz.copy()
+    moved[..., 0] += np.where(c.xyz[..., 0] != 0, 0.1, 0)  # the signer a little to the side
+    np.testing.assert_allclose(matching.frame_match_features(moved, c.present, c.aspect), f, atol=1e-5)
+    left = slice(2 * len(matching.UPPER_BODY), 2 * len(matching.UPPER_BODY) + 4 * F.N_HAND)
+    assert not c.present[:, F.LEFT].any() and np.all(f[:, left] == 0)
+
+
+def test_a_15_fps_recording_gives_the_same_sequence_as_30_fps():
+    """Sampled in time, not by frame: a webcam's rate does not change what is matched."""
+    c = synth_clip(5, frames=60)
+    full = matching.match_sequence(c.xyz, c.present, c.times, c.aspect, trim=False)
+    half = matching.match_sequence(c.xyz[::2], c.present[::2], c.times[::2], c.aspect, trim=False)
+    other = synth_clip(6, frames=60)
+    d = matching.dtw_batch(full, np.stack([half, matching.match_sequence(other.xyz, other.present, other.times,
+                                                                        other.aspect, trim=False)]))
+    assert d[0] < 0.2 * d[1]
