@@ -38,6 +38,8 @@ def add_parser(sub) -> None:
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add.add_argument("--en", help="English name (default with --sign: the KArSL gloss)")
     add.add_argument("--ar", help="Arabic name (default with --sign: the KArSL word)")
+    add.add_argument("--by", metavar="NAME", help="who made these recordings (default: this computer's user "
+                                                 "name); kept with each example, also in packs")
     add.add_argument("--sign", type=karsl_id, metavar="KARSL_ID",
                      help="your own way of doing this KArSL-502 sign (default: a new word)")
     ls = cmds.add_parser("list", help="the signs you taught")
@@ -59,7 +61,7 @@ def _warn(msg: str) -> None:
     print(f"arsl-desktop: warning: {msg}", file=sys.stderr, flush=True)
 
 
-def _examples(files: list[Path]):
+def _examples(files: list[Path], recorded_by: str = ""):
     """One example per file; every file is tried, and all must be usable (else None after the messages)."""
     from arsl_desktop.commands import _one_line
     from arsl_desktop.core.errors import ArslError
@@ -82,7 +84,7 @@ def _examples(files: list[Path]):
                 if len(kps) > MAX_EXAMPLE_FRAMES:
                     raise ArslError(f"{path} is {len(kps)} frames long (at most {MAX_EXAMPLE_FRAMES}); "
                                     "cut it to the one sign.")
-                ex = Example.from_keypoints(kps)
+                ex = Example.from_keypoints(kps, recorded_by)
                 examples.append(Example.from_bytes(ex.to_bytes(), str(path)))  # what the store will read back
             except ArslError as exc:
                 _err(str(exc))
@@ -97,7 +99,7 @@ def _examples(files: list[Path]):
 
 def _add(args: argparse.Namespace, store) -> int:
     from arsl_desktop.core.labels import default_labels
-    from arsl_desktop.core.personal_store import StoreError, clean_name
+    from arsl_desktop.core.personal_store import StoreError, clean_name, this_user
 
     en, ar = args.en, args.ar
     if args.sign is not None:
@@ -120,7 +122,7 @@ def _add(args: argparse.Namespace, store) -> int:
         store.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"The personal signs folder {store.root} cannot be created ({exc.strerror}).") from None
-    examples = _examples(args.files)
+    examples = _examples(args.files, args.by if args.by is not None else this_user())
     if examples is None:
         print("arsl-desktop: nothing was added.", file=sys.stderr)
         return EXIT_ERROR
@@ -136,6 +138,14 @@ def _add(args: argparse.Namespace, store) -> int:
     return EXIT_OK
 
 
+def recorders(examples) -> dict[str, int]:
+    """How many of a sign's examples each person recorded ("" for examples older than that record)."""
+    counts: dict[str, int] = {}
+    for ex in examples:
+        counts[ex.recorded_by] = counts.get(ex.recorded_by, 0) + 1
+    return counts
+
+
 def _list(args: argparse.Namespace, store) -> int:
     contents = store.load()
     for line in contents.problems:
@@ -146,11 +156,13 @@ def _list(args: argparse.Namespace, store) -> int:
             _warn(line)
         if args.format == "jsonl":
             print(json.dumps({"name": s.en, "ar": s.ar, "id": s.karsl_id, "examples": len(s.examples),
-                              "readable_examples": len(good), "created": s.created, "key": s.key},
-                             ensure_ascii=False))
+                              "readable_examples": len(good), "recorded_by": recorders(good),
+                              "created": s.created, "key": s.key}, ensure_ascii=False))
         else:
             kid = "-" if s.karsl_id is None else str(s.karsl_id)
-            print(f"{s.en}\t{s.ar or '-'}\t{kid}\t{len(s.examples)} example(s)\t{s.created}")
+            who = ", ".join(f"{name or 'unknown'} {n}" for name, n in recorders(good).items())
+            print(f"{s.en}\t{s.ar or '-'}\t{kid}\t{len(s.examples)} example(s) ({who or 'none readable'})\t"
+                  f"{s.created}")
     if args.format == "text" and not contents.signs:
         print(f"No personal signs (in {store.root}).")
     return EXIT_OK

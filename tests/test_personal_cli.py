@@ -15,7 +15,7 @@ import pytest
 
 from arsl_desktop import paths
 from arsl_desktop.cli import main
-from arsl_desktop.core.personal_store import PersonalStore
+from arsl_desktop.core.personal_store import PersonalStore, this_user
 
 pytestmark = pytest.mark.slow
 WITHOUT_71_76 = Path(__file__).parent / "data" / "karsl_without_71_76.onnx"  # trained without signs 71-76
@@ -37,7 +37,7 @@ def enrolled(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ARSL_USER_DATA", str(user))
         for sign in NEW_WORDS:
-            assert main(["signs", "add", "--en", f"word {sign}",
+            assert main(["signs", "add", "--en", f"word {sign}", "--by", "teacher",
                          *map(str, recordings(sample, "train", sign)[:3])]) == 0
     return user
 
@@ -89,12 +89,12 @@ def test_list_shows_the_taught_signs(enrolled, monkeypatch, capsys):
     monkeypatch.setenv("ARSL_USER_DATA", str(enrolled))
     assert main(["signs", "list", "--format", "jsonl"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(r["name"], r["ar"], r["id"], r["examples"], r["readable_examples"]) for r in rows] == [
-        (f"word {s}", "", None, 3, 3) for s in NEW_WORDS]
+    assert [(r["name"], r["ar"], r["id"], r["examples"], r["readable_examples"], r["recorded_by"])
+            for r in rows] == [(f"word {s}", "", None, 3, 3, {"teacher": 3}) for s in NEW_WORDS]
     assert all(r["created"][:4].isdigit() for r in rows)
     assert main(["signs", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split("\t")[:4] == ["word 71", "-", "-", "3 example(s)"]
+    assert lines[0].split("\t")[:4] == ["word 71", "-", "-", "3 example(s) (teacher 3)"]
 
 
 def test_adapting_a_karsl_sign_and_adding_examples(user, capsys, sample_dir):
@@ -105,10 +105,12 @@ def test_adapting_a_karsl_sign_and_adding_examples(user, capsys, sample_dir):
     assert main(["signs", "add", "--sign", "71", str(train[3])]) == 0
     out = capsys.readouterr().out
     assert "Taught 'هيكل عظمي (Skeleton)' (your way of KArSL sign 71) from 1 example(s)." in out and "Tip:" in out
-    assert main(["signs", "add", "--en", "skeleton", str(train[4])]) == 0
+    assert main(["signs", "add", "--en", "skeleton", "--by", "sara", str(train[4])]) == 0
     assert "Added 1 example(s) to the existing sign 'هيكل عظمي (Skeleton)' (now 2)." in capsys.readouterr().out
     sign = PersonalStore().find("Skeleton")
     assert (sign.karsl_id, len(sign.examples)) == (71, 2)
+    mine, _ = PersonalStore().examples(sign)
+    assert [e.recorded_by for e in mine] == [this_user(), "sara"]  # each recording keeps who made it
 
     query = recordings(sample_dir, "test", 71)[0]
     assert main(["recognize", "--format", "jsonl", str(query)]) == 0  # the shipped model

@@ -20,13 +20,13 @@ def synth_example(seed: int, frames: int = 60) -> Example:
     rng = np.random.default_rng(seed)
     xyz = (0.5 + 0.1 * rng.standard_normal((frames, F.N_KEYPOINTS, 3))).astype(np.float32)
     present = np.ones((frames, 4), bool)
-    return Example(xyz, present, np.arange(frames) / 30.0, 1.0)
+    return Example(xyz, present, np.arange(frames) / 30.0, 1.0, recorded_by=f"signer {seed % 2}")
 
 
 @pytest.fixture
 def source(tmp_path) -> PersonalStore:
     store = PersonalStore(tmp_path / "src")
-    store.add("word 1", [synth_example(1), synth_example(2), synth_example(3)])
+    store.add("word 1", [synth_example(1), synth_example(2), synth_example(3)])  # a pack of two people
     store.add("Skeleton", [synth_example(4), synth_example(5)], ar="هيكل عظمي", karsl_id=71)
     return store
 
@@ -90,6 +90,8 @@ def test_round_trip(source, pack, target):
         for ea, eb in zip(source.examples(a)[0], target.examples(b)[0], strict=True):
             np.testing.assert_array_equal(ea.xyz, eb.xyz)
             np.testing.assert_array_equal(ea.present, eb.present)
+            assert eb.recorded_by == ea.recorded_by  # who recorded each example travels with it
+    assert [e.recorded_by for e in target.examples(target.find("word 1"))[0]] == ["signer 1", "signer 0", "signer 1"]
     assert target.find("هيكل عظمي").karsl_id == 71
 
 

@@ -24,7 +24,8 @@ from PySide6.QtCore import Qt  # noqa: E402
 from arsl_desktop import paths  # noqa: E402
 from arsl_desktop.core import features as F  # noqa: E402
 from arsl_desktop.core.landmarks import Keypoints  # noqa: E402
-from arsl_desktop.core.personal_store import MANIFEST, Example, PersonalStore  # noqa: E402
+from arsl_desktop.core.personal_pack import export_pack  # noqa: E402
+from arsl_desktop.core.personal_store import MANIFEST, Example, PersonalStore, this_user  # noqa: E402
 from arsl_desktop.core.spotting import Segment  # noqa: E402
 from arsl_desktop.ui import i18n  # noqa: E402
 from arsl_desktop.ui.teach import Target, TeachController, TeachState  # noqa: E402
@@ -227,16 +228,16 @@ def test_a_damaged_store_is_said_once_and_nothing_is_deleted(make_window, qtbot,
     truncated.write_bytes(truncated.read_bytes()[:100])
     before = {p: p.read_bytes() for p in store.root.rglob("*") if p.is_file()}
 
-    w = make_window(tiny_model)  # no embedding output: matched by features
+    w = make_window(tiny_model)  # no embedding output: matching needs none
     with qtbot.waitSignal(w.pipeline.personal_changed, timeout=WAIT_MS) as changed:
         w.controller.open_video(dense_video, loop=True)
     status = changed.args[0]
-    assert status.mode == "features" and set(status.signs) == {good.label, cut.label}
+    assert status.mode == "matching" and set(status.signs) == {good.label, cut.label}
     assert any("'broken'" in p for p in status.problems) and any(cut.examples[1] in p for p in status.problems)
     notice = w.personal.notice
     assert notice.isVisible()
     text = notice.text.text()
-    assert text.startswith(i18n.tr("personal_features")) and i18n.tr("personal_problems") in text
+    assert text.startswith(i18n.tr("personal_problems"))
     assert "broken" in text and cut.examples[1] in text
     with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
         pass  # the run goes on
@@ -301,3 +302,49 @@ def test_an_unreadable_signs_folder_is_said_and_recognition_goes_on(make_window,
     with qtbot.waitSignal(w.sign_shown, timeout=WAIT_MS):
         pass  # signs are still recognised, from the model alone
     assert w.pipeline.running
+
+
+def test_record_yourself_adds_one_own_recording_to_a_sign(qtbot, teach):
+    """A teacher's sign (imported) plus one recording of the user's own: one example is enough."""
+    lamp = teach.store.add("Lamp", [Example.from_keypoints(frames(n=10 + i), "teacher") for i in range(3)])
+    teach.add_to(lamp)
+    assert teach.wanted == 1 and teach.min_wanted == 1
+    record_one(qtbot, teach)
+    teach.keep()
+    assert teach.state is TeachState.COMPLETE
+    sign = teach.save(Target(lamp.en, lamp.ar, lamp.karsl_id))
+    assert sign.key == lamp.key and len(sign.examples) == 4
+    assert [e.recorded_by for e in teach.store.examples(sign)[0]] == ["teacher"] * 3 + [this_user()]
+    teach.add_to(None)  # back to teaching a new sign: three examples again
+    assert teach.wanted == 3 and teach.min_wanted == 3
+
+
+@pytest.mark.slow
+def test_my_signs_record_yourself_from_the_playing_video(make_window, qtbot, sample_dir, tmp_path):
+    teacher = PersonalStore(tmp_path / "teacher")
+    teacher.add("Skeleton", [Example.from_keypoints(frames(n=10 + i), "teacher") for i in range(3)], ar="هيكل عظمي")
+    pack = tmp_path / "class.zip"
+    export_pack(teacher, pack)
+    w = make_window(WITHOUT_71_76)
+    d = w.personal.show_my_signs()
+    assert d.import_from(pack) and d.table.item(0, 3).text() == f"3 examples ({i18n.isolate('teacher')} 3)"
+    d.select([d.signs[0].key])
+    assert d.buttons["record_yourself"].isEnabled()
+    qtbot.mouseClick(d.buttons["record_yourself"], Qt.MouseButton.LeftButton)
+    t = w.personal.teach
+    assert t.isVisible() and t.windowTitle() == "Record yourself: هيكل عظمي (Skeleton)" and not t.what.isEnabled()
+    assert t.wanted.value() == 1
+    t.teach.step_ms = 20
+    with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+        w.controller.open_video(clips(sample_dir, "train")[1], loop=True)
+    with qtbot.waitSignal(t.teach.state_changed, check_params_cb=lambda s: s == "review", timeout=WAIT_MS):
+        qtbot.mouseClick(t.record_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(t.keep_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(t.teach.saved, timeout=5000):
+        qtbot.mouseClick(t.save_button, Qt.MouseButton.LeftButton)
+    sign = PersonalStore().find("Skeleton")
+    mine, problems = PersonalStore().examples(sign)
+    assert not problems and [e.recorded_by for e in mine] == ["teacher"] * 3 + [this_user()]
+    d.reload()
+    me = i18n.isolate(this_user()) if this_user() else "unknown"
+    assert d.table.item(0, 3).text() == f"4 examples ({i18n.isolate('teacher')} 3, {me} 1)"

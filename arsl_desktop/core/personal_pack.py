@@ -55,7 +55,7 @@ MAX_JSON_BYTES = 2**20  # pack.json or one manifest, uncompressed
 MAX_ARRAY_BYTES = MAX_EXAMPLE_FRAMES * F.N_KEYPOINTS * 3 * 8 + 4096
 MAX_EXAMPLE_BYTES = 2 * MAX_ARRAY_BYTES  # one npz member, uncompressed
 MAX_TOTAL_BYTES = 256 * 2**20  # all members, uncompressed
-NPZ_ARRAYS = {"xyz.npy", "present.npy", "times.npy", "aspect.npy", "schema.npy"}
+NPZ_ARRAYS = {"xyz.npy", "present.npy", "times.npy", "aspect.npy", "schema.npy", "recorded_by.npy"}
 MEMBER_RE = re.compile(r"signs/([a-z0-9][a-z0-9-]{0,63})/(manifest\.json|example-\d{3}\.npz)")  # fullmatch
 
 

@@ -53,13 +53,16 @@ class Example:
     present: np.ndarray  # (T, 4) bool
     times: np.ndarray  # (T,) float64 seconds
     aspect: float
+    # who made this recording (kept in the example file, so it travels with it in a pack); "" unknown
+    recorded_by: str = ""
 
     @classmethod
-    def from_keypoints(cls, keypoints: Sequence[Keypoints]) -> Example:
+    def from_keypoints(cls, keypoints: Sequence[Keypoints], recorded_by: str = "") -> Example:
         if not keypoints:
             raise StoreError("An example needs at least one frame.")
         xyz, present, times, aspect = stack(list(keypoints))
-        return cls(xyz.astype(np.float32), present.astype(bool), times - times[0], float(aspect))
+        return cls(xyz.astype(np.float32), present.astype(bool), times - times[0], float(aspect),
+                   clean_name(recorded_by, "recorder"))
 
     @property
     def frames(self) -> int:
@@ -73,7 +76,8 @@ class Example:
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
         np.savez_compressed(buf, xyz=self.xyz, present=self.present, times=self.times,
-                            aspect=np.float64(self.aspect), schema=np.str_(F.KEYPOINT_SCHEMA))
+                            aspect=np.float64(self.aspect), schema=np.str_(F.KEYPOINT_SCHEMA),
+                            recorded_by=np.str_(self.recorded_by))
         return buf.getvalue()
 
     @classmethod
@@ -85,6 +89,7 @@ class Example:
                 schema = str(z["schema"])
                 xyz, present, times = z["xyz"], z["present"], z["times"]
                 aspect = float(z["aspect"])
+                by = str(z["recorded_by"]) if "recorded_by" in z else ""
         except ValueError as exc:
             if "pickle" in str(exc).lower():
                 raise StoreError(f"{what} contains pickled Python objects; refused.") from None
@@ -99,7 +104,21 @@ class Example:
                 or xyz.dtype.kind != "f" or present.dtype != bool or not np.isfinite(xyz).all()
                 or not np.isfinite(times).all() or not 0.1 < aspect < 10):
             raise StoreError(f"{what} has keypoints of the wrong shape or values; skipped.")
-        return cls(xyz.astype(np.float32), present, times.astype(np.float64), aspect)
+        try:
+            by = clean_name(by, "recorder")
+        except StoreError:
+            raise StoreError(f"{what} names its recorder with unprintable characters; skipped.") from None
+        return cls(xyz.astype(np.float32), present, times.astype(np.float64), aspect, by)
+
+
+def this_user() -> str:
+    """Who is recording on this computer (the account's name): examples keep it."""
+    import getpass
+
+    try:
+        return clean_name(getpass.getuser(), "recorder")
+    except (OSError, KeyError, StoreError):  # no login name (some containers, services)
+        return ""
 
 
 @dataclass(frozen=True)

@@ -144,10 +144,10 @@ STRINGS: dict[str, dict[str, str]] = {
                      "ar": "تم التعرف عليها من تسجيلاتك الخاصة (إشاراتي)"},
     "personal_problems": {"en": "Some personal signs could not be read and are not used (nothing was deleted):",
                           "ar": "تعذّرت قراءة بعض الإشارات الشخصية فلن تُستخدم (لم يُحذف شيء):"},
-    "personal_features": {"en": "This model has no embedding output: personal signs are matched by their features "
-                                "(less accurate).",
-                          "ar": "لا يحتوي هذا النموذج على مخرج التضمين: تُطابَق الإشارات الشخصية بخصائصها (دقة أقل)."},
     "dismiss": {"en": "Dismiss", "ar": "إخفاء"},
+    "record_yourself": {"en": "Record yourself…", "ar": "سجّل نفسك…"},
+    "record_yourself_title": {"en": "Record yourself: {name}", "ar": "سجّل نفسك: {name}"},
+    "recorder_unknown": {"en": "unknown", "ar": "غير معروف"},
     # teach a sign
     "teach_title": {"en": "Teach a sign", "ar": "تعليم إشارة"},
     "teach_what": {"en": "What to teach", "ar": "ماذا تُعلِّم"},

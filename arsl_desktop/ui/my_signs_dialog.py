@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -60,7 +60,18 @@ class NamesDialog(QDialog):
         form.addRow(buttons)
 
 
+def examples_cell(examples: list[Example]) -> str:
+    """"4 examples (teacher 3, sara 1)": how many, and who recorded them (a pack can hold several people)."""
+    by: dict[str, int] = {}
+    for ex in examples:
+        by[ex.recorded_by] = by.get(ex.recorded_by, 0) + 1
+    who = ", ".join(f"{isolate(name) if name else tr('recorder_unknown')} {n}" for name, n in by.items())
+    return tr_n("examples", len(examples)) + (f" ({who})" if any(by) else "")  # nobody named: nothing to add
+
+
 class MySignsDialog(QDialog):
+    record_yourself = Signal(object)  # the PersonalSign to add one's own recording to
+
     def __init__(self, labels: LabelTable, store: PersonalStore | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mySignsDialog")
@@ -85,9 +96,10 @@ class MySignsDialog(QDialog):
         self.example = QComboBox()
         self.example.currentIndexChanged.connect(self._replay)
         self.replay = SkeletonReplay(self)
-        self.buttons = {k: QPushButton() for k in ("rename", "delete", "export_selected", "export_all",
-                                                   "import_pack", "close")}
+        self.buttons = {k: QPushButton() for k in ("record_yourself", "rename", "delete", "export_selected",
+                                                   "export_all", "import_pack", "close")}
         b = self.buttons
+        b["record_yourself"].clicked.connect(lambda: self.record_yourself.emit(self.selected()[0]))
         b["rename"].clicked.connect(self.rename_selected)
         b["delete"].clicked.connect(self.delete_selected)
         b["export_selected"].clicked.connect(lambda: self.export_dialog(selected=True))
@@ -108,7 +120,7 @@ class MySignsDialog(QDialog):
         top.addLayout(left, 2)
         top.addLayout(side, 1)
         actions = QHBoxLayout()
-        for k in ("rename", "delete", "export_selected", "export_all", "import_pack"):
+        for k in ("record_yourself", "rename", "delete", "export_selected", "export_all", "import_pack"):
             actions.addWidget(b[k])
         actions.addStretch()
         actions.addWidget(b["close"])
@@ -134,7 +146,7 @@ class MySignsDialog(QDialog):
             known = self.labels.get(s.karsl_id) if s.karsl_id is not None else None
             karsl = f"{s.karsl_id} — {known.ar}" if known else (str(s.karsl_id) if s.karsl_id else tr("new_word"))
             issue = "" if not bad else "; ".join(bad)
-            cells = [s.ar, s.en, karsl, tr_n("examples", len(good)), s.created[:10], issue]
+            cells = [s.ar, s.en, karsl, examples_cell(good), s.created[:10], issue]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 0:
@@ -166,7 +178,7 @@ class MySignsDialog(QDialog):
 
     def _on_selection(self) -> None:
         chosen = self.selected()
-        for k in ("rename", "delete"):
+        for k in ("record_yourself", "rename", "delete"):
             self.buttons[k].setEnabled(len(chosen) == 1)
         self.buttons["export_selected"].setEnabled(bool(chosen))
         self.example.blockSignals(True)

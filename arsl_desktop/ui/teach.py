@@ -17,7 +17,7 @@ from enum import Enum
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError
+from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError, this_user
 from arsl_desktop.core.spotting import Segment
 
 MIN_EXAMPLES, MAX_EXAMPLES, DEFAULT_EXAMPLES = 3, 5, 3
@@ -54,6 +54,7 @@ class TeachController(QObject):
         super().__init__(parent)
         self.store = store or PersonalStore()
         self.wanted = DEFAULT_EXAMPLES
+        self.adding_to: PersonalSign | None = None  # "record yourself once": examples for an existing sign
         self.kept: list[Example] = []
         self.pending: Example | None = None
         self.state = TeachState.IDLE
@@ -70,9 +71,20 @@ class TeachController(QObject):
     def step_ms(self, ms: int) -> None:
         self._timer.setInterval(ms)
 
+    @property
+    def min_wanted(self) -> int:
+        """A new sign needs 3 examples; one more of your own for an existing sign needs one."""
+        return 1 if self.adding_to is not None else MIN_EXAMPLES
+
+    def add_to(self, sign: PersonalSign | None) -> None:
+        """Record examples for this existing sign (one by default: e.g. yourself, beside a teacher's
+        pack), or, with None, teach a sign of the user's choice again."""
+        self.adding_to = sign
+        self.set_wanted(1 if sign is not None else DEFAULT_EXAMPLES)
+
     def set_wanted(self, n: int) -> None:
-        """How many examples to keep (3-5); extra kept examples stay (the user removes them)."""
-        self.wanted = max(MIN_EXAMPLES, min(MAX_EXAMPLES, int(n)))
+        """How many examples to keep (3-5, or 1-5 for an existing sign); extra kept examples stay."""
+        self.wanted = max(self.min_wanted, min(MAX_EXAMPLES, int(n)))
         if self.state in (TeachState.IDLE, TeachState.COMPLETE):
             self._set(TeachState.COMPLETE if len(self.kept) >= self.wanted else TeachState.IDLE)
         self.examples_changed.emit()
@@ -111,7 +123,7 @@ class TeachController(QObject):
             self.notice.emit("teach_no_hands")  # stay waiting: the user signs again
             return
         try:
-            self.pending = Example.from_keypoints(segment.keypoints)
+            self.pending = Example.from_keypoints(segment.keypoints, this_user())
         except StoreError:
             self.notice.emit("teach_no_hands")
             return
@@ -174,7 +186,8 @@ class TeachController(QObject):
             return None
         try:
             existing = self.store.find(target.en)
-            append = existing is not None and target.karsl_id is not None and existing.karsl_id == target.karsl_id
+            append = existing is not None and (self.adding_to is not None or (
+                target.karsl_id is not None and existing.karsl_id == target.karsl_id))
             sign = self.store.add(target.en, list(self.kept), ar=target.ar, karsl_id=target.karsl_id, append=append)
         except StoreError as exc:
             self.save_failed.emit(str(exc))

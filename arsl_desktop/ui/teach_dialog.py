@@ -161,7 +161,19 @@ class TeachDialog(QDialog):
         self.run.coach_checked.connect(lambda *_: self._show_camera_check())
 
     # -- what the user asked ----------------------------------------------------------------
+    def add_to(self, sign: PersonalSign | None) -> None:
+        """Record more examples of an existing personal sign ("record yourself once"), or (None)
+        teach a sign of the user's choice."""
+        self.teach.add_to(sign)
+        self.wanted.setMinimum(self.teach.min_wanted)
+        self.wanted.setValue(self.teach.wanted)
+        self.what.setEnabled(sign is None)
+        self.retranslate()
+
     def target(self) -> Target | None:
+        sign = self.teach.adding_to
+        if sign is not None:
+            return Target(sign.en, sign.ar, sign.karsl_id)
         if self.known.isChecked():
             sign_id = self.signs.selected_id()
             if sign_id is None:
@@ -269,7 +281,8 @@ class TeachDialog(QDialog):
             TeachState.COUNTDOWN, TeachState.WAITING))
 
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("teach_title"))
+        sign = self.teach.adding_to
+        self.setWindowTitle(tr("teach_title") if sign is None else tr("record_yourself_title", name=sign.label))
         self.what.setTitle(tr("teach_what"))
         self.known.setText(tr("teach_known"))
         self.new.setText(tr("teach_new"))
