@@ -11,9 +11,11 @@ and desktop-file-utils, so `dpkg -r` leaves nothing behind.
 
 Depends are found, not listed by hand: every ELF file of the bundle names the libraries it needs
 (readelf's NEEDED); those the bundle does not ship are looked up in the linker cache (ldconfig -p)
-and mapped to their Debian package with `dpkg -S`. What only the optional Qt modules need (speech
-and multimedia: the app works without them and says so) becomes Recommends, with speech-dispatcher
-and espeak-ng. libc6 gets the highest GLIBC_ symbol version the bundle asks for.
+and mapped to their Debian package with `dpkg -S` (or KNOWN_SONAMES, where the build machine lacks
+them). What only optional parts need (Qt's speech and multimedia modules, its Wayland plugin and
+GTK 3 theme: see OPTIONAL_PARTS) becomes Recommends, with speech-dispatcher and espeak-ng. libc6
+gets the highest GLIBC_ symbol version the bundle asks for. PyInstaller ships the libraries it
+finds on the build machine (the xcb helpers among them), so Depends follows what was built.
 """
 
 from __future__ import annotations
@@ -40,17 +42,24 @@ FOLDER_EXTRAS = (f"{APP}.desktop", f"{APP}.png", "install-desktop-entry.sh")
 
 # Speech: QtTextToSpeech plays through speech-dispatcher (espeak-ng voices) and PulseAudio.
 RECOMMENDS_ALWAYS = ("libpulse0", "speech-dispatcher", "espeak-ng")
-# Parts of the bundle that are optional at run time: the app imports these Qt modules inside
-# try/except and carries on without them. What only they need is recommended, not required.
+# Parts of the bundle that are optional at run time; what only they need is recommended, not
+# required. Speech and multimedia: the app imports these Qt modules inside try/except and carries
+# on without them. Wayland: Qt falls back to the xcb plugin (X11 or XWayland) when its Wayland
+# plugin cannot load. The GTK 3 platform theme: only dialogs' look, Qt falls back to its own.
 OPTIONAL_PARTS = ("PySide6/QtTextToSpeech", "PySide6/QtMultimedia", "PySide6/Qt/lib/libQt6TextToSpeech",
-                  "PySide6/Qt/lib/libQt6Multimedia", "PySide6/Qt/plugins/texttospeech/")
-# Packages of libraries Qt's xcb plugin needs, for a build machine that lacks some of them
-# (their sonames are then not in the linker cache): the package must still declare them.
+                  "PySide6/Qt/lib/libQt6Multimedia", "PySide6/Qt/plugins/texttospeech/",
+                  "PySide6/Qt/lib/libQt6Wayland", "PySide6/Qt/lib/libQt6WlShell", "PySide6/Qt/plugins/wayland-",
+                  "PySide6/Qt/plugins/platforms/libqwayland", "PySide6/Qt/plugins/platformthemes/libqgtk3")
+# Packages of libraries the bundle may leave to the system, for a build machine that lacks some
+# of them (PyInstaller then cannot ship them and the linker cache cannot name them). PyInstaller
+# ships the xcb helpers it finds on the build machine; where it did not, the package declares them.
 KNOWN_SONAMES = {
     "libxcb-icccm.so.4": "libxcb-icccm4", "libxcb-keysyms.so.1": "libxcb-keysyms1",
     "libxcb-cursor.so.0": "libxcb-cursor0", "libxcb-image.so.0": "libxcb-image0",
     "libxcb-render-util.so.0": "libxcb-render-util0", "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
     "libxcb-util.so.1": "libxcb-util1", "libpulse.so.0": "libpulse0", "libspeechd.so.2": "libspeechd2",
+    "libgtk-3.so.0": "libgtk-3-0", "libgdk-3.so.0": "libgtk-3-0", "libwayland-cursor.so.0": "libwayland-cursor0",
+    "libwayland-egl.so.1": "libwayland-egl1", "libwayland-client.so.0": "libwayland-client0",
 }
 DESCRIPTION = """Arabic Sign Language recognition from the webcam
  ArSL Desktop recognises word-level Arabic Sign Language (KArSL) from a webcam
@@ -279,8 +288,13 @@ def build_deb(bundle: Path, dist: Path, compression: str = "xz", maintainer: str
         control = control_text(version, arch, deps, installed_size_kib(root), maintainer or default_maintainer())
         (root / "DEBIAN" / "control").write_text(control, encoding="utf-8")
         normalise_modes(root)
-        subprocess.run(["dpkg-deb", "--build", "--root-owner-group", f"-Z{compression}", str(root), str(out)],
-                       check=True, stdout=subprocess.DEVNULL)
+        part = out.with_name(out.name + ".part")  # an interrupted build leaves no truncated .deb
+        try:
+            subprocess.run(["dpkg-deb", "--build", "--root-owner-group", f"-Z{compression}", str(root), str(part)],
+                           check=True, stdout=subprocess.DEVNULL)
+            part.replace(out)
+        finally:
+            part.unlink(missing_ok=True)
     return out
 
 

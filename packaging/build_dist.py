@@ -57,7 +57,7 @@ def make_archive(bundle: Path, dist: Path) -> Path:
     return out
 
 
-def make_deb(bundle: Path, dist: Path, work: Path) -> Path | None:
+def make_deb(bundle: Path, dist: Path, work: Path, compression: str = "xz") -> Path | None:
     """Linux with dpkg-deb: the .deb next to the archive (packaging/build_deb.py)."""
     sys.path.insert(0, str(ROOT / "packaging"))
     import build_deb
@@ -69,12 +69,12 @@ def make_deb(bundle: Path, dist: Path, work: Path) -> Path | None:
     deps = build_deb.system_dependencies(bundle)
     build_deb.report(deps)
     work.mkdir(parents=True, exist_ok=True)
-    out = build_deb.build_deb(bundle, dist, deps=deps, work=work)
+    out = build_deb.build_deb(bundle, dist, compression, deps=deps, work=work)
     print(f"deb: {out}  {out.stat().st_size / 1e6:.0f} MB  (built in {time.monotonic() - t0:.0f} s)")
     return out
 
 
-def build(dist: Path, work: Path, archive: bool = True, clean: bool = False) -> Path:
+def build(dist: Path, work: Path, archive: bool = True, clean: bool = False, deb_compression: str = "xz") -> Path:
     """Run PyInstaller on the spec; returns the bundle folder."""
     t0 = time.monotonic()
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
@@ -92,7 +92,7 @@ def build(dist: Path, work: Path, archive: bool = True, clean: bool = False) -> 
         out = make_archive(bundle, dist)
         print(f"archive: {out}  {out.stat().st_size / 1e6:.0f} MB  (packed in {time.monotonic() - t1:.0f} s)")
         if sys.platform.startswith("linux"):
-            make_deb(bundle, dist, work)
+            make_deb(bundle, dist, work, deb_compression)
     return bundle
 
 
@@ -102,9 +102,12 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller", help="PyInstaller work folder")
     ap.add_argument("--no-archive", action="store_true", help="skip the .tar.gz/.zip and the .deb")
     ap.add_argument("--clean", action="store_true", help="discard PyInstaller's cache first")
+    ap.add_argument("--deb-compression", default="xz", choices=("xz", "gzip", "zstd", "none"),
+                    help="the .deb's compression (default xz: smallest, minutes on 2 cores; gzip is quicker)")
     args = ap.parse_args()
     try:
-        build(args.dist.resolve(), args.work.resolve(), archive=not args.no_archive, clean=args.clean)
+        build(args.dist.resolve(), args.work.resolve(), archive=not args.no_archive, clean=args.clean,
+              deb_compression=args.deb_compression)
     except subprocess.CalledProcessError as exc:
         step = "PyInstaller" if "PyInstaller" in exc.cmd else Path(str(exc.cmd[0])).name
         print(f"build_dist: {step} failed (exit {exc.returncode}); see the messages above", file=sys.stderr)

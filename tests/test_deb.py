@@ -206,11 +206,11 @@ def test_make_dist_builds_the_deb_next_to_the_archive(monkeypatch, tmp_path):
     monkeypatch.setattr(build_dist, "add_desktop_files", lambda bundle: None)
     (tmp_path / "a.tar.gz").write_bytes(b"x")
     monkeypatch.setattr(build_dist, "make_archive", lambda bundle, dist: dist / "a.tar.gz")
-    monkeypatch.setattr(build_dist, "make_deb", lambda bundle, dist, work: calls.append(("deb", bundle, dist, work)))
+    monkeypatch.setattr(build_dist, "make_deb", lambda *a: calls.append(("deb", *a)))
     (tmp_path / APP).mkdir()
     build_dist.build(tmp_path, tmp_path / "work", archive=True)
     if sys.platform.startswith("linux"):
-        assert calls[-1] == ("deb", tmp_path / APP, tmp_path, tmp_path / "work")
+        assert calls[-1] == ("deb", tmp_path / APP, tmp_path, tmp_path / "work", "xz")
     calls.clear()
     build_dist.build(tmp_path, tmp_path / "work", archive=False)
     assert all(c[0] != "deb" for c in calls)
