@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arsl_desktop import paths
+from arsl_desktop.core.classifier import SignClassifier
 from training import model_card as mc
 
 FIG = {
@@ -66,4 +67,8 @@ def test_shipped_card_and_readme_show_the_shipped_models_figures():
     assert card == mc.figures_table(fig), "run: python -m training.model_card"
     assert readme == mc.readme_line(fig), "run: python -m training.model_card"
     assert mc.block(mc.CARD.read_text(encoding="utf-8"), "transfer") == mc.transfer_table(fig)
+    assert mc.block(mc.CARD.read_text(encoding="utf-8"), "personal") == mc.personal_table(fig)
+    doc = mc.PERSONAL_DOC.read_text(encoding="utf-8")
+    assert mc.block(doc, "personal") == mc.personal_table(fig) and mc.block(doc, "matcher") == mc.matcher_choices_table(fig)
+    assert fig["personal"]["fusion"] == SignClassifier(model).info("personal")  # the app uses what was measured
     assert fig["recipe"]["features"] == {"canonical": False, "shape": False}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -87,7 +88,9 @@ def test_fusion_comes_from_the_model_when_it_carries_one_for_this_matcher(tmp_pa
     assert fusion_of(SignClassifier(with_fusion)) == Fusion(5.0, 3.0, 2.0, 1.2, 0.0)
     older = build_tiny_model(tmp_path / "o.onnx", [1, 2], meta_overrides={
         "arsl_personal": json.dumps({"scale": 11.0, "offset": 4.0, "min_similarity": 0.11})})
-    assert fusion_of(SignClassifier(older)) == FUSION_DEFAULT  # fitted for the embedding prototypes: not used
+    # fitted for the old embedding prototypes: not used; no embedding output: no embedding term
+    assert fusion_of(SignClassifier(older)) == replace(FUSION_DEFAULT, embed_weight=0.0)
+    assert fusion_of(SignClassifier(TRANSFER_MODEL)) == FUSION_DEFAULT and FUSION_DEFAULT.embed_weight > 0
 
 
 def test_the_matcher_names_the_nearest_personal_sign_with_any_model(tiny_model, tmp_path):

@@ -156,6 +156,35 @@ def loso(cache: Path, signs: str, out: Path, epochs: int, epoch_size: int, seed:
     return results
 
 
+def _personal(a: argparse.Namespace, argv: list[str] | None) -> int:
+    """--personal: the taught-sign rows and the fusion, into <out>/personal.json (and --into)."""
+    from training.figures import variant_config, write_json
+    from training.personal_eval import run as run_personal
+    from training.train import TrainConfig
+
+    out = a.out or paths.install_root() / "runs" / "personal"
+    fig = json.loads(a.into.read_text(encoding="utf-8")) if a.into else {}
+    temperature = (((fig.get("cases") or {}).get("validation") or {}).get("calibration") or {}).get("temperature")
+    if temperature is None:  # the shipped model's calibration
+        from arsl_desktop.core.classifier import SignClassifier
+
+        temperature = float(SignClassifier(paths.default_model_path()).meta.get("arsl_temperature", 1.0))
+    base = variant_config(a.variant, TrainConfig(threads=a.threads, seed=a.seed))
+    res = run_personal(a.cache, out, base, temperature=temperature, webcam_cache=a.webcam_cache)
+    res["variant"] = a.variant
+    res["command"] = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
+    write_json(out / "personal.json", res)
+    if a.into:
+        fig["personal"] = res
+        write_json(a.into, fig)
+    for r in res["rows"]:
+        print(f"{r['row']} {r['data']:8s} signer {r['signer']} k={r['k']}: app {r['app_top1']:.3f}  matcher "
+              f"{r['matcher_top1_taught_only']:.3f}  DTW baseline {r['dtw_baseline_top1_taught_only']:.3f}  "
+              f"n={r['queries']}", flush=True)
+    print(f"wrote {out / 'personal.json'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = ap.add_mutually_exclusive_group(required=True)
@@ -164,12 +193,17 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--loso", action="store_true", help="leave-one-signer-out (trains one model per signer)")
     src.add_argument("--transfer", action="store_true",
                      help="signs 71-76 left out of training, enrolled from k clips of one signer, tested on the other")
+    src.add_argument("--personal", action="store_true",
+                     help="taught signs (71-76) by own signer, other signer, pack + own, adaptation; fits "
+                          "the personal-sign fusion (training.personal_eval)")
     src.add_argument("--figures", action="store_true",
                      help="every reported figure: trains the measurement models, writes <out>/figures.json")
     ap.add_argument("--variant", default="recipe", help="(--figures, --transfer) the recipe or a named "
                     "variant of training.figures.VARIANTS")
     ap.add_argument("--into", type=Path, default=None,
                     help="(--transfer) also add the result to this figures.json under 'transfer'")
+    ap.add_argument("--webcam-cache", type=Path, default=None,
+                    help="(--personal) keypoints of webcam-like renderings (training.extract --webcam)")
     ap.add_argument("--cases", default=None, help="(--figures) comma list of cases (default: all)")
     ap.add_argument("--threads", type=int, default=0, help="(--figures) torch CPU threads (0: torch's default)")
     ap.add_argument("--cache", type=Path, default=paths.install_root() / "cache" / "keypoints")
@@ -184,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
+        if a.personal:
+            return _personal(a, argv)
         if a.transfer:
             from training.figures import write_json
             from training.transfer import run as run_transfer

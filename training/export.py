@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -116,7 +117,37 @@ def _accuracy(clf: SignClassifier, x: np.ndarray, y: np.ndarray) -> float:
     return float((probs.argmax(1) == y).mean())
 
 
+def personal_metadata(figures: dict) -> dict:
+    """How personal signs are fused with this model's ranking: the fusion fitted by
+    `training.personal_eval` (figures' "personal"), else the older embedding calibration."""
+    if (figures.get("personal") or {}).get("fusion"):
+        return {"personal": figures["personal"]["fusion"]}
+    old = ((figures.get("transfer") or {}).get("personal_calibration") or {}).get("embedding")
+    return {"personal": {k: old[k] for k in ("scale", "offset", "min_similarity")}} if old else {}
+
+
+def set_personal(model_path: Path, personal: dict) -> None:
+    """Put a `training.personal_eval` result into an exported model without re-exporting it: the
+    fusion into `arsl_personal`, the rows into `arsl_figures["personal"]` (written atomically)."""
+    proto = onnx.load(str(model_path))
+    meta = {p.key: p.value for p in proto.metadata_props}
+    figures = json.loads(meta.get("arsl_figures") or "{}")
+    figures["personal"] = personal
+    meta["arsl_figures"] = json.dumps(figures, ensure_ascii=False)
+    meta.update({f"arsl_{k}": json.dumps(v) for k, v in personal_metadata(figures).items()})
+    del proto.metadata_props[:]
+    for k, v in meta.items():
+        proto.metadata_props.add(key=k, value=v)
+    tmp = Path(model_path).with_suffix(".tmp.onnx")
+    onnx.save(proto, str(tmp))
+    os.replace(tmp, model_path)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["--set-personal"]:
+        return _set_personal_main(argv[1:])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkpoint", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
@@ -156,9 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                                           "members")
                                 if k in tc}}
     deployed = Deployed(model, temperature)
-    # how personal signs' similarities become logits beside these (fitted by training.transfer)
-    personal = ((figures.get("transfer") or {}).get("personal_calibration") or {}).get("embedding")
-    extra = {"personal": {k: personal[k] for k in ("scale", "offset", "min_similarity")}} if personal else {}
+    extra = personal_metadata(figures)  # how personal signs are ranked beside this model's signs
     with torch.no_grad():
         embedding_dim = int(deployed(torch.zeros(1, seq_len, F.FEATURE_DIM))[1].shape[-1])
     meta = model_metadata(seq_len, class_ids, a.name, embedding_dim=embedding_dim,
@@ -193,6 +222,24 @@ def main(argv: list[str] | None = None) -> int:
                       f"int8 {_accuracy(qclf, xs, ys):.3f}")
             else:
                 print("no held-out clips for the accuracy comparison (all were trained on)")
+    return 0
+
+
+def _set_personal_main(argv: list[str]) -> int:
+    """`python -m training.export --set-personal PERSONAL.json MODEL.onnx`"""
+    if len(argv) != 2:
+        print("usage: python -m training.export --set-personal PERSONAL.json MODEL.onnx", file=sys.stderr)
+        return 2
+    try:
+        personal = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+        if "fusion" not in personal:
+            raise ValueError(f"{argv[0]} has no fusion (write it with training.evaluate --personal)")
+        set_personal(Path(argv[1]), personal)
+        SignClassifier(Path(argv[1]))  # the app still loads it
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote the personal-sign fusion and figures of {argv[0]} into {argv[1]}")
     return 0
 
 

@@ -7,6 +7,9 @@ Parallel worker processes, one MediaPipe Tasks landmarker each (`core.landmarks`
 the cache are skipped. Unreadable or empty samples are logged, skipped, listed at the end
 and written to `<out>/failed.txt`. Frame folders are extracted by default; `--videos` adds
 video files whose recording has no frame folder (one recording is never counted twice).
+`--webcam` renders each frame as a laptop webcam would see the signer first
+(`training.webcam_like`: 16:9, smaller and off-centre, darker, JPEG, 15 fps); give it its own
+`--out`.
 """
 
 from __future__ import annotations
@@ -39,8 +42,9 @@ def _init_worker(threads: int, quiet: bool = False) -> None:
     _landmarker = create_landmarker(threads=threads)
 
 
-def extract_one(ref: SampleRef, out: Path) -> tuple[str, str | None, int]:
-    """Landmarks of one sample into the cache. Returns (key, error or None, frames)."""
+def extract_one(ref: SampleRef, out: Path, webcam: bool = False) -> tuple[str, str | None, int]:
+    """Landmarks of one sample into the cache (`webcam`: of its webcam-like rendering).
+    Returns (key, error or None, frames)."""
     from arsl_desktop.core.errors import ArslError
     from arsl_desktop.core.landmarks import stack
     from arsl_desktop.core.sources import open_source
@@ -48,7 +52,13 @@ def extract_one(ref: SampleRef, out: Path) -> tuple[str, str | None, int]:
     try:
         _landmarker.reset()
         with open_source(ref.path) as src:
-            kps = [_landmarker.process(f.image, f.timestamp) for f in src]
+            if webcam:
+                from training.webcam_like import at_most_fps, look_for, render
+
+                look = look_for(ref.sample)
+                kps = [_landmarker.process(render(f.image, look), f.timestamp) for f in at_most_fps(src)]
+            else:
+                kps = [_landmarker.process(f.image, f.timestamp) for f in src]
         if not kps:
             return ref.key, "no frames", 0
         xyz, present, times, aspect = stack(kps)
@@ -61,12 +71,12 @@ def extract_one(ref: SampleRef, out: Path) -> tuple[str, str | None, int]:
         return ref.key, f"{exc.__class__.__name__}: {exc}", 0
 
 
-def _work(args: tuple[SampleRef, Path]) -> tuple[str, str | None, int]:
+def _work(args: tuple[SampleRef, Path, bool]) -> tuple[str, str | None, int]:
     return extract_one(*args)
 
 
 def run(data: Path, out: Path, refs: list[SampleRef], workers: int, threads: int = 1,
-        progress: bool = True) -> tuple[int, list[tuple[str, str]]]:
+        progress: bool = True, webcam: bool = False) -> tuple[int, list[tuple[str, str]]]:
     """Extract `refs` not yet cached. Returns (samples written, [(key, reason)] failures)."""
     todo = [r for r in refs if not cache_path(out, r.key).is_file()]
     log.info("%d samples found, %d already cached, %d to extract with %d worker(s)",
@@ -78,7 +88,7 @@ def run(data: Path, out: Path, refs: list[SampleRef], workers: int, threads: int
     from tqdm import tqdm
 
     bar = tqdm(total=len(todo), unit="sample", disable=not progress, file=sys.stderr)
-    jobs = [(r, out) for r in todo]
+    jobs = [(r, out, webcam) for r in todo]
     if workers <= 1:
         _init_worker(threads)
         results = map(_work, jobs)
@@ -115,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1,
                     help="landmarker threads per worker (1: pose, hands, face one after another; "
                          "the keypoints are the same either way)")
+    ap.add_argument("--webcam", action="store_true",
+                    help="render each frame as a laptop webcam would (training.webcam_like) first")
     ap.add_argument("--no-progress", action="store_true")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
@@ -131,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     if not refs:
         ap.error(f"no KArSL samples (<category>_<signer>_<sign>_... folders or videos) under {data}")
     t0 = time.time()
-    done, failures = run(data, a.out, refs, a.workers, a.threads, progress=not a.no_progress)
+    done, failures = run(data, a.out, refs, a.workers, a.threads, progress=not a.no_progress,
+                         webcam=a.webcam)
     log.info("extracted %d samples in %.0f s into %s", done, time.time() - t0, a.out)
     if failures:
         a.out.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from arsl_desktop import paths
 CARD = paths.install_root() / "models" / "MODEL_CARD.md"
 README = paths.install_root() / "README.md"
 TRAINING_DOC = paths.install_root() / "docs" / "TRAINING.md"
+PERSONAL_DOC = paths.install_root() / "docs" / "PERSONAL_SIGNS.md"
 ORDER = ("one_shot_1_70", "test_71_82", "loso_test_01", "loso_test_02", "validation", "validation_other_hand")
 
 
@@ -78,6 +79,52 @@ def transfer_table(fig: dict) -> str:
                       f"(personal logit {e['scale']:g} × cosine {e['offset']:+g}, offered from cosine "
                       f"{e['min_similarity']:g}). The DTW fallback for models without an embedding: "
                       f"{_pct(d['top1_new_signs'])} and {_pct(d['top1_known_signs'])}."]
+    return "\n".join(lines)
+
+
+ROW_TITLES = {"a": "own signer, new words", "b": "taught by the other signer (a pack)",
+              "c": "the other signer's 3 + one own recording", "e": "adaptation: own way of a known sign"}
+
+
+def personal_table(fig: dict) -> str:
+    """Taught signs as the app ranks them, beside the DTW baseline (training.personal_eval)."""
+    pe = fig.get("personal")
+    if not pe:
+        return "Not measured for this model (`python -m training.evaluate --personal`, then " \
+               "`python -m training.export --set-personal`)."
+    f = pe["fusion"]
+    lines = [f"Signs {pe['new_signs']} taught from the first k training recordings of signer X (other rows: see "
+             f"the first column), X's other training recordings named (test splits never used): `{pe['command']}`. "
+             "*app*: the app's own ranking among all the model's signs and the taught ones (rows a-c: the model "
+             "trained without 71-76; row e: the model trained on the other signer only, which knows 71-76); "
+             "*matcher* and *DTW baseline*: among the taught signs only.", "",
+             "| row | data | X | k | queries | app top-1 | matcher top-1 | DTW baseline top-1 | model alone |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in pe["rows"]:
+        lines.append(f"| {r['row']}: {ROW_TITLES[r['row']]} | {r['data']} | {r['signer']} | {r['k']} | {r['queries']} | "
+                     f"**{_pct(r['app_top1'])}** | {_pct(r['matcher_top1_taught_only'])} | "
+                     f"{_pct(r['dtw_baseline_top1_taught_only'])} | {_pct(r.get('model_alone_top1'))} |")
+    k = pe["known_signs"]
+    lines += ["", f"Fusion (in the model's metadata): distance = DTW + {f['embed_weight']:g} × (1 − embedding cosine); "
+                  f"gate = sigmoid({f['gate_bias']:g} − {f['gate_slope']:g} × nearest distance − "
+                  f"{f.get('gate_confidence', 0):g} × the model's top probability); sharpness "
+                  f"{f['sharpness']:g}; a personal sign farther than {f['max_distance']:g} is not offered. The model's "
+                  f"own signs with 71-76 taught: {_pct(k['top1_with_taught_signs'])} top-1 "
+                  f"({_pct(k['top1_model_alone'])} with none; {k['queries']} of its training recordings)."]
+    return "\n".join(lines)
+
+
+def matcher_choices_table(fig: dict) -> str:
+    pe = fig.get("personal") or {}
+    rows = pe.get("matcher_choices")
+    if not rows:
+        return "Not measured (`python -m training.evaluate --personal`)."
+    lines = ["Own signer, k = 3, among the taught signs only (validation recordings; `" + pe["command"] + "`):", "",
+             "| data | frames taken | hand shape weight | signer 01 | signer 02 | used |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        how = "evenly spaced frames" if r["sampling"] == "frames" else "instants evenly spaced in time"
+        lines.append(f"| {r['data']} | {how} | ×{r['shape_weight']:g} | {_pct(r['signer_01'])} | "
+                     f"{_pct(r['signer_02'])} | {'**yes**' if r['used'] else ''} |")
     return "\n".join(lines)
 
 
@@ -204,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         fig = model_figures(a.model)
         card = replace_block(CARD.read_text(encoding="utf-8"), "figures", figures_table(fig))
-        CARD.write_text(replace_block(card, "transfer", transfer_table(fig)), "utf-8")
+        card = replace_block(card, "transfer", transfer_table(fig))
+        CARD.write_text(replace_block(card, "personal", personal_table(fig)), "utf-8")
+        doc = replace_block(PERSONAL_DOC.read_text(encoding="utf-8"), "personal", personal_table(fig))
+        PERSONAL_DOC.write_text(replace_block(doc, "matcher", matcher_choices_table(fig)), "utf-8")
         README.write_text(replace_block(README.read_text(encoding="utf-8"), "figures", readme_line(fig)), "utf-8")
         print(f"wrote the figures of {a.model.name} into {CARD} and {README}")
         if a.ablations:

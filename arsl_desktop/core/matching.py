@@ -10,10 +10,14 @@ embedding named 82%). The features are chosen for matching, not for the model:
               21 joints xy - the hand's own wrist, / shoulder width, x HAND_SHAPE_WEIGHT 21 x 2
     a missing part is zeros
 
-over the sign's span (`features.signing_span`, as every segment is cut), sampled at
-`MATCH_STEPS` instants evenly spaced in time (the nearest frame, so a missing hand stays
-missing): a 15 fps webcam and a 30 fps recording give the same sequence, and every sequence has
-the same length, so one segment is aligned with all examples at once (`dtw_batch`).
+over the sign's span (`features.signing_span`, as every segment is cut), `MATCH_STEPS` of its
+frames evenly spaced (the nearest frame, never a blend, so a missing hand stays missing): a
+15 fps webcam and a 30 fps recording of the same sign give the same sequence, and every
+sequence has the same length, so one segment is aligned with all examples at once
+(`dtw_batch`). Both choices, evenly spaced frames rather than instants evenly spaced in time
+(KArSL's sparse recordings keep more frames where the hands move) and the hand's own shape
+weighted x1 rather than the baseline's x2, were made on validation recordings: the table
+"matcher choices" of `training.personal_eval` (docs/PERSONAL_SIGNS.md).
 
 `ExampleBank.distances` aligns a segment with every example: a cheap straight (linear-time)
 distance ranks all of them, and the `SHORTLIST` nearest are aligned exactly with DTW (the
@@ -38,7 +42,8 @@ MATCH_DIM = 2 * len(UPPER_BODY) + 2 * (2 * 2 * F.N_HAND)
 _CLIP = 8.0
 
 
-def frame_match_features(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> np.ndarray:
+def frame_match_features(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0,
+                         shape_weight: float = HAND_SHAPE_WEIGHT) -> np.ndarray:
     """(T, N_KEYPOINTS, 3), (T, 4) -> (T, MATCH_DIM) float32, body-relative (see the module)."""
     xyz = np.asarray(xyz, np.float32)
     present = np.asarray(present, bool)
@@ -50,33 +55,26 @@ def frame_match_features(xyz: np.ndarray, present: np.ndarray, aspect: float = 1
     blocks = [rel[:, UPPER_BODY].reshape(T, -1) * present[:, F.POSE, None]]
     for part, sl in ((F.LEFT, F.LEFT_SL), (F.RIGHT, F.RIGHT_SL)):
         hand = rel[:, sl]  # (T, 21, 2)
-        own = (hand - hand[:, :1]) * HAND_SHAPE_WEIGHT
+        own = (hand - hand[:, :1]) * shape_weight
         seen = present[:, part, None]
         blocks += [hand.reshape(T, -1) * seen, own.reshape(T, -1) * seen]
     return np.clip(np.concatenate(blocks, axis=1), -_CLIP, _CLIP).astype(np.float32)
 
 
-def sample_in_time(frames: np.ndarray, times: np.ndarray, steps: int = MATCH_STEPS) -> np.ndarray:
-    """`steps` rows of `frames`, the nearest frame to each of `steps` instants evenly spaced in time."""
+def sample_steps(frames: np.ndarray, steps: int = MATCH_STEPS) -> np.ndarray:
+    """`steps` rows of `frames`, evenly spaced over them (the nearest frame, never a blend)."""
     if len(frames) == 0:
         return np.zeros((steps, frames.shape[1]), np.float32)
-    times = np.asarray(times, np.float64)
-    grid = np.linspace(times[0], times[-1], steps)
-    i1 = np.clip(np.searchsorted(times, grid), 1, max(len(times) - 1, 1))
-    i0 = i1 - 1
-    if len(times) == 1:
-        return np.repeat(frames[:1], steps, axis=0)
-    nearest = np.where(grid - times[i0] <= times[i1] - grid, i0, i1)
-    return frames[nearest]
+    return frames[np.round(np.linspace(0, len(frames) - 1, steps)).astype(int)]
 
 
 def match_sequence(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: float = 1.0,
                    trim: bool = True, steps: int = MATCH_STEPS) -> np.ndarray:
-    """One recorded sign (raw keypoints) -> (steps, MATCH_DIM): cut to its signing span, sampled in time."""
+    """One recorded sign (raw keypoints) -> (steps, MATCH_DIM): cut to its signing span, `steps` frames."""
     if trim and len(times):
         span = F.signing_span(xyz, present, times, aspect)
-        xyz, present, times = xyz[span], present[span], times[span]
-    return sample_in_time(frame_match_features(xyz, present, aspect), times, steps)
+        xyz, present = xyz[span], present[span]
+    return sample_steps(frame_match_features(xyz, present, aspect), steps)
 
 
 @lru_cache(maxsize=8)

@@ -7,22 +7,23 @@ sign's distance is its nearest example's; where the model has an `embedding` out
 fusion says so (`embed_weight`), each example's distance also grows with the segment's cosine
 distance to the example's embedding. Then a mixture of two experts (`joint_probabilities`):
 
-    g        = sigmoid(gate_bias - gate_slope * d_min)        how close the nearest personal sign is
+    g        = sigmoid(gate_bias - gate_slope * d_min - gate_confidence * max p_model)
+               how close the nearest personal sign is, against how sure the model is
     p_pers   = softmax(-sharpness * d) over the personal signs offered (d <= max_distance)
     p(sign)  = (1 - g) * p_model(sign) + g * p_pers(personal signs of that sign)
 
 A segment close to the user's own examples is named by them, whatever the model learnt from
-other signers (a user who taught their way of sign 78 is not told "74"); a segment close to
-none leaves the model's ranking as it was; a personal sign farther than `max_distance` is never
+other signers (a user who taught their way of sign 78 is not told "74": a close match outweighs
+even a certain model); a segment close to none leaves the model's ranking as it was; a personal sign farther than `max_distance` is never
 offered. Examples of a KArSL sign (`karsl_id` set, "adaptation") add their mass to that sign.
-The five numbers are fitted by `training.personal_eval` (taught-sign and model-sign queries,
+The numbers are fitted by `training.personal_eval` (taught-sign and model-sign queries,
 NLL on validation recordings) and carried in the model's metadata (`arsl_personal`, with
 `matcher` = `MATCH_VERSION`); a model without them uses `FUSION_DEFAULT`, fitted the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -39,26 +40,30 @@ class Fusion:
     gate_slope: float  # g = sigmoid(gate_bias - gate_slope * nearest distance)
     max_distance: float  # a personal sign farther than this is not offered
     embed_weight: float = 0.0  # distance += embed_weight * (1 - cosine of the embeddings)
+    gate_confidence: float = 0.0  # the gate closes as the model's top probability rises
 
     def as_dict(self) -> dict:
         return {"matcher": matching.MATCH_VERSION, "sharpness": self.sharpness, "gate_bias": self.gate_bias,
                 "gate_slope": self.gate_slope, "max_distance": self.max_distance,
-                "embed_weight": self.embed_weight}
+                "embed_weight": self.embed_weight, "gate_confidence": self.gate_confidence}
 
 
-# Fitted by `python -m training.evaluate --personal` (training.personal_eval); used for a model
-# whose metadata carries no fusion for this matcher.
-FUSION_DEFAULT = Fusion(sharpness=8.0, gate_bias=6.0, gate_slope=6.0, max_distance=1.5, embed_weight=0.0)
+# Fitted by `python -m training.evaluate --personal --variant mirror_pair_w1 --threads 2 --out runs/personal
+# --webcam-cache cache/webcam` (training.personal_eval; runs/personal/personal.json "fusion"); used
+# for a model whose metadata carries no fusion for this matcher (the embedding term only where the
+# model has an embedding output).
+FUSION_DEFAULT = Fusion(sharpness=16.0, gate_bias=10.0, gate_slope=1.0, max_distance=4.67, embed_weight=2.0,
+                        gate_confidence=8.0)
 
 
 def fusion_of(classifier: SignClassifier) -> Fusion:
     meta = classifier.info("personal")
     if not isinstance(meta, dict) or meta.get("matcher") != matching.MATCH_VERSION:
-        return FUSION_DEFAULT
+        return FUSION_DEFAULT if classifier.embedding_dim else replace(FUSION_DEFAULT, embed_weight=0.0)
     try:
         weight = float(meta.get("embed_weight", 0.0)) if classifier.embedding_dim else 0.0
         return Fusion(float(meta["sharpness"]), float(meta["gate_bias"]), float(meta["gate_slope"]),
-                      float(meta["max_distance"]), weight)
+                      float(meta["max_distance"]), weight, float(meta.get("gate_confidence", 0.0)))
     except (TypeError, KeyError, ValueError):
         return FUSION_DEFAULT
 
@@ -104,9 +109,9 @@ def joint_probabilities(probs: np.ndarray, distances: np.ndarray, adapts: np.nda
     if d.shape[1] == 0:
         return probs.copy(), np.zeros_like(d)
     nearest = np.where(offered, d, np.inf).min(axis=1)
-    gate = np.where(np.isfinite(nearest),
-                    1.0 / (1.0 + np.exp(-(fusion.gate_bias - fusion.gate_slope * np.where(
-                        np.isfinite(nearest), nearest, 0.0)))), 0.0)
+    evidence = (fusion.gate_bias - fusion.gate_slope * np.where(np.isfinite(nearest), nearest, 0.0)
+                - fusion.gate_confidence * (probs.max(axis=1) if probs.shape[1] else 0.0))
+    gate = np.where(np.isfinite(nearest), 1.0 / (1.0 + np.exp(-evidence)), 0.0)
     z = np.where(offered, -fusion.sharpness * d, -np.inf)
     z_max = np.where(np.isfinite(nearest), z.max(axis=1), 0.0)[:, None]
     e = np.where(offered, np.exp(z - z_max), 0.0)

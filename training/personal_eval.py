@@ -1,0 +1,339 @@
+"""Taught signs measured, and the personal-sign fusion fitted (issue 17), on validation recordings.
+
+    python -m training.evaluate --personal --variant w1_ens3 --out runs/personal \
+        [--webcam-cache cache/webcam] [--into runs/figures/figures.json]
+
+Signs 71-76 are the taught signs; only TRAIN-split recordings are used (test splits are never
+looked at). Rows, each for both signers as X (Y is the other), k = 1, 3, 5 recordings taught:
+  a  own signer, new words: the transfer model (trained without 71-76, `training.transfer`);
+     X teaches 71-76 as new words from their first k recordings; X's other recordings are named
+     among the model's 76 signs and the 6 taught ones
+  b  taught by the other signer: Y teaches, X's recordings are named (a teacher's pack)
+  c  the other signer's k = 3 recordings plus ONE of X's own (pack + "record yourself once")
+  e  adaptation: the leave-one-signer-out model trained on Y's recordings of 71-76
+     (`training.figures` case loso_test_X); X teaches their way of each sign (KArSL ids) from k
+     recordings; X's other recordings are named among the model's signs
+  d  rows a and e again on webcam-like renderings (`training.webcam_like`, keypoints by the
+     app's landmarker: `python -m training.extract --webcam --signs 71-76 --splits train
+     --out cache/webcam`), when `--webcam-cache` is given
+Every row also scores the baseline the matcher must beat: DTW 1-NN among the taught signs only
+(`baseline_scores`: x, y of the upper body and both hands relative to the shoulders, each
+hand relative to its wrist x2, missing hand zeros, every frame of the recording, path cost
+over the two lengths), and the matcher alone among the taught signs.
+
+The fusion (`core.personal_match.Fusion`) is chosen on the same rows: the best mean top-1 of
+the taught signs among the settings that leave the model's own signs named as before (within
+1%; queries: signer 01's recordings of the signs the transfer model knows, which it learnt
+from, so this guard is lenient).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from arsl_desktop.core import features as F
+from arsl_desktop.core import matching
+from arsl_desktop.core.dtw import dtw_distances
+from arsl_desktop.core.personal_match import Fusion, joint_probabilities, sign_distances, unit
+from training.cache import Clip, load_cache
+from training.dataset import eval_features
+from training.train import TrainConfig, first_per_sign, train
+
+log = logging.getLogger("training.personal_eval")
+NEW = list(range(71, 77))
+KS = (1, 3, 5)
+SIGNERS = ("01", "02")
+
+
+@dataclass
+class ModelView:
+    """A checkpoint's calibrated logits and unit embeddings, computed once per clip."""
+
+    name: str
+    model: object
+    class_ids: list[int]
+    seq_len: int
+    temperature: float
+    trained_on: set[str]
+    _memo: dict = field(default_factory=dict)
+
+    def outputs(self, clips: list[Clip]) -> tuple[np.ndarray, np.ndarray]:
+        import torch
+
+        todo = [c for c in clips if id(c) not in self._memo]
+        for i in range(0, len(todo), 64):
+            part = todo[i:i + 64]
+            x = torch.from_numpy(np.stack([eval_features(c, self.seq_len) for c in part]).astype(np.float32))
+            with torch.no_grad():
+                logits, emb = self.model(x, with_embedding=True)
+            for c, z, e in zip(part, logits.numpy(), emb.numpy(), strict=True):
+                self._memo[id(c)] = (z.astype(np.float64) / self.temperature, unit(e.astype(np.float64)))
+        got = [self._memo[id(c)] for c in clips]
+        return np.stack([g[0] for g in got]), np.stack([g[1] for g in got])
+
+
+def load_view(name: str, ckpt_path: Path, temperature: float | None = None) -> ModelView:
+    from training.model import load_checkpoint
+
+    model, ckpt = load_checkpoint(ckpt_path)
+    t = temperature if temperature is not None else float((ckpt.get("calibration") or {}).get("temperature", 1.0))
+    return ModelView(name, model, list(ckpt["class_ids"]), int(ckpt["seq_len"]), t, set(ckpt.get("train_samples", [])))
+
+
+@dataclass
+class Episode:
+    """One way of teaching: enrolled recordings, the queries named, the model beside them."""
+
+    row: str
+    data: str  # "original" or "webcam"
+    signer: str  # X: whose recordings are named
+    k: int
+    view: ModelView
+    enrolled: list[Clip]
+    queries: list[Clip]
+    adapt: bool  # the taught signs are the user's way of KArSL signs (else new words)
+
+
+def baseline_features(c: Clip) -> np.ndarray:
+    """The baseline's features: every frame of the recording, no trimming, no resampling, each
+    hand's own shape weighted x2."""
+    return matching.frame_match_features(c.xyz, c.present, c.aspect, shape_weight=2.0).astype(np.float64)
+
+
+def baseline_scores(enrolled: list[Clip], queries: list[Clip], signs: list[int]) -> np.ndarray:
+    """(Q, S) minus the DTW distance to each sign's nearest enrolled recording (the floor to beat)."""
+    refs = [baseline_features(c) for c in enrolled]
+    owner = np.array([signs.index(c.sign) for c in enrolled])
+    out = np.zeros((len(queries), len(signs)))
+    for q, clip in enumerate(queries):
+        f = baseline_features(clip)
+        d = np.array([dtw_distances(f, r[None])[0] for r in refs])
+        out[q] = -sign_distances(d, owner, len(signs))
+    return out
+
+
+@dataclass
+class Computed:
+    """What an episode's scoring needs, computed once: model outputs and example distances."""
+
+    probs: np.ndarray  # (Q, C)
+    dtw: np.ndarray  # (Q, E) matcher distances to each enrolled recording
+    cos: np.ndarray  # (Q, E) embedding cosines
+    owner: np.ndarray  # (E,) index into NEW
+    target: np.ndarray  # (Q,) index into the joint list: class, or C + new sign
+    adapts: np.ndarray  # (S,) class index adapted, or -1
+    baseline_top1: float
+
+
+def compute(ep: Episode) -> Computed:
+    logits, q_emb = ep.view.outputs(ep.queries)
+    _, e_emb = ep.view.outputs(ep.enrolled)
+    z = logits - logits.max(axis=1, keepdims=True)
+    probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    bank = matching.ExampleBank(np.stack([matching.match_sequence(c.xyz, c.present, c.times, c.aspect)
+                                          for c in ep.enrolled]))
+    dtw = np.stack([bank.distances(matching.match_sequence(c.xyz, c.present, c.times, c.aspect))
+                    for c in ep.queries])
+    ids = ep.view.class_ids
+    if ep.adapt:
+        adapts = np.array([ids.index(s) if s in ids else -1 for s in NEW])
+        target = np.array([ids.index(c.sign) for c in ep.queries])
+    else:
+        adapts = np.full(len(NEW), -1)
+        target = np.array([len(ids) + NEW.index(c.sign) for c in ep.queries])
+    base = baseline_scores(ep.enrolled, ep.queries, NEW)
+    truth = np.array([NEW.index(c.sign) for c in ep.queries])
+    return Computed(probs, dtw, q_emb @ e_emb.T, np.array([NEW.index(c.sign) for c in ep.enrolled]), target,
+                    adapts, float((base.argmax(1) == truth).mean()))
+
+
+def joint(comp: Computed, fusion: Fusion) -> np.ndarray:
+    """(Q, C + S) the app's joint probabilities: classes (adapted mass included), then new words."""
+    d = sign_distances(comp.dtw + fusion.embed_weight * (1 - comp.cos), comp.owner, len(NEW))
+    p_model, p_pers = joint_probabilities(comp.probs, d, comp.adapts, fusion)
+    return np.concatenate([p_model, np.where(comp.adapts[None] < 0, p_pers, 0.0)], axis=1)
+
+
+def row_result(ep: Episode, comp: Computed, fusion: Fusion) -> dict:
+    p = joint(comp, fusion)
+    d = sign_distances(comp.dtw, comp.owner, len(NEW))
+    truth = np.array([NEW.index(c.sign) for c in ep.queries])
+    alone = np.argmax(comp.probs, axis=1) == comp.target if ep.adapt else None
+    out = {"row": ep.row, "data": ep.data, "signer": ep.signer, "k": ep.k, "model": ep.view.name,
+           "queries": len(ep.queries), "enrolled": len(ep.enrolled),
+           "app_top1": round(float((p.argmax(1) == comp.target).mean()), 4),
+           "matcher_top1_taught_only": round(float((d.argmin(1) == truth).mean()), 4),
+           "dtw_baseline_top1_taught_only": round(comp.baseline_top1, 4)}
+    if alone is not None:
+        out["model_alone_top1"] = round(float(alone.mean()), 4)
+    return out
+
+
+def _variant_sequence(c: Clip, by_time: bool, shape_weight: float) -> np.ndarray:
+    span = F.signing_span(c.xyz, c.present, c.times, c.aspect)
+    f = matching.frame_match_features(c.xyz[span], c.present[span], c.aspect, shape_weight)
+    if not by_time:
+        return matching.sample_steps(f, matching.MATCH_STEPS)
+    times = c.times[span]
+    grid = np.linspace(times[0], times[-1], matching.MATCH_STEPS)
+    return f[np.abs(times[None, :] - grid[:, None]).argmin(axis=1)]  # the frame nearest each instant
+
+
+def matcher_choices(sets: dict[str, list[Clip]], k: int = 3) -> list[dict]:
+    """The matcher's two design choices on the own-signer rows (taught signs only): frames evenly
+    spaced vs instants evenly spaced in time, the hand's own shape x1 vs x2."""
+    rows = []
+    for data, clips in sets.items():
+        for by_time, weight in ((False, 1.0), (True, 1.0), (False, 2.0), (True, 2.0)):
+            hits = {}
+            for x in SIGNERS:
+                own, rest = first_per_sign([c for c in clips if c.signer == x and c.sign in NEW], k)
+                bank = np.stack([_variant_sequence(c, by_time, weight) for c in own])
+                owner = np.array([NEW.index(c.sign) for c in own])
+                pred = [NEW[int(sign_distances(matching.dtw_batch(_variant_sequence(q, by_time, weight), bank),
+                                               owner, len(NEW)).argmin())] for q in rest]
+                hits[x] = round(float(np.mean([p == q.sign for p, q in zip(pred, rest, strict=True)])), 4)
+            rows.append({"data": data, "sampling": "time" if by_time else "frames", "shape_weight": weight,
+                         "k": k, **{f"signer_{x}": v for x, v in hits.items()},
+                         "used": not by_time and weight == matching.HAND_SHAPE_WEIGHT})
+    return rows
+
+
+def _nll(p: np.ndarray, target: np.ndarray) -> np.ndarray:
+    return -np.log(np.maximum(p[np.arange(len(target)), target], 1e-12))
+
+
+def fit(taught: list[Computed], known: Computed, weights=(0.0, 1.0, 2.0, 3.0), keep: float = 0.99
+        ) -> tuple[Fusion, dict]:
+    """The fusion: the taught rows' mean top-1 is maximised over `embed_weight`, sharpness and
+    gate (bias, slope, confidence), among the settings that keep the model's own signs named right at least `keep` times
+    as often as with no personal signs (personal signs must not take the model's signs); ties
+    go to the lower NLL. `max_distance` is the 99th percentile of the true sign's distance."""
+    alone = float((known.probs.argmax(1) == known.target).mean())
+    best, report = None, {}
+    for w in weights:
+        true_d = np.concatenate([sign_distances(c.dtw + w * (1 - c.cos), c.owner, len(NEW))[
+            np.arange(len(c.target)), _truth(c)] for c in taught])
+        max_d = float(np.ceil(np.percentile(true_d, 99) * 100) / 100)
+        cands = []
+        for s, a, b, conf in itertools.product((4.0, 8.0, 16.0), np.linspace(-4, 24, 15), (0.5, 1.0, 2.0, 4.0),
+                                               (0.0, 2.0, 4.0, 8.0)):
+            f = Fusion(s, float(a), b, max_d, w, conf)
+            k_top1 = float((joint(known, f).argmax(1) == known.target).mean())
+            if k_top1 < keep * alone:
+                continue
+            top1 = float(np.mean([(joint(c, f).argmax(1) == c.target).mean() for c in taught]))
+            nll = float(np.mean([_nll(joint(c, f), c.target).mean() for c in taught]))
+            cands.append((top1, -nll, k_top1, f))
+        top1, neg_nll, k_top1, f = max(cands, key=lambda x: (round(x[0], 6), x[1]))
+        report[str(w)] = {"mean_top1": round(top1, 4), "nll": round(-neg_nll, 4), "known_top1": round(k_top1, 4),
+                          **f.__dict__}
+        log.info("embed_weight %.2f: mean top-1 %.4f  NLL %.4f  known %.4f  %s", w, top1, -neg_nll, k_top1, f)
+        if best is None or top1 > best[0] + 1e-9:
+            best = (top1, f)
+    return best[1], report
+
+
+def _truth(c: Computed) -> np.ndarray:
+    """Each query's taught-sign index (from its target in the joint list)."""
+    n_classes = c.probs.shape[1]
+    if (c.adapts >= 0).any():
+        back = {int(cls): j for j, cls in enumerate(c.adapts) if cls >= 0}
+        return np.array([back[int(t)] for t in c.target])
+    return c.target - n_classes
+
+
+def episodes(data: str, clips: list[Clip], transfer: ModelView, loso: dict[str, ModelView]) -> list[Episode]:
+    """The rows a, b, c, e for one set of keypoints (original or webcam-like)."""
+    train = [c for c in clips if c.split == "train" and c.sign in NEW]
+    by = {s: [c for c in train if c.signer == s] for s in SIGNERS}
+    out = []
+    for x, y in (("01", "02"), ("02", "01")):
+        for k in KS:
+            own, rest = first_per_sign(by[x], k)
+            out.append(Episode("a", data, x, k, transfer, own, rest, False))
+            out.append(Episode("b", data, x, k, transfer, first_per_sign(by[y], k)[0], by[x], False))
+            if x in loso:
+                out.append(Episode("e", data, x, k, loso[x], own, rest, True))
+        one, rest1 = first_per_sign(by[x], 1)
+        out.append(Episode("c", data, x, 1, transfer, first_per_sign(by[y], 3)[0] + one, rest1, False))
+    return out
+
+
+def known_queries(cache: Path, transfer: ModelView) -> Episode:
+    """The model's own signs as queries (signer 01's training recordings of signs it knows)."""
+    clips = [c for c in load_cache(cache, {"01"}, {"train"}) if c.sign in transfer.class_ids]
+    return Episode("known", "original", "01", 0, transfer, [], clips, False)
+
+
+def compute_known(ep: Episode, taught_like: Episode) -> Computed:
+    """Model-sign queries against one set of taught signs (the own-signer k=3 enrolment)."""
+    logits, q_emb = ep.view.outputs(ep.queries)
+    _, e_emb = ep.view.outputs(taught_like.enrolled)
+    z = logits - logits.max(axis=1, keepdims=True)
+    probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    bank = matching.ExampleBank(np.stack([matching.match_sequence(c.xyz, c.present, c.times, c.aspect)
+                                          for c in taught_like.enrolled]))
+    dtw = np.stack([bank.distances(matching.match_sequence(c.xyz, c.present, c.times, c.aspect))
+                    for c in ep.queries])
+    ids = ep.view.class_ids
+    return Computed(probs, dtw, q_emb @ e_emb.T, np.array([NEW.index(c.sign) for c in taught_like.enrolled]),
+                    np.array([ids.index(c.sign) for c in ep.queries]), np.full(len(NEW), -1), float("nan"))
+
+
+def train_models(cache: Path, out: Path, base: TrainConfig) -> tuple[Path, dict[str, Path]]:
+    """The transfer model (`training.transfer`'s) and the two leave-one-signer-out models
+    (`training.figures` cases loso_test_01/02), trained unless already there."""
+    from training.figures import CASES
+
+    new = ",".join(str(s) for s in range(1, 83) if s not in NEW)
+    jobs = {"transfer": replace(base, cache=str(cache), out=str(out / "transfer"), signs=new, train_signers="01,02",
+                                train_splits="train", borrow="78-82:4", val_splits="")}
+    for x in SIGNERS:
+        jobs[f"loso_{x}"] = replace(base, cache=str(cache), out=str(out / f"loso_test_{x}"), val_splits="",
+                                    **CASES[f"loso_test_{x}"][1])
+    for name, cfg in jobs.items():
+        if not (Path(cfg.out) / "best.pt").is_file():
+            log.info("training %s", name)
+            train(cfg, quiet=True)
+    return out / "transfer" / "best.pt", {x: out / f"loso_test_{x}" / "best.pt" for x in SIGNERS}
+
+
+def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
+        webcam_cache: Path | None = None) -> dict:
+    """Train (unless there) the three models, score every row, fit the fusion. The models' logits
+    are divided by `temperature`, the shipped model's calibration, as the app's are."""
+    transfer_ckpt, loso_ckpts = train_models(cache, out, base)
+    transfer = load_view("transfer", transfer_ckpt, temperature)
+    loso = {x: load_view(f"loso_test_{x}", p, temperature) for x, p in loso_ckpts.items()}
+    sets = {"original": load_cache(cache, splits={"train"}, signs=set(NEW))}
+    if webcam_cache is not None:
+        sets["webcam"] = load_cache(webcam_cache, splits={"train"}, signs=set(NEW))
+    eps = [ep for data, clips in sets.items() for ep in episodes(data, clips, transfer, loso)]
+    comps = []
+    for ep in eps:
+        comps.append(compute(ep))
+        log.info("computed %s/%s signer %s k=%d (%d queries)", ep.row, ep.data, ep.signer, ep.k, len(ep.queries))
+    known_ep = known_queries(cache, transfer)
+    own3 = next(ep for ep in eps if ep.row == "a" and ep.k == 3 and ep.data == "original")
+    known = compute_known(known_ep, own3)
+    fusion, fits = fit(comps, known)
+    rows = [row_result(ep, c, fusion) for ep, c in zip(eps, comps, strict=True)]
+    known_top1 = float((joint(known, fusion).argmax(1) == known.target).mean())
+    known_alone = float((known.probs.argmax(1) == known.target).mean())
+    for r in rows:
+        log.info("%s", r)
+    choices = matcher_choices(sets)
+    return {"new_signs": "71-76", "splits": "train", "rows": rows, "fusion": fusion.as_dict(), "fits": fits,
+            "matcher_choices": choices,
+            "known_signs": {"queries": len(known.target), "top1_with_taught_signs": round(known_top1, 4),
+                            "top1_model_alone": round(known_alone, 4),
+                            "note": "the transfer model's own training recordings (signer 01) with 71-76 "
+                                    "taught from 3 recordings of signer 01"},
+            "temperature": temperature, "matcher": matching.MATCH_VERSION,
+            "match_steps": matching.MATCH_STEPS, "shortlist": matching.SHORTLIST}
