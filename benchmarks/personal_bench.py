@@ -18,6 +18,7 @@ there, else synthetic of the same shape (60 frames). The store lives in a tempor
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import tempfile
 import time
@@ -120,8 +121,13 @@ def main(argv: list[str] | None = None) -> int:
             big.add(f"word {i}", [jittered(base[j % len(base)], rng) for j in range(args.examples)])
         build_s = time.perf_counter() - t
         def cold() -> None:
-            PersonalSigns(clf, big).refresh()  # a new window or command: nothing cached
+            PersonalSigns(clf, big).refresh()  # a new window or command: nothing cached in memory
 
+        def first() -> None:  # nothing cached on disk either: every example embedded
+            shutil.rmtree(big.root / ".cache", ignore_errors=True)
+            cold()
+
+        first_ms = timed(first, 3)
         load_ms = timed(cold, 3)
         personal = PersonalSigns(clf, big)
         personal.refresh()
@@ -135,10 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         warm_ms = timed(one_more, 3)
         print(f"\nstore of {n_signs} signs x {args.examples} examples ({n_ex} files, written in "
               f"{build_s:.1f} s)")
-        print(f"  load from disk (a new PersonalSigns: read, check, match sequences), median of 3: "
-              f"{statistics.median(load_ms):.0f} ms ({statistics.median(load_ms) / n_ex:.2f} ms per example)")
+        print(f"  first load, nothing cached (read, check, match sequences, embed every example), median of 3: "
+              f"{statistics.median(first_ms):.0f} ms ({statistics.median(first_ms) / n_ex:.2f} ms per example)")
+        load = statistics.median(load_ms)
+        print(f"  load in a new window or command (embeddings cached on disk), median of 3: {load:.0f} ms "
+              f"({load / n_ex:.2f} ms per example)   target < 3 s: {'met' if load < 3000 else 'NOT met'}")
         print(f"    of which reading and checking the files (load + examples): {statistics.median(read_ms):.0f} ms; "
-              "the rest is preparing every example's match sequence")
+              "the rest is preparing every example's match sequence (and, the first time, its embedding)")
         print(f"  reload after one more sign was added (cached examples not prepared again), median of 3: "
               f"{statistics.median(warm_ms):.0f} ms")
 

@@ -26,10 +26,11 @@ def test_the_straight_path_bounds_dtw_and_the_shortlist_keeps_the_nearest():
     bank = matching.ExampleBank(refs)
     exact = matching.dtw_batch(q, refs)
     straight = matching.straight_distances(q, refs)
+    np.testing.assert_allclose(bank.straight_distances(q), straight, rtol=1e-4)  # float32, step by step
     assert np.all(straight >= exact - 1e-9)
     short = bank.distances(q, shortlist=16)
-    assert int(np.argmin(short)) == 123 and short[123] == pytest.approx(exact[123])
-    assert np.all(short >= exact - 1e-9)  # the others keep an upper bound, never a better score
+    assert int(np.argmin(short)) == 123 and short[123] == pytest.approx(exact[123], rel=1e-4)
+    assert np.all(short >= exact - 1e-4)  # the others keep an upper bound, never a better score
 
 
 def test_match_features_are_body_relative_and_a_missing_hand_is_zero():
@@ -52,3 +53,11 @@ def test_a_15_fps_recording_gives_the_same_sequence_as_30_fps():
     d = matching.dtw_batch(full, np.stack([half, matching.match_sequence(other.xyz, other.present, other.times,
                                                                         other.aspect, trim=False)]))
     assert d[0] < 0.2 * d[1]
+
+
+def test_sign_distances_take_each_signs_nearest_example():
+    from arsl_desktop.core.personal_match import sign_distances
+
+    d = np.array([[3.0, 1.0, 2.0, 5.0, 4.0], [0.5, 9.0, 9.0, 1.0, 0.2]])
+    owner = np.array([2, 0, 0, 2, 1])  # in any order; sign 3 has no example
+    np.testing.assert_array_equal(sign_distances(d, owner, 4), [[1.0, 4.0, 3.0, np.inf], [9.0, 0.2, 0.5, np.inf]])

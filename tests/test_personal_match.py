@@ -187,3 +187,25 @@ def test_two_adaptations_of_one_sign_name_the_nearest():
     index = FakeIndex([psign("mine-a", karsl_id=7), psign("mine-b", karsl_id=7), psign("mine-c", karsl_id=7)], [5, 7])
     cands = joint_ranking([5, 7], logits, index, np.array([0.5, 0.3, 0.25]), k=2)
     assert cands[0].karsl_id == 7 and cands[0].personal.key == "mine-c"
+
+
+def test_embeddings_are_kept_on_disk_so_a_new_start_embeds_nothing(tmp_path):
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    first = PersonalSigns(SignClassifier(TRANSFER_MODEL), store)
+    first.refresh()
+    assert list((store.root / ".cache").glob("embeddings-*.npz"))
+    clf = SignClassifier(TRANSFER_MODEL)  # the window or a command started again
+    calls = []
+    real = clf.outputs
+    clf.outputs = lambda batch: calls.append(len(batch)) or real(batch)
+    again = PersonalSigns(clf, store)
+    again.refresh()
+    assert calls == [] and [s.en for s in again.index.signs] == ["circle"]
+    np.testing.assert_allclose(again.index.embeddings, first.index.embeddings, atol=1e-6)
+    for f in (store.root / ".cache").iterdir():
+        f.write_bytes(b"damaged")  # a damaged cache only costs time
+    damaged = PersonalSigns(clf, store)
+    damaged.refresh()
+    assert calls == [3] and len(damaged.index) == 1
+    assert store.load().problems == ()  # the cache folder is not taken for a sign

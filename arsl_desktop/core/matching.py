@@ -137,22 +137,37 @@ def straight_distances(query: np.ndarray, refs: np.ndarray, refs_sq: np.ndarray 
 
 
 class ExampleBank:
-    """Examples' match sequences (N, L, D), prepared once for aligning many segments."""
+    """Examples' match sequences (N, L, D), prepared once for aligning many segments: kept step by
+    step (L, N, D) in float32, so the straight distances to all of them are L matrix-vector products."""
 
     def __init__(self, sequences: np.ndarray) -> None:
-        seqs = np.asarray(sequences, np.float64)
-        self.sequences = seqs if seqs.size else np.zeros((0, MATCH_STEPS, MATCH_DIM))
-        self.squared = (self.sequences ** 2).sum(-1)  # (N, L)
+        seqs = np.asarray(sequences, np.float32)
+        if not seqs.size:
+            seqs = np.zeros((0, MATCH_STEPS, MATCH_DIM), np.float32)
+        self.steps = np.ascontiguousarray(seqs.transpose(1, 0, 2))  # (L, N, D)
+        self.squared = (seqs.astype(np.float64) ** 2).sum(-1)  # (N, L)
 
     def __len__(self) -> int:
-        return len(self.sequences)
+        return self.steps.shape[1]
+
+    @property
+    def sequences(self) -> np.ndarray:
+        """(N, L, D) float32 (a view)."""
+        return self.steps.transpose(1, 0, 2)
+
+    def straight_distances(self, query: np.ndarray) -> np.ndarray:
+        """`straight_distances` to every example, computed step by step."""
+        q = np.asarray(query, np.float32)
+        dot = np.matmul(self.steps, q[:, :, None])[..., 0].T.astype(np.float64)  # (N, L)
+        step = np.sqrt(np.maximum(self.squared + (q.astype(np.float64) ** 2).sum(-1)[None] - 2 * dot, 0.0))
+        return step.sum(axis=1) / (2 * self.steps.shape[0])
 
     def distances(self, query: np.ndarray, shortlist: int = SHORTLIST) -> np.ndarray:
         """(N,) DTW distances for the `shortlist` examples nearest by the straight path; the
         others keep their straight distance (an upper bound of their DTW distance)."""
         if len(self) <= shortlist:
             return dtw_batch(query, self.sequences, self.squared)
-        straight = straight_distances(query, self.sequences, self.squared)
+        straight = self.straight_distances(query)
         near = np.argpartition(straight, shortlist)[:shortlist]
-        straight[near] = dtw_batch(query, self.sequences[near], self.squared[near])
+        straight[near] = dtw_batch(query, self.steps[:, near].transpose(1, 0, 2), self.squared[near])
         return straight

@@ -23,14 +23,25 @@ NLL on validation recordings) and carried in the model's metadata (`arsl_persona
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
 from arsl_desktop.core import features as F
 from arsl_desktop.core import matching
 from arsl_desktop.core.classifier import SignClassifier
-from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreContents, StoreError
+from arsl_desktop.core.personal_store import (
+    Example,
+    PersonalSign,
+    PersonalStore,
+    StoreContents,
+    StoreError,
+    atomic_write,
+)
 
 
 @dataclass(frozen=True)
@@ -86,12 +97,15 @@ def example_embeddings(classifier: SignClassifier, examples: list[Example]) -> n
 
 
 def sign_distances(example_distances: np.ndarray, owner: np.ndarray, n_signs: int) -> np.ndarray:
-    """(..., n_examples) -> (..., n_signs): each sign's nearest example."""
-    out = np.full(example_distances.shape[:-1] + (n_signs,), np.inf)
-    for i in range(n_signs):
-        mine = owner == i
-        if mine.any():
-            out[..., i] = example_distances[..., mine].min(axis=-1)
+    """(..., n_examples) -> (..., n_signs): each sign's nearest example (inf for a sign with none)."""
+    d = np.asarray(example_distances, np.float64)
+    out = np.full(d.shape[:-1] + (n_signs,), np.inf)
+    owner = np.asarray(owner, int)
+    if owner.size == 0:
+        return out
+    order = np.argsort(owner, kind="stable")
+    signs, starts = np.unique(owner[order], return_index=True)
+    out[..., signs] = np.minimum.reduceat(d[..., order], starts, axis=-1)
     return out
 
 
@@ -203,6 +217,37 @@ def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex
     return cands[:k]
 
 
+class EmbeddingCache:
+    """Examples' embeddings by one model, kept on disk beside the signs (`.cache/` of the signs folder,
+    which the store never reads as a sign): a window or command that starts again embeds only
+    what is new. Keyed by example file, modification time and size, and by the model's bytes; an
+    unreadable cache is ignored and rewritten (it only saves time)."""
+
+    def __init__(self, root: Path, classifier: SignClassifier) -> None:
+        digest = hashlib.sha256(Path(classifier.path).read_bytes()).hexdigest()[:16]
+        self.path = Path(root) / ".cache" / f"embeddings-{digest}.npz"
+
+    def read(self) -> dict[tuple, np.ndarray]:
+        try:
+            with np.load(self.path, allow_pickle=False) as z:
+                keys, vectors = z["keys"], z["vectors"]
+            return {tuple(json.loads(str(k))): v.astype(np.float64) for k, v in zip(keys, vectors, strict=True)}
+        except Exception:  # noqa: BLE001 - missing, damaged or foreign: embed again
+            return {}
+
+    def write(self, entries: dict[tuple, np.ndarray]) -> None:
+        if not entries:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            buf = io.BytesIO()
+            np.savez(buf, keys=np.array([json.dumps(list(k)) for k in entries]),
+                     vectors=np.stack(list(entries.values())).astype(np.float32))
+            atomic_write(self.path, buf.getvalue())
+        except OSError:
+            pass  # a read-only folder: embeddings are computed again next time
+
+
 class PersonalSigns:
     """The store as one classifier sees it, rebuilt when the store changes on disk."""
 
@@ -235,6 +280,20 @@ class PersonalSigns:
                 self.problems = (*self.problems, problem)
             return False
 
+    def _embeddings(self, pending: list[tuple[tuple, Example]], keep: set[tuple]) -> np.ndarray:
+        """The pending examples' unit embeddings where the fusion uses them ((n, 0) where not):
+        from the embedding cache on disk, else computed by the model and added to that cache."""
+        if fusion_of(self.classifier).embed_weight <= 0 or not self.classifier.embedding_dim:
+            return np.zeros((len(pending), 0))
+        disk = EmbeddingCache(self.store.root, self.classifier)
+        known = disk.read()
+        todo = [ex for key, ex in pending if key not in known]
+        if todo:
+            known.update(zip((key for key, _ in pending if key not in known),
+                             example_embeddings(self.classifier, todo), strict=True))
+            disk.write({k: v for k, v in known.items() if k in keep})
+        return np.stack([known[key] for key, _ in pending])
+
     def _refresh(self, force: bool) -> bool:
         stamp = self.store.stamp()
         if not force and stamp == self._stamp:
@@ -265,9 +324,7 @@ class PersonalSigns:
                 problems.append(f"Personal sign '{sign.en}' has no readable example; it is not used.")
             layout.append((sign, keys))
         if pending:
-            examples = [ex for _, ex in pending]
-            embedded = (example_embeddings(self.classifier, examples) if fusion_of(self.classifier).embed_weight > 0
-                        else np.zeros((len(examples), 0)))
+            embedded = self._embeddings(pending, {k for _, keys in layout for k in keys})
             cache.update({key: (example_match(ex), e) for (key, ex), e in zip(pending, embedded, strict=True)})
         self._cache = cache  # only what the store still has
         self.index = PersonalIndex(self.classifier, [
