@@ -1,0 +1,203 @@
+"""What to fix in an attempt at a sign: per-part costs along the DTW alignment, and the texts.
+
+Parts (the "signing hand" is the reference's hand that takes part more, `Prepared.signing_hand`;
+the attempt has already been mirrored when the learner signed with the other hand):
+
+    hand_shape   the signing hand's joints relative to its wrist (shoulder widths)
+    hand_place   the signing hand's wrist relative to the shoulders (and where the nose is)
+    movement     the signing hand's wrist velocity per step (direction and amount of the path)
+    other_hand   the other hand's joints relative to the shoulders, weighted by how much it
+                 takes part (a hand resting in the lap is absent from both)
+    speed        |log(attempt duration / reference duration)|
+
+Each part's cost is averaged over the path and divided by `TYPICAL[part]`: the 90th
+percentile of that mean cost for attempts at the right sign (train-split KArSL clips, fitted by
+`python -m training.learn_eval --out runs/learn`). A part above 1 is worse than 9 in 10 right
+attempts: it is reported, worst first, at most `MAX_ITEMS`. A failed attempt always names its
+worst part. The texts live here (English and Arabic); the core has no Qt and no i18n table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from arsl_desktop.core.personal_store import Example
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One thing to fix (`practice.Feedback`)."""
+
+    part: str  # "hand_shape" | "hand_place" | "movement" | "other_hand" | "speed" | "no_hands"
+    start: float  # seconds in the attempt (from its first frame)
+    end: float
+    text_en: str
+    text_ar: str
+
+
+PARTS = ("hand_shape", "hand_place", "movement", "other_hand", "speed")
+# Fitted by `python -m training.learn_eval --out runs/learn` (90th percentile, right-sign attempts).
+TYPICAL = {"hand_shape": 0.20, "hand_place": 0.25, "movement": 0.05, "other_hand": 0.5, "speed": 0.5}
+MAX_ITEMS = 3
+WINDOW = 0.6  # a part's window: the steps around its worst one whose cost is at least this share of it
+
+HAND_EN = ("left", "right")
+HAND_AR = ("اليسرى", "اليمنى")
+TEXTS: dict[str, tuple[str, str]] = {
+    "no_hands": ("No hands were seen: sign with your hands in view of the camera.",
+                 "لم تظهر اليدان: أدِّ الإشارة ويداك أمام الكاميرا."),
+    "hand_shape": ("Your {hand} hand's shape differs from the sign's",
+                   "شكل يدك {hand} يختلف عن شكلها في الإشارة"),
+    "place_up_face": ("The hand should be higher, near the face", "يجب أن تكون اليد أعلى، قرب الوجه"),
+    "place_up": ("The hand should be higher", "يجب أن تكون اليد أعلى"),
+    "place_down": ("The hand should be lower", "يجب أن تكون اليد أخفض"),
+    "place_right": ("The hand should be further to your right", "يجب أن تكون اليد أبعد إلى يمينك"),
+    "place_left": ("The hand should be further to your left", "يجب أن تكون اليد أبعد إلى يسارك"),
+    "move_more": ("Move your {hand} hand more: the sign has a movement", "حرّك يدك {hand} أكثر: في الإشارة حركة"),
+    "move_less": ("Keep your {hand} hand steadier: the sign moves less", "ثبّت يدك {hand} أكثر: حركة الإشارة أقل"),
+    "move_reverse": ("Your {hand} hand moves the other way", "يدك {hand} تتحرك في الاتجاه المعاكس"),
+    "move_path": ("Your {hand} hand's movement path differs from the sign's",
+                  "مسار حركة يدك {hand} يختلف عن مسارها في الإشارة"),
+    "other_down": ("Keep your {hand} hand down: this sign uses one hand",
+                   "أنزل يدك {hand}: هذه الإشارة بيد واحدة"),
+    "other_use": ("Use your {hand} hand too: this sign uses both hands",
+                  "استخدم يدك {hand} أيضًا: هذه الإشارة باليدين"),
+    "other_differs": ("Your {hand} hand differs from the sign's", "يدك {hand} تختلف عن الإشارة"),
+    "speed_faster": ("Sign faster: you took {a:.1f} s, the sign takes about {r:.1f} s",
+                     "أسرع قليلًا: استغرقت {a:.1f} ث، والإشارة تستغرق نحو {r:.1f} ث"),
+    "speed_slower": ("Sign slower: you took {a:.1f} s, the sign takes about {r:.1f} s",
+                     "أبطئ قليلًا: استغرقت {a:.1f} ث، والإشارة تستغرق نحو {r:.1f} ث"),
+}
+
+
+def _velocity(p, hand: int) -> np.ndarray:
+    w = p.wrist[:, hand]
+    v = np.gradient(w, axis=0) if len(w) > 1 else np.zeros_like(w)
+    ok = p.seen[:, hand]
+    both = ok & np.r_[ok[1:], ok[-1]] & np.r_[ok[0], ok[:-1]]
+    return v * both[:, None]
+
+
+def pair_costs(att, ref, path: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
+    """Per path pair, each part's cost (len(path),) (speed: constant)."""
+    i = np.array([p[0] for p in path])
+    j = np.array([p[1] for p in path])
+    s = ref.signing_hand
+    o = 1 - s
+    both = att.seen[i, s] & ref.seen[j, s]
+    place = np.linalg.norm(att.wrist[i, s] - ref.wrist[j, s], axis=-1) * both
+    other_a = att.hands[:, o] * att.weights[o]
+    other_r = ref.hands[:, o] * ref.weights[o]
+    ratio = math.log(max(att.duration, 0.05) / max(ref.duration, 0.05))
+    return {
+        "hand_shape": np.linalg.norm(att.shape[i, s] - ref.shape[j, s], axis=-1),
+        "hand_place": place,
+        "movement": np.linalg.norm(_velocity(att, s)[i] - _velocity(ref, s)[j], axis=-1),
+        "other_hand": np.linalg.norm(other_a[i] - other_r[j], axis=-1),
+        "speed": np.full(len(i), abs(ratio)),
+    }
+
+
+def part_ratios(costs: dict[str, np.ndarray]) -> dict[str, float]:
+    """Each part's mean cost over the path / `TYPICAL` (above 1: worse than 9 in 10 right attempts)."""
+    return {k: float(v.mean()) / TYPICAL[k] for k, v in costs.items()}
+
+
+def _window(att, path, cost: np.ndarray) -> tuple[int, int]:
+    """First and last attempt step of the part's worst stretch."""
+    per = np.zeros(len(att.times))
+    cnt = np.zeros(len(att.times))
+    for (i, _), c in zip(path, cost, strict=True):
+        per[i] += c
+        cnt[i] += 1
+    per = per / np.maximum(cnt, 1)
+    k = int(np.argmax(per))
+    if per[k] <= 0:
+        return 0, len(per) - 1
+    keep = per >= WINDOW * per[k]
+    a = b = k
+    while a > 0 and keep[a - 1]:
+        a -= 1
+    while b < len(per) - 1 and keep[b + 1]:
+        b += 1
+    return a, b
+
+
+def _text(key: str, hand: int | None = None, **fmt) -> tuple[str, str]:
+    en, ar = TEXTS[key]
+    if hand is not None:
+        return en.format(hand=HAND_EN[hand], **fmt), ar.format(hand=HAND_AR[hand], **fmt)
+    return en.format(**fmt), ar.format(**fmt)
+
+
+def _describe(part: str, att, ref, path, a: int, b: int) -> tuple[str, str]:
+    s = ref.signing_hand
+    real = (1 - s) if att.mirrored else s  # the learner's own hand (before mirroring)
+    sel = [(i, j) for i, j in path if a <= i <= b]
+    ii = np.array([p[0] for p in sel])
+    jj = np.array([p[1] for p in sel])
+    if part == "hand_shape":
+        return _text("hand_shape", real)
+    if part == "hand_place":
+        ok = att.seen[ii, s] & ref.seen[jj, s]
+        if not ok.any():
+            return _text("hand_shape", real)
+        d = (ref.wrist[jj, s] - att.wrist[ii, s])[ok].mean(axis=0)  # where the hand should go
+        if abs(d[1]) >= abs(d[0]):
+            if d[1] < 0:
+                near_face = ref.wrist[jj, s][ok][:, 1].mean() < ref.nose[1] + 0.6
+                return _text("place_up_face" if near_face else "place_up")
+            return _text("place_down")
+        dx = -d[0] if att.mirrored else d[0]  # image x grows to the signer's left
+        return _text("place_left" if dx > 0 else "place_right")
+    if part == "movement":
+        va, vr = _velocity(att, s)[ii], _velocity(ref, s)[jj]
+        la, lr = np.linalg.norm(va, axis=-1).sum(), np.linalg.norm(vr, axis=-1).sum()
+        if la < 0.5 * lr:
+            return _text("move_more", real)
+        if lr < 0.5 * la:
+            return _text("move_less", real)
+        if (va * vr).sum() < 0:
+            return _text("move_reverse", real)
+        return _text("move_path", real)
+    if part == "other_hand":
+        other = 1 - real
+        if ref.weights[1 - s] < 0.3 <= att.weights[1 - s]:
+            return _text("other_down", other)
+        if att.weights[1 - s] < 0.3 <= ref.weights[1 - s]:
+            return _text("other_use", other)
+        return _text("other_differs", other)
+    key = "speed_faster" if att.duration > ref.duration else "speed_slower"
+    return _text(key, a=att.duration, r=ref.duration)
+
+
+def feedback(att, ref, path: Sequence[tuple[int, int]], passed: bool) -> tuple[Feedback, ...]:
+    """At most `MAX_ITEMS` `practice.Feedback`, the part that differs most first."""
+    costs = pair_costs(att, ref, path)
+    ratios = part_ratios(costs)
+    ranked = sorted(PARTS, key=lambda k: -ratios[k])
+    chosen = [k for k in ranked if ratios[k] > 1.0][:MAX_ITEMS]
+    if not chosen and not passed:
+        chosen = ranked[:1]
+    out = []
+    for part in chosen:
+        if part == "speed":
+            a, b = 0, len(att.times) - 1
+        else:
+            a, b = _window(att, path, costs[part])
+        start, end = float(att.times[a]), float(att.times[b])
+        en, ar = _describe(part, att, ref, path, a, b)
+        when_en = f" ({start:.1f}-{end:.1f} s)" if part != "speed" else ""
+        when_ar = f" ({start:.1f}-{end:.1f} ث)" if part != "speed" else ""
+        out.append(Feedback(part, start, end, en + when_en, ar + when_ar))
+    return tuple(out)
+
+
+def no_hands(attempt: Example) -> Feedback:
+    end = float(attempt.times[-1] - attempt.times[0]) if len(attempt.times) else 0.0
+    en, ar = TEXTS["no_hands"]
+    return Feedback("no_hands", 0.0, end, en, ar)
