@@ -6,7 +6,7 @@ import numpy as np
 
 from arsl_desktop.core import features as F
 from tests.training_synth import synth_clip
-from training.transfer import enrolment, prototype_scores
+from training.enrolment import enrolment, prototype_scores
 
 
 def test_enrolment_takes_the_first_k_training_recordings_of_one_signer():

@@ -3,7 +3,7 @@
 Each clip becomes the same (seq_len, FEATURE_DIM) sequence the model sees (app trimming,
 `features.sequence_features`); a query takes the sign of the training clip with the
 smallest DTW distance (Euclidean per step, path normalised by its length). Scores per class
-are minus the distance to that class's nearest clip, so `evaluate.metrics` gives top-1/top-5
+are minus the distance to that class's nearest clip, so `metrics.metrics` gives top-1/top-5
 exactly as for the model.
 
     python -m training.dtw --train-signers 01,02 --train-splits train --test-splits test --signs 1-70
@@ -42,7 +42,7 @@ def dtw_scores(train: list[Clip], test: list[Clip], class_ids: list[int], seq_le
 
 
 def main(argv: list[str] | None = None) -> int:
-    from training.evaluate import metrics
+    from training.metrics import metrics
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=paths.install_root() / "cache" / "keypoints")

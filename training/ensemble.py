@@ -61,14 +61,15 @@ def combine(paths: list[Path], cfg) -> dict:
             "train_config": asdict(cfg)}
 
 
-def train_ensemble(cfg, quiet: bool = False) -> dict:
+def train_ensemble(cfg, train_member, quiet: bool = False) -> dict:
     """Train (or keep, or resume) each member, then write the ensemble. A member resumes whenever
     its folder holds an unfinished run of the same settings (no `--resume` needed); a folder with
-    other settings is trained afresh, never resumed from."""
+    other settings is trained afresh, never resumed from. `train_member(cfg, resume=, quiet=)`
+    trains one model (`training.train.train`, which calls this; passed in, not imported)."""
     from training.calibration import report
     from training.dataset import EvalSet
-    from training.model import from_payload
-    from training.train import predict, select_data, train
+    from training.model import from_payload, predict
+    from training.selection import select_data
 
     out = Path(cfg.out)
     summaries = []
@@ -81,7 +82,7 @@ def train_ensemble(cfg, quiet: bool = False) -> dict:
         else:
             log.info("member %d of %d: training (seed %d)%s", i + 1, cfg.members, mcfg.seed,
                      ", resuming" if state == "partial" else "")
-            summaries.append(train(mcfg, resume=state == "partial", quiet=quiet))
+            summaries.append(train_member(mcfg, resume=state == "partial", quiet=quiet))
     if int(os.environ.get("RANK", "0")) != 0:
         return summaries[0]
     out.mkdir(parents=True, exist_ok=True)

@@ -140,7 +140,7 @@ def _score(res: dict) -> dict:
 def run_case(name: str, base: TrainConfig, out: Path, cache: Path, done: dict) -> dict:
     """Train (unless done before) and score one case, with the DTW baseline on the same clips."""
     from training.dtw import dtw_scores
-    from training.evaluate import evaluate, metrics, torch_scorer
+    from training.metrics import evaluate, metrics, torch_scorer
 
     title, over, test_spec = CASES[name]
     calibrate = name == "validation"

@@ -197,3 +197,11 @@ def from_payload(payload: dict) -> nn.Module:
     model = build_model(payload["model_config"], payload.get("arch", "attn_bilstm"))
     model.load_state_dict(payload["state_dict"])
     return model
+
+
+@torch.no_grad()
+def predict(model: nn.Module, x: torch.Tensor, batch: int = 256) -> torch.Tensor:
+    """Logits for a stack of sequences, in eval mode."""
+    model.eval()
+    outs = [model(x[i:i + batch]) for i in range(0, len(x), batch)]
+    return torch.cat(outs) if outs else torch.zeros(0)

@@ -56,7 +56,7 @@ def fit_affine(known_logits: np.ndarray, sims: np.ndarray, target: np.ndarray, s
 def fit(embed, logits_of, clips: list[Clip], new: list[int], class_ids: list[int], seq_len: int) -> dict:
     """Fit the calibration; `embed(x)` / `logits_of(x)` give embeddings / calibrated logits for a batch."""
     from training.dtw import dtw_scores
-    from training.transfer import enrolment, prototype_scores
+    from training.enrolment import enrolment, prototype_scores
 
     rows_known, rows_sims, rows_dist, rows_target, rows_new, rows_same = [], [], [], [], [], []
     for enrol_signer in ("01", "02"):

@@ -19,32 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from arsl_desktop.core.personal_match import unit
-from training.cache import Clip, load_cache
-from training.dataset import eval_features
+from training.cache import load_cache
 from training.discover import parse_ranges
-from training.train import TrainConfig, first_per_sign, train
+from training.enrolment import enrolment, prototype_scores
+from training.train import TrainConfig, train
 
 log = logging.getLogger("training.transfer")
 NEW_SIGNS = "71-76"
 KS = (1, 3, 5)
-
-
-def enrolment(clips: list[Clip], signer: str, k: int) -> list[Clip]:
-    """The first k training recordings (by name) of each sign by `signer`, sign by sign."""
-    first, _ = first_per_sign([c for c in clips if c.signer == signer and c.split == "train"], k)
-    return sorted(first, key=lambda c: (c.sign, c.sample))
-
-
-def prototype_scores(embed, enrolled: list[Clip], queries: list[Clip], signs: list[int],
-                     seq_len: int) -> np.ndarray:
-    """(len(queries), len(signs)) cosine similarity to each sign's mean normalised embedding."""
-    def embedded(clips: list[Clip]) -> np.ndarray:
-        return unit(embed(np.stack([eval_features(c, seq_len) for c in clips])))
-
-    e_enrol, e_query = embedded(enrolled), embedded(queries)
-    protos = unit(np.stack([e_enrol[[c.sign == s for c in enrolled]].mean(0) for s in signs]))
-    return e_query @ protos.T
 
 
 def run(cache: Path, out: Path, base: TrainConfig | None = None, temperature: float = 1.0) -> dict:
@@ -53,7 +35,7 @@ def run(cache: Path, out: Path, base: TrainConfig | None = None, temperature: fl
     import torch
 
     from training.dtw import dtw_scores
-    from training.evaluate import metrics
+    from training.metrics import metrics
     from training.model import load_checkpoint
 
     base = base or TrainConfig()

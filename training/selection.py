@@ -1,0 +1,68 @@
+"""Which recordings a training run learns from and validates on (`TrainConfig`'s data fields).
+
+Kept apart from `training.train` so that the ensemble, the figures and the evaluations select
+data exactly as training does without importing the trainer.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from training.cache import Clip, load_cache
+from training.discover import parse_ranges
+
+log = logging.getLogger("training.train")
+
+
+def _set(text: str) -> set[str] | None:
+    return {s.strip() for s in text.split(",") if s.strip()} or None
+
+
+def first_per_sign(clips: list[Clip], k: int) -> tuple[list[Clip], list[Clip]]:
+    """(the first k clips by sample name of each sign and signer, the others), both in name order."""
+    first, rest = [], []
+    taken: dict[tuple[int, str], int] = {}
+    for c in sorted(clips, key=lambda c: c.sample):
+        key = (c.sign, c.signer)
+        if taken.get(key, 0) < k:
+            taken[key] = taken.get(key, 0) + 1
+            first.append(c)
+        else:
+            rest.append(c)
+    return first, rest
+
+
+def _signs_and_count(spec: str) -> tuple[set[int], int]:
+    """'78-82:4' -> ({78, ..., 82}, 4)."""
+    signs, _, k = spec.partition(":")
+    return parse_ranges(signs) or set(), int(k or 1)
+
+
+def select_data(cfg) -> tuple[list[Clip], list[Clip], list[int]]:
+    """Training clips, validation clips (disjoint) and the class ids (sorted sign ids)."""
+    signs = parse_ranges(cfg.signs)
+    train = load_cache(Path(cfg.cache), _set(cfg.train_signers), _set(cfg.train_splits), signs)
+    val = load_cache(Path(cfg.cache), _set(cfg.val_signers), _set(cfg.val_splits), signs) if cfg.val_splits else []
+    if cfg.borrow:
+        # Signs with no training recordings learn from the first k TEST clips per sign and signer
+        # (by name); evaluation never scores a clip a checkpoint was trained on.
+        borrow_signs, k = _signs_and_count(cfg.borrow)
+        pool = load_cache(Path(cfg.cache), _set(cfg.train_signers), {"test"}, borrow_signs)
+        train += first_per_sign(pool, k)[0]
+    if cfg.holdout:
+        held_signs, k = _signs_and_count(cfg.holdout)
+        ordered = sorted(train, key=lambda c: c.sample)
+        val = first_per_sign([c for c in ordered if c.sign in held_signs], k)[1]
+        held_back = {c.sample for c in val}
+        train = [c for c in ordered if c.sample not in held_back]
+    names = {c.sample for c in train}
+    val = [c for c in val if c.sample not in names]
+    if not train:
+        raise ValueError(f"no training clips in {cfg.cache} for signs {cfg.signs}, signers "
+                         f"'{cfg.train_signers or 'all'}', splits '{cfg.train_splits}'")
+    class_ids = sorted({c.sign for c in train})
+    if signs and len(class_ids) < len(signs):
+        missing = sorted(signs - set(class_ids))
+        log.warning("%d signs have no training clips and are left out: %s", len(missing), missing[:20])
+    return train, val, class_ids
