@@ -185,3 +185,13 @@ def test_a_scorer_that_refuses_the_attempt_is_said(qtbot, learn):
     with qtbot.waitSignal(c.problem, check_params_cb=lambda k, d: k == "learn_score_failed", timeout=1000):
         c.on_segment(segment())
     assert c.state is LearnState.IDLE and ProgressStore().entries == {}
+
+
+def test_the_attempt_and_the_reference_are_paired_along_the_dtw_path():
+    from arsl_desktop.ui.learn_replay import pair_frames
+
+    path = ((2, 0), (3, 0), (3, 1), (5, 4), (7, 9))
+    assert pair_frames(9, 10, path).tolist() == [0, 0, 0, 0, 0, 4, 4, 9, 9]  # before, on, between, after the path
+    assert pair_frames(4, 8, ()).tolist() == [0, 2, 4, 6]  # no path (no hands): the same fraction of the reference
+    assert pair_frames(3, 2, ((0, 5),)).tolist() == [1, 1, 1]  # never past the reference's last frame
+    assert pair_frames(0, 5, path).tolist() == []

@@ -30,6 +30,7 @@ ACTIONS: dict[str, tuple[str, str, bool]] = {
     "signs_list": ("signs_list", "Ctrl+K", False),
     "teach_sign": ("teach_sign", "Ctrl+T", False),
     "my_signs": ("my_signs", "Ctrl+Shift+K", False),
+    "learn": ("learn", "Ctrl+P", False),
     "shortcuts": ("shortcuts", "F1", False),
     "lang_ar": ("", "", True),
     "lang_en": ("", "", True),
@@ -79,7 +80,7 @@ class WindowActions:
             "menu_file": ["open_video", "choose_model", None, "save_transcript", None, "quit"],
             "menu_source": ["start_pause", "stop", "retry", None, "loop", "refresh_cameras"],
             "menu_view": ["mirror", "hands", "arms", "face", None, "speak", None, "undo", "clear", "copy"],
-            "menu_signs": ["teach_sign", "my_signs", None, "signs_list"],
+            "menu_signs": ["teach_sign", "my_signs", "learn", None, "signs_list"],
             "menu_help": ["shortcuts"],
         }
         for key, names in layout.items():

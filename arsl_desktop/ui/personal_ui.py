@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton
 
 from arsl_desktop.ui.i18n import isolate, tr
+from arsl_desktop.ui.learn_dialog import LearnDialog
 from arsl_desktop.ui.my_signs_dialog import MySignsDialog
 from arsl_desktop.ui.teach_dialog import TeachDialog
 from arsl_desktop.ui.workers import PersonalStatus
@@ -54,9 +55,11 @@ class PersonalUi:
         self._lines: list[tuple[str, str]] = []  # what the strip says now (re-rendered on a language switch)
         self.teach: TeachDialog | None = None
         self.my_signs: MySignsDialog | None = None
+        self.learn: LearnDialog | None = None
         window.pipeline.personal_changed.connect(self.on_status)
         window.actions["teach_sign"].triggered.connect(lambda: self.show_teach())
         window.actions["my_signs"].triggered.connect(self.show_my_signs)
+        window.actions["learn"].triggered.connect(self.show_learn)
 
     # -- what the worker found ----------------------------------------------------------------
     def on_status(self, status: PersonalStatus) -> None:
@@ -76,8 +79,9 @@ class PersonalUi:
 
     @property
     def teaching(self) -> bool:
-        """The Teach dialog is open: the signs made now are examples, not a sentence for the transcript."""
-        return self.teach is not None and self.teach.isVisible()
+        """The Teach or Learn dialog is open: the signs made now are examples or attempts, not a
+        sentence for the transcript."""
+        return any(d is not None and d.isVisible() for d in (self.teach, self.learn))
 
     # -- dialogs ------------------------------------------------------------------------------
     def show_teach(self, adding_to=None) -> TeachDialog:
@@ -96,6 +100,19 @@ class PersonalUi:
     def _on_saved(self, _sign) -> None:
         if self.my_signs is not None and self.my_signs.isVisible():
             self.my_signs.reload()
+        if self.learn is not None:
+            self.learn.reload()
+
+    def show_learn(self) -> LearnDialog:
+        """Learn signs: practise a deck, each attempt scored against the sign's references."""
+        if self.learn is None:
+            self.learn = LearnDialog(self.window.controller, self.window.labels, parent=self.window)
+        else:
+            self.learn.reload()  # the model or the personal signs may have changed
+        self.learn.show()
+        self.learn.raise_()
+        self.learn.activateWindow()
+        return self.learn
 
     def show_my_signs(self) -> MySignsDialog:
         if self.my_signs is None:
@@ -109,7 +126,7 @@ class PersonalUi:
         return self.my_signs
 
     def retranslate(self) -> None:
-        for dialog in (self.teach, self.my_signs):
+        for dialog in (self.teach, self.my_signs, self.learn):
             if dialog is not None:
                 dialog.retranslate()
         if self.notice.isVisible():
