@@ -80,6 +80,7 @@ class LearnDialog(QDialog):
         self.word = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="learnWord")
         self.word.setFont(arabic_font(26))
         self.gloss = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="learnGloss")
+        self.gloss.setStyleSheet("font-size: 12pt;")
         self.source = QLabel(wordWrap=True, objectName="learnSource")
         self.start_button = QPushButton(objectName="learnStartSource")
         self.prompt = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="learnPrompt")
@@ -138,8 +139,8 @@ class LearnDialog(QDialog):
         right.addLayout(buttons)
         right.addWidget(self.pages, 1)
         body = QHBoxLayout()
-        body.addLayout(left, 2)
-        body.addLayout(right, 3)
+        body.addLayout(left, 1)
+        body.addLayout(right, 1)
         self.progress_note = QLabel(wordWrap=True, objectName="learnProgressNote")  # progress not read / saved
         self.progress_note.setStyleSheet("color: #5a3300; background: #fff4e0; border: 1px solid #e2a24a; "
                                          "border-radius: 6px; padding: 4px;")
@@ -159,7 +160,7 @@ class LearnDialog(QDialog):
         self.retranslate()
         self.reload()
         self._show_progress_problem()
-        self.resize(940, 720)
+        self.resize(1000, 760)
 
     def _connect(self) -> None:
         c = self.learn
