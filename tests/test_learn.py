@@ -133,6 +133,8 @@ def test_countdown_attempt_score_progress_and_next(qtbot, learn):
     assert [x.karsl_id for x in c.ordered()][-1] == 1
     a2 = attempt(qtbot, c)  # try again
     assert a2.progress.attempts == 2 and a2.progress.best == 80.0 and a2.progress.last_passed
+    c.set_decks(build_decks(default_labels(), list(range(1, 83)), []))  # e.g. a sign was taught meanwhile
+    assert c.state is LearnState.SCORED and c.last is a2 and c.deck.id == "numbers"  # the score stays
     saved = ProgressStore().get("karsl:1")  # read back from the file
     assert (saved.attempts, saved.best, saved.last) == (2, 80.0, 80.0)
     assert c.next_card().karsl_id == 2 and c.state is LearnState.IDLE and c.last is None

@@ -118,6 +118,8 @@ class LearnController(QObject):
         self.deck = deck
         self.order_changed.emit()
         current = deck.card(self.card.key) if self.card is not None else None
+        if current is not None and current == self.card:
+            return True  # the same sign, unchanged: an attempt or a score on screen stays
         self.choose(current.key if current is not None else self.ordered()[0].key)
         return True
 
