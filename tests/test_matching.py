@@ -61,3 +61,18 @@ def test_sign_distances_take_each_signs_nearest_example():
     d = np.array([[3.0, 1.0, 2.0, 5.0, 4.0], [0.5, 9.0, 9.0, 1.0, 0.2]])
     owner = np.array([2, 0, 0, 2, 1])  # in any order; sign 3 has no example
     np.testing.assert_array_equal(sign_distances(d, owner, 4), [[1.0, 4.0, 3.0, np.inf], [9.0, 0.2, 0.5, np.inf]])
+
+
+def test_a_hand_resting_in_the_lap_does_not_count():
+    """Whether the camera sees the resting hand depends on the framing, not on the sign."""
+    c = synth_clip(4, frames=20)
+    seen = c.xyz.copy(), c.present.copy()
+    seen[0][:, F.LEFT_SL, :2] = np.array([0.7, 0.9], np.float32)  # the other hand lies in the lap...
+    seen[1][:, F.LEFT] = True
+    np.testing.assert_array_equal(matching.hand_weights(*seen, c.aspect), [0.0, 1.0])
+    without = matching.match_sequence(c.xyz, c.present, c.times, c.aspect)
+    with_lap = matching.match_sequence(*seen, c.times, c.aspect)
+    np.testing.assert_allclose(with_lap, without, atol=1e-6)  # ...and the sign is the same sign
+    half = seen[0].copy()
+    half[:, F.LEFT_SL, 1] = 0.55 + 0.24 * (F.RAISED_Y + matching.HAND_UP_Y) / 2  # halfway up
+    assert matching.hand_weights(half, seen[1], c.aspect)[0] == pytest.approx(0.5, abs=0.02)

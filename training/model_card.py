@@ -120,10 +120,12 @@ def matcher_choices_table(fig: dict) -> str:
     if not rows:
         return "Not measured (`python -m training.evaluate --personal`)."
     lines = ["Own signer, k = 3, among the taught signs only (validation recordings; `" + pe["command"] + "`):", "",
-             "| data | frames taken | hand shape weight | signer 01 | signer 02 | used |", "|---|---|---|---|---|---|"]
+             "| data | frames taken | hand shape weight | a hand that stays down | signer 01 | signer 02 | used |",
+             "|---|---|---|---|---|---|---|"]
     for r in rows:
         how = "evenly spaced frames" if r["sampling"] == "frames" else "instants evenly spaced in time"
-        lines.append(f"| {r['data']} | {how} | ×{r['shape_weight']:g} | {_pct(r['signer_01'])} | "
+        rest = "weighted by its height" if r.get("resting_hand") == "weighted" else "counts fully"
+        lines.append(f"| {r['data']} | {how} | ×{r['shape_weight']:g} | {rest} | {_pct(r['signer_01'])} | "
                      f"{_pct(r['signer_02'])} | {'**yes**' if r['used'] else ''} |")
     return "\n".join(lines)
 

@@ -174,9 +174,14 @@ def row_result(ep: Episode, comp: Computed, fusion: Fusion) -> dict:
     return out
 
 
-def _variant_sequence(c: Clip, by_time: bool, shape_weight: float) -> np.ndarray:
+def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool) -> np.ndarray:
     span = F.signing_span(c.xyz, c.present, c.times, c.aspect)
-    f = matching.frame_match_features(c.xyz[span], c.present[span], c.aspect, shape_weight)
+    xyz, present = c.xyz[span], c.present[span]
+    f = matching.frame_match_features(xyz, present, c.aspect, shape_weight)
+    if rest:
+        body, hand = 2 * len(matching.UPPER_BODY), 4 * F.N_HAND
+        for i, w in enumerate(matching.hand_weights(xyz, present, c.aspect)):
+            f[:, body + i * hand: body + (i + 1) * hand] *= w
     if not by_time:
         return matching.sample_steps(f, matching.MATCH_STEPS)
     times = c.times[span]
@@ -184,23 +189,28 @@ def _variant_sequence(c: Clip, by_time: bool, shape_weight: float) -> np.ndarray
     return f[np.abs(times[None, :] - grid[:, None]).argmin(axis=1)]  # the frame nearest each instant
 
 
+# (frames by time, hand shape weight, resting hand weighted): the first is the matcher's own
+CHOICES = ((False, 1.0, True), (False, 1.0, False), (True, 1.0, True), (False, 2.0, True))
+
+
 def matcher_choices(sets: dict[str, list[Clip]], k: int = 3) -> list[dict]:
-    """The matcher's two design choices on the own-signer rows (taught signs only): frames evenly
-    spaced vs instants evenly spaced in time, the hand's own shape x1 vs x2."""
+    """The matcher's design choices on the own-signer rows (taught signs only), one changed at a
+    time: frames evenly spaced vs instants evenly spaced in time, the hand's own shape x1 vs x2,
+    a hand that stays down weighted by `matching.hand_weights` or always counted."""
     rows = []
     for data, clips in sets.items():
-        for by_time, weight in ((False, 1.0), (True, 1.0), (False, 2.0), (True, 2.0)):
+        for by_time, weight, rest in CHOICES:
             hits = {}
             for x in SIGNERS:
-                own, rest = first_per_sign([c for c in clips if c.signer == x and c.sign in NEW], k)
-                bank = np.stack([_variant_sequence(c, by_time, weight) for c in own])
+                own, rest_q = first_per_sign([c for c in clips if c.signer == x and c.sign in NEW], k)
+                bank = np.stack([_variant_sequence(c, by_time, weight, rest) for c in own])
                 owner = np.array([NEW.index(c.sign) for c in own])
-                pred = [NEW[int(sign_distances(matching.dtw_batch(_variant_sequence(q, by_time, weight), bank),
-                                               owner, len(NEW)).argmin())] for q in rest]
-                hits[x] = round(float(np.mean([p == q.sign for p, q in zip(pred, rest, strict=True)])), 4)
+                pred = [NEW[int(sign_distances(matching.dtw_batch(_variant_sequence(q, by_time, weight, rest), bank),
+                                               owner, len(NEW)).argmin())] for q in rest_q]
+                hits[x] = round(float(np.mean([p == q.sign for p, q in zip(pred, rest_q, strict=True)])), 4)
             rows.append({"data": data, "sampling": "time" if by_time else "frames", "shape_weight": weight,
-                         "k": k, **{f"signer_{x}": v for x, v in hits.items()},
-                         "used": not by_time and weight == matching.HAND_SHAPE_WEIGHT})
+                         "resting_hand": "weighted" if rest else "counted", "k": k,
+                         **{f"signer_{x}": v for x, v in hits.items()}, "used": (by_time, weight, rest) == CHOICES[0]})
     return rows
 
 

@@ -14,9 +14,11 @@ over the sign's span (`features.signing_span`, as every segment is cut), `MATCH_
 frames evenly spaced (the nearest frame, never a blend, so a missing hand stays missing): a
 15 fps webcam and a 30 fps recording of the same sign give the same sequence, and every
 sequence has the same length, so one segment is aligned with all examples at once
-(`dtw_batch`). Both choices, evenly spaced frames rather than instants evenly spaced in time
-(KArSL's sparse recordings keep more frames where the hands move) and the hand's own shape
-weighted x1 rather than the baseline's x2, were made on validation recordings: the table
+(`dtw_batch`). A hand that never comes up from the lap during the sign counts for nothing
+(`hand_weights`): whether a resting hand is in the picture depends on the camera, not the sign. Both choices, evenly spaced frames rather than instants evenly spaced in time
+(KArSL's sparse recordings keep more frames where the hands move), the hand's own shape
+weighted x1 rather than the baseline's x2, and the resting hand's weight, were made on
+validation recordings: the table
 "matcher choices" of `training.personal_eval` (docs/PERSONAL_SIGNS.md).
 
 `ExampleBank.distances` aligns a segment with every example: a cheap straight (linear-time)
@@ -37,6 +39,7 @@ MATCH_VERSION = "match-v1"
 MATCH_STEPS = 24
 HAND_SHAPE_WEIGHT = 1.0
 SHORTLIST = 64
+HAND_UP_Y = 0.5  # a hand whose wrist comes this high (shoulder widths below the shoulders) fully counts
 UPPER_BODY = np.array([0, 11, 12, 13, 14, 15, 16])  # nose, shoulders, elbows, wrists
 MATCH_DIM = 2 * len(UPPER_BODY) + 2 * (2 * 2 * F.N_HAND)
 _CLIP = 8.0
@@ -68,13 +71,28 @@ def sample_steps(frames: np.ndarray, steps: int = MATCH_STEPS) -> np.ndarray:
     return frames[np.round(np.linspace(0, len(frames) - 1, steps)).astype(int)]
 
 
+def hand_weights(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> np.ndarray:
+    """(2,) how much each hand (signer's left, right) takes part in a sign: 0 for a hand that never
+    rises above the resting line (`features.RAISED_Y` shoulder widths below the shoulders), 1 for
+    one that comes up to `HAND_UP_Y` or higher, in between linearly. A hand resting in the lap is
+    seen by one camera and not another (framing, a different session): it must not decide."""
+    top = F.wrist_heights(xyz, present, aspect).min(axis=0) if len(xyz) else np.full(2, np.inf)
+    w = (F.RAISED_Y - top) / (F.RAISED_Y - HAND_UP_Y)
+    return np.where(np.isfinite(top), np.clip(w, 0.0, 1.0), 0.0)
+
+
 def match_sequence(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: float = 1.0,
                    trim: bool = True, steps: int = MATCH_STEPS) -> np.ndarray:
-    """One recorded sign (raw keypoints) -> (steps, MATCH_DIM): cut to its signing span, `steps` frames."""
+    """One recorded sign (raw keypoints) -> (steps, MATCH_DIM): cut to its signing span, each hand
+    weighted by how much it takes part (`hand_weights`), `steps` frames."""
     if trim and len(times):
         span = F.signing_span(xyz, present, times, aspect)
         xyz, present = xyz[span], present[span]
-    return sample_steps(frame_match_features(xyz, present, aspect), steps)
+    f = frame_match_features(xyz, present, aspect)
+    body, hand = 2 * len(UPPER_BODY), 4 * F.N_HAND
+    for i, w in enumerate(hand_weights(xyz, present, aspect)):
+        f[:, body + i * hand: body + (i + 1) * hand] *= w
+    return sample_steps(f, steps)
 
 
 @lru_cache(maxsize=8)
