@@ -41,7 +41,8 @@ class Feedback:
 
 PARTS = ("hand_shape", "hand_place", "movement", "other_hand", "speed")
 # Fitted by `python -m training.learn_eval --out runs/learn` (90th percentile, right-sign attempts).
-TYPICAL = {"hand_shape": 0.20, "hand_place": 0.25, "movement": 0.05, "other_hand": 0.5, "speed": 0.5}
+TYPICAL = {"hand_shape": (0.32, 0.643), "hand_place": (0.156, 0.417), "movement": (0.062, 0.19),
+           "other_hand": (0.557, 1.314), "speed": (0.158, 0.543)}
 MAX_ITEMS = 3
 WINDOW = 0.6  # a part's window: the steps around its worst one whose cost is at least this share of it
 
@@ -75,6 +76,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 def _velocity(p, hand: int) -> np.ndarray:
+    """(S, 2) the wrist's step-to-step velocity (zeros around missing frames)."""
     w = p.wrist[:, hand]
     v = np.gradient(w, axis=0) if len(w) > 1 else np.zeros_like(w)
     ok = p.seen[:, hand]
@@ -82,29 +84,56 @@ def _velocity(p, hand: int) -> np.ndarray:
     return v * both[:, None]
 
 
+def _centroid(p, hand: int) -> np.ndarray:
+    """The hand's mean wrist place over the steps where it is seen (zeros if never)."""
+    ok = p.seen[:, hand]
+    return p.wrist[ok, hand].mean(axis=0) if ok.any() else np.zeros(2, np.float32)
+
+
+def _trajectory(p, hand: int) -> np.ndarray:
+    """(S, 2) the wrist's path around its own mean place (zeros where the hand is missing)."""
+    return (p.wrist[:, hand] - _centroid(p, hand)) * p.seen[:, hand, None]
+
+
 def pair_costs(att, ref, path: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
-    """Per path pair, each part's cost (len(path),) (speed: constant)."""
+    """Per path pair, each part's cost (len(path),). Place is where the hand is on average (its
+    mean place; the path around it is movement), so a hand moved elsewhere is not a movement and a
+    movement reversed is not a place; speed is one number for the attempt."""
     i = np.array([p[0] for p in path])
     j = np.array([p[1] for p in path])
     s = ref.signing_hand
     o = 1 - s
     both = att.seen[i, s] & ref.seen[j, s]
-    place = np.linalg.norm(att.wrist[i, s] - ref.wrist[j, s], axis=-1) * both
+    place = np.full(len(i), float(np.linalg.norm(_centroid(att, s) - _centroid(ref, s))))
+    if not (att.seen[:, s].any() and ref.seen[:, s].any()):
+        place[:] = 0.0
     other_a = att.hands[:, o] * att.weights[o]
     other_r = ref.hands[:, o] * ref.weights[o]
     ratio = math.log(max(att.duration, 0.05) / max(ref.duration, 0.05))
     return {
-        "hand_shape": np.linalg.norm(att.shape[i, s] - ref.shape[j, s], axis=-1),
+        "hand_shape": np.linalg.norm(att.shape[i, s] - ref.shape[j, s], axis=-1) * both,
         "hand_place": place,
-        "movement": np.linalg.norm(_velocity(att, s)[i] - _velocity(ref, s)[j], axis=-1),
+        "movement": np.linalg.norm(_trajectory(att, s)[i] - _trajectory(ref, s)[j], axis=-1) * both,
         "other_hand": np.linalg.norm(other_a[i] - other_r[j], axis=-1),
         "speed": np.full(len(i), abs(ratio)),
     }
 
 
 def part_ratios(costs: dict[str, np.ndarray]) -> dict[str, float]:
-    """Each part's mean cost over the path / `TYPICAL` (above 1: worse than 9 in 10 right attempts)."""
-    return {k: float(v.mean()) / TYPICAL[k] for k, v in costs.items()}
+    """Each part's mean cost over the path on the scale of right attempts: 0 at their median,
+    1 at their 90th percentile (`TYPICAL`); above 1 is worse than 9 in 10 right attempts."""
+    out = {}
+    for k, v in costs.items():
+        median, p90 = TYPICAL[k]
+        out[k] = (float(v.mean()) - median) / max(p90 - median, 1e-6)
+    return out
+
+
+def _place_gap(att, ref, path) -> np.ndarray:
+    i = np.array([p[0] for p in path])
+    j = np.array([p[1] for p in path])
+    s = ref.signing_hand
+    return np.linalg.norm(att.wrist[i, s] - ref.wrist[j, s], axis=-1) * (att.seen[i, s] & ref.seen[j, s])
 
 
 def _window(att, path, cost: np.ndarray) -> tuple[int, int]:
@@ -143,13 +172,10 @@ def _describe(part: str, att, ref, path, a: int, b: int) -> tuple[str, str]:
     if part == "hand_shape":
         return _text("hand_shape", real)
     if part == "hand_place":
-        ok = att.seen[ii, s] & ref.seen[jj, s]
-        if not ok.any():
-            return _text("hand_shape", real)
-        d = (ref.wrist[jj, s] - att.wrist[ii, s])[ok].mean(axis=0)  # where the hand should go
+        d = _centroid(ref, s) - _centroid(att, s)  # where the hand should go
         if abs(d[1]) >= abs(d[0]):
             if d[1] < 0:
-                near_face = ref.wrist[jj, s][ok][:, 1].mean() < ref.nose[1] + 0.6
+                near_face = _centroid(ref, s)[1] < ref.nose[1] + 0.6
                 return _text("place_up_face" if near_face else "place_up")
             return _text("place_down")
         dx = -d[0] if att.mirrored else d[0]  # image x grows to the signer's left
@@ -187,9 +213,12 @@ def feedback(att, ref, path: Sequence[tuple[int, int]], passed: bool) -> tuple[F
     for part in chosen:
         if part == "speed":
             a, b = 0, len(att.times) - 1
+        elif part == "hand_place":  # where the hand is furthest from the reference's place
+            a, b = _window(att, path, _place_gap(att, ref, path))
         else:
             a, b = _window(att, path, costs[part])
-        start, end = float(att.times[a]), float(att.times[b])
+        start = float(att.times[a])
+        end = float(att.times[b]) if b > a or b + 1 >= len(att.times) else float(att.times[b + 1])
         en, ar = _describe(part, att, ref, path, a, b)
         when_en = f" ({start:.1f}-{end:.1f} s)" if part != "speed" else ""
         when_ar = f" ({start:.1f}-{end:.1f} ث)" if part != "speed" else ""

@@ -5,9 +5,15 @@ frames (`core.matching`: body-relative upper body and hands, a resting hand coun
 The attempt is aligned with every reference by DTW, as recorded and mirrored (a learner who
 signs with the other hand), and the nearest one decides:
 
-- **score** 0-100: a logistic map of that DTW distance, fitted on training-split KArSL clips
-  (right sign vs any other sign) by `python -m training.learn_eval`; `PASS_MARK` was chosen
-  there too (the constants below are what it printed; docs/LEARN.md has the figures).
+- **score** 0-100: a logistic map of the MARGIN: the DTW distance to the sign's nearest
+  reference minus the distance to the nearest reference of any OTHER sign (`others`: by default
+  the shipped references of every other KArSL sign). "The right sign, done a bit differently"
+  is still nearer its own references than any other sign's; "another sign" is nearer that sign.
+  On test-split KArSL clips the margin separates them far better than the distance alone
+  (docs/LEARN.md). Fitted on training-split clips (right sign vs any other sign) by
+  `python -m training.learn_eval`; `PASS_MARK` was chosen there too (the constants below are
+  what it printed). Without any other sign to compare with, `TYPICAL_RIVAL` (the median
+  distance to the nearest other sign there) stands in for it.
 - **feedback by part** along the alignment path (`core.feedback`): the signing hand's shape,
   its place, its movement, the other hand, and speed, each as the aligned cost of that part
   relative to what is typical for attempts at the right sign; at most 3, worst first.
@@ -35,12 +41,13 @@ __all__ = ["PASS_MARK", "Feedback", "PracticeResult", "karsl_references", "score
 
 STEPS = M.MATCH_STEPS
 # Fitted by `python -m training.learn_eval --out runs/learn` (calibration on train-split clips):
-# score = 100 / (1 + exp(SCORE_SLOPE * (distance - SCORE_MID))).
-SCORE_MID = 0.80
-SCORE_SLOPE = 8.0
+# score = 100 / (1 + exp(SCORE_SLOPE * (distance - rival distance - SCORE_MID))).
+SCORE_MID = 0.245
+SCORE_SLOPE = 22.67
 # The pass mark: chosen by the same command on train-split clips (equal error: right-sign
 # attempts failed = other-sign attempts passed).
-PASS_MARK = 50.0
+PASS_MARK = 64.0
+TYPICAL_RIVAL = 1.265
 REFERENCES_FILE = ("references", "karsl82.npz")
 
 
@@ -52,7 +59,8 @@ class PracticeResult:
     reference_index: int  # which reference matched best (-1: no hand seen, nothing compared)
     path: tuple[tuple[int, int], ...]  # DTW path (attempt frame, reference frame), frames of the Examples
     worst: tuple[float, float] | None  # (start, end) s of the part that differed most, or None
-    distance: float = math.inf  # DTW distance to the best reference (what the score maps)
+    distance: float = math.inf  # DTW distance to the best reference
+    rival: float = math.inf  # DTW distance to the nearest reference of another sign (score: the margin)
     mirrored: bool = False  # the attempt matched best mirrored (signed with the other hand)
 
 
@@ -139,9 +147,10 @@ def dtw_path(cost: np.ndarray) -> tuple[float, tuple[tuple[int, int], ...]]:
     return float(acc[tq, tr] / (tq + tr)), tuple(reversed(path))
 
 
-def score_of(distance: float) -> float:
-    """The calibrated 0-100 score of a DTW distance to the nearest reference."""
-    z = SCORE_SLOPE * (distance - SCORE_MID)
+def score_of(distance: float, rival: float = math.inf) -> float:
+    """The calibrated 0-100 score of an attempt's distance to its sign's nearest reference and
+    to the nearest reference of another sign (`TYPICAL_RIVAL` when there is none)."""
+    z = SCORE_SLOPE * (distance - (rival if math.isfinite(rival) else TYPICAL_RIVAL) - SCORE_MID)
     return float(100.0 / (1.0 + math.exp(min(z, 700.0))))
 
 
@@ -162,22 +171,62 @@ def nearest(attempt: Example, references: Sequence[Prepared]) -> tuple[float, in
     return best
 
 
-def score_attempt(attempt: Example, references: Sequence[Example]) -> PracticeResult:
-    """Score one attempt at a sign against the sign's reference recordings (see the module)."""
+def rival_distance(attempt: Example, others: Sequence[Sequence[Example]]) -> float:
+    """The DTW distance from the attempt (as is or mirrored) to the nearest of the other signs' references."""
+    flat = [e for sign in others for e in sign]
+    if not flat:
+        return math.inf
+    return nearest(attempt, [_prepared(e) for e in flat])[0]
+
+
+def _prepared(ex: Example) -> Prepared:
+    """`prepare_example`, remembered for the shipped references (prepared once per process)."""
+    key = id(ex)
+    hit = _PREPARED.get(key)
+    if hit is not None and hit[0] is ex:
+        return hit[1]
+    p = prepare_example(ex)
+    if any(ex is e for refs in _shipped().values() for e in refs):
+        _PREPARED[key] = (ex, p)
+    return p
+
+
+_PREPARED: dict[int, tuple[Example, Prepared]] = {}
+
+
+def _same(a: Example, b: Example) -> bool:
+    return a is b or (a.xyz.shape == b.xyz.shape and np.array_equal(a.xyz, b.xyz))
+
+
+def default_others(references: Sequence[Example], exclude: int | None = None) -> list[list[Example]]:
+    """The shipped KArSL references of every sign but `exclude` and but the sign `references` are
+    (recognised by their recordings): what an attempt is compared with by default."""
+    return [list(refs) for sign, refs in sorted(_shipped().items())
+            if sign != exclude and not any(_same(r, e) for r in references for e in refs)]
+
+
+def score_attempt(attempt: Example, references: Sequence[Example],
+                  others: Sequence[Sequence[Example]] | None = None) -> PracticeResult:
+    """Score one attempt at a sign against the sign's reference recordings (see the module).
+
+    `others`: the reference recordings of the other signs, one list per sign (default:
+    `default_others(references)`, the shipped KArSL signs but this one). For a personal sign,
+    pass `others_for(...)` (the KArSL sign it adapts left out)."""
     if not references:
         raise ValueError("score_attempt needs at least one reference recording of the sign")
     if not has_hands(attempt):
         return PracticeResult(0.0, False, (FB.no_hands(attempt),), -1, (), None)
-    prepared = [prepare_example(r) for r in references]
+    prepared = [_prepared(r) for r in references]
     distance, k, att = nearest(attempt, prepared)
+    rival = rival_distance(attempt, default_others(references) if others is None else others)
     ref = prepared[k]
     _, steps_path = dtw_path(M.cost_matrices(att.match, ref.match[None])[0])
-    score = score_of(distance)
+    score = score_of(distance, rival)
     passed = score >= PASS_MARK
     items = FB.feedback(att, ref, steps_path, passed)
     path = tuple(dict.fromkeys((int(att.frames[i]), int(ref.frames[j])) for i, j in steps_path))
     worst = (items[0].start, items[0].end) if items else None
-    return PracticeResult(score, passed, items, k, path, worst, distance, att.mirrored)
+    return PracticeResult(score, passed, items, k, path, worst, distance, rival, att.mirrored)
 
 
 @lru_cache(maxsize=2)
@@ -196,15 +245,23 @@ def _load_references(path: str) -> dict[int, tuple[Example, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _shipped() -> dict[int, tuple[Example, ...]]:
+    path = paths.resource(*REFERENCES_FILE)
+    return _load_references(str(path)) if path.is_file() else {}
+
+
 def karsl_references(sign_id: int) -> list[Example]:
     """The shipped reference recordings of a KArSL sign (built by `training.references`); [] if none."""
-    path = paths.resource(*REFERENCES_FILE)
-    if not path.is_file():
-        return []
-    return list(_load_references(str(path)).get(int(sign_id), ()))
+    return list(_shipped().get(int(sign_id), ()))
 
 
 def karsl_reference_signs() -> list[int]:
     """The KArSL sign ids that have shipped references."""
-    path = paths.resource(*REFERENCES_FILE)
-    return sorted(_load_references(str(path))) if path.is_file() else []
+    return sorted(_shipped())
+
+
+def others_for(karsl_id: int | None = None, personal: Sequence[Sequence[Example]] = ()) -> list[list[Example]]:
+    """What an attempt at a sign is compared with: the shipped references of every KArSL sign but
+    `karsl_id` (the sign practised, or the KArSL sign a personal sign adapts), plus `personal`
+    (the examples of the user's OTHER personal signs, one list per sign)."""
+    return [list(r) for s, r in sorted(_shipped().items()) if s != karsl_id] + [list(p) for p in personal if p]
