@@ -1,4 +1,4 @@
-"""Command line: `arsl-desktop` (window), `recognize`, `transcribe`, `signs`, `--self-check`.
+"""Command line: `arsl-desktop` (window), `recognize`, `transcribe`, `signs`, `practice`, `--self-check`.
 
 Thin: parses arguments and hands over. Heavy imports (Qt, MediaPipe) happen only in
 the branch that needs them, so `--help` is instant.
@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from arsl_desktop import __version__, signs_cli
+from arsl_desktop import __version__, practice_cli, signs_cli
 
 
 def positive_int(text: str) -> int:
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--shape", action="store_true", help="reshape Arabic for non-shaping terminals")
     tr.add_argument("--no-personal", action="store_true", help="leave out the signs you taught")
     signs_cli.add_parser(sub)
+    practice_cli.add_parser(sub)
     return ap
 
 
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return commands.run(args)
     if args.command == "signs":
         return signs_cli.run(args)
+    if args.command == "practice":
+        return practice_cli.run(args)
     if args.self_check is not None:
         from arsl_desktop import selfcheck
 

@@ -1,0 +1,117 @@
+"""Learn mode's core (core/practice.py, core/feedback.py) on real KArSL recordings."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from arsl_desktop.core import features as F
+from arsl_desktop.core import feedback as FB
+from arsl_desktop.core import matching as M
+from arsl_desktop.core import practice as P
+from arsl_desktop.core.personal_store import Example
+
+
+def _attempt(folder) -> Example:
+    from arsl_desktop.core.landmarks import create_landmarker
+    from arsl_desktop.core.sources import open_source
+
+    with create_landmarker() as lm, open_source(folder) as src:
+        return Example.from_keypoints([lm.process(f.image, f.timestamp) for f in src])
+
+
+@pytest.fixture(scope="module")
+def attempts(sample_dir):
+    """Test-split recordings of signer 02 (never among the shipped references, which are training
+    recordings for these signs): sign 75 and its look-alike neighbour 76."""
+    base = sample_dir / "frames" / "02" / "test"
+    return {sign: _attempt(sorted((base / f"{sign:04d}").iterdir())[0]) for sign in (75, 76)}
+
+
+def test_shipped_references_cover_the_model_and_are_small():
+    from arsl_desktop import paths
+
+    path = paths.resource(*P.REFERENCES_FILE)
+    assert path.stat().st_size < 4_000_000
+    assert P.karsl_reference_signs() == list(range(1, 83))
+    for sign in (1, 70, 75, 82):
+        refs = P.karsl_references(sign)
+        assert 1 <= len(refs) <= 3
+        assert all(r.xyz.shape[1:] == (100, 3) and r.present.any() and r.times[0] == 0 for r in refs)
+    assert P.karsl_references(400) == []
+    with np.load(path) as z:
+        assert z["xyz"].dtype == np.float16 and "samples" in z  # keypoints only, never images
+
+
+def test_right_sign_scores_above_its_look_alike(attempts):
+    right = P.score_attempt(attempts[75], P.karsl_references(75))
+    other = P.score_attempt(attempts[76], P.karsl_references(75))
+    assert right.score > other.score + 30
+    assert right.passed and not other.passed
+    assert 0 <= other.score <= 100 and other.feedback  # a failed attempt always says what to fix
+    assert other.worst == (other.feedback[0].start, other.feedback[0].end)
+
+
+def test_path_and_reference_index_point_into_the_recordings(attempts):
+    refs = P.karsl_references(75)
+    res = P.score_attempt(attempts[75], refs)
+    assert 0 <= res.reference_index < len(refs)
+    ref = refs[res.reference_index]
+    a = np.array(res.path)
+    assert (np.diff(a, axis=0) >= 0).all()  # monotonic in both recordings
+    assert a[:, 0].max() < attempts[75].frames and a[:, 1].max() < ref.frames
+    for f in res.feedback:
+        assert 0 <= f.start <= f.end <= attempts[75].times[-1] + 1e-6
+
+
+def test_signing_with_the_other_hand_is_recognised_as_mirrored(attempts):
+    ex = attempts[75]
+    xyz, present = F.mirror_keypoints(ex.xyz, ex.present)
+    mirrored = Example(xyz, present, ex.times, ex.aspect)
+    plain = P.score_attempt(ex, P.karsl_references(75))
+    res = P.score_attempt(mirrored, P.karsl_references(75))
+    assert res.mirrored and not plain.mirrored
+    assert abs(res.score - plain.score) < 1.0
+
+
+def test_half_speed_is_told_to_sign_faster(attempts):
+    ex = attempts[75]
+    slow = Example(ex.xyz, ex.present, ex.times * 2.5, ex.aspect)
+    res = P.score_attempt(slow, P.karsl_references(75))
+    assert res.feedback and res.feedback[0].part == "speed"
+    assert res.feedback[0].text_en.startswith("Sign faster")
+
+
+def test_no_hands_scores_zero_with_that_feedback(attempts):
+    ex = attempts[75]
+    present = ex.present.copy()
+    present[:, 2:] = False
+    res = P.score_attempt(Example(ex.xyz, present, ex.times, ex.aspect), P.karsl_references(75))
+    assert res.score == 0 and not res.passed and res.reference_index == -1 and res.worst is None
+    assert [f.part for f in res.feedback] == ["no_hands"]
+    with pytest.raises(ValueError):
+        P.score_attempt(ex, [])
+
+
+def test_dtw_path_cost_is_the_batch_distance():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(M.MATCH_STEPS, 6)), rng.normal(size=(M.MATCH_STEPS, 6))
+    d, path = P.dtw_path(M.cost_matrices(a, b[None])[0])
+    assert d == pytest.approx(M.dtw_batch(a, b[None])[0])
+    assert path[0] == (0, 0) and path[-1] == (M.MATCH_STEPS - 1, M.MATCH_STEPS - 1)
+    assert all(0 <= i2 - i1 <= 1 and 0 <= j2 - j1 <= 1 for (i1, j1), (i2, j2) in zip(path, path[1:], strict=False))
+
+
+def test_score_map_is_monotonic_and_bounded():
+    margins = np.linspace(-3, 3, 61)
+    scores = [P.score_of(1.0 + m, 1.0) for m in margins]
+    assert all(0 <= s <= 100 for s in scores) and all(np.diff(scores) <= 0)
+    assert P.score_of(0.0, 1.0) > P.PASS_MARK > P.score_of(3.0, 1.0)
+
+
+def test_every_text_has_english_and_arabic():
+    for key, (en, ar) in FB.TEXTS.items():
+        assert en and re.search("[\u0600-\u06ff]", ar), key
+        assert set(re.findall(r"{(\w+)", en)) == set(re.findall(r"{(\w+)", ar)), key
