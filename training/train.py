@@ -59,7 +59,9 @@ class TrainConfig:
     holdout: str = ""
     seq_len: int = 32
     epochs: int = 15
-    epoch_size: int = 1920  # augmented samples per epoch (class-balanced)
+    # augmented samples per epoch (class-balanced); 0: one per training recording. The recipe's 1920
+    # is 23 per sign for 82 signs; with many more signs set it (`epoch_items` warns below 10 per sign).
+    epoch_size: int = 1920
     batch_size: int = 64
     lr: float = 2e-3
     weight_decay: float = 0.05
@@ -139,6 +141,23 @@ def supcon_loss(emb: torch.Tensor, y: torch.Tensor, temp: float) -> torch.Tensor
     return -(log_prob.masked_fill(~pos, 0.0).sum(1)[has] / pos.sum(1)[has]).mean()
 
 
+MIN_ITEMS_PER_SIGN = 10
+
+
+def epoch_items(epoch_size: int, n_clips: int, n_classes: int) -> int:
+    """Items per epoch: `epoch_size`, or one per training recording when it is 0. Warns when an
+    epoch shows each sign fewer than `MIN_ITEMS_PER_SIGN` times (e.g. the recipe's 1920 with all
+    502 KArSL signs: 3.8 per sign, and each recording seen once in 30 epochs, if ever)."""
+    if epoch_size < 0:
+        raise ValueError(f"epoch_size must be >= 0 (0: one item per training recording), not {epoch_size}")
+    items = epoch_size or n_clips
+    if items < MIN_ITEMS_PER_SIGN * n_classes:
+        log.warning("epoch_size %d shows each of the %d signs %.1f times per epoch; set --epoch-size %d "
+                    "(the recipe's 23 per sign) or 0 (one item per training recording: %d)", items, n_classes,
+                    items / max(1, n_classes), round(1920 / 82 * n_classes), n_clips)
+    return items
+
+
 def lr_lambda(step: int, warmup: int, total: int) -> float:
     """Linear warm-up, then cosine to 2% of the peak."""
     if step < warmup:
@@ -195,7 +214,8 @@ def train(cfg: TrainConfig, resume: bool = False, quiet: bool = False, stop_afte
     acfg = AugmentConfig(**cfg.augment)
     if cfg.margin and mcfg.head != "cosine":
         raise ValueError("margin needs the cosine head (model head='cosine')")
-    train_set = TrainSet(train_clips, class_ids, cfg.seq_len, acfg, cfg.epoch_size, cfg.seed, cfg.features)
+    epoch_size = epoch_items(cfg.epoch_size, len(train_clips), len(class_ids))
+    train_set = TrainSet(train_clips, class_ids, cfg.seq_len, acfg, epoch_size, cfg.seed, cfg.features)
     if cfg.views > 1:
         train_set = MultiView(train_set, cfg.views, cfg.view_mirror)
     val_set = EvalSet(val_clips, class_ids, cfg.seq_len, cfg.features)
