@@ -72,3 +72,10 @@ def test_shipped_card_and_readme_show_the_shipped_models_figures():
     assert mc.block(doc, "personal") == mc.personal_table(fig) and mc.block(doc, "matcher") == mc.matcher_choices_table(fig)
     assert fig["personal"]["fusion"] == SignClassifier(model).info("personal")  # the app uses what was measured
     assert fig["recipe"]["features"] == {"canonical": False, "shape": False}
+
+
+def test_the_no_sign_figure_uses_the_windows_threshold():
+    from arsl_desktop.ui.settings import DEFAULT_THRESHOLD
+    from training.personal_eval import THRESHOLD
+
+    assert THRESHOLD == DEFAULT_THRESHOLD

@@ -111,6 +111,11 @@ def personal_table(fig: dict) -> str:
                   f"{f['sharpness']:g}; a personal sign farther than {f['max_distance']:g} is not offered. The model's "
                   f"own signs with 71-76 taught: {_pct(k['top1_with_taught_signs'])} top-1 "
                   f"({_pct(k['top1_model_alone'])} with none; {k['queries']} of its training recordings)."]
+    for n in pe.get("no_sign", []):
+        lines.append(f"- No sign ({n['data']}, signer {n['signer']}): 71-73 taught from {n['k']} recordings, "
+                     f"{n['queries']} recordings of 74-76 (neither taught nor known): a taught sign named at "
+                     f"≥ {n['threshold']:g} confidence {_pct(n['named_taught_share'])}, any sign "
+                     f"{_pct(n['named_any_share'])} (the model alone {_pct(n['model_alone_named_share'])}).")
     return "\n".join(lines)
 
 

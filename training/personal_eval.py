@@ -48,6 +48,7 @@ log = logging.getLogger("training.personal_eval")
 NEW = list(range(71, 77))
 KS = (1, 3, 5)
 SIGNERS = ("01", "02")
+THRESHOLD = 0.4  # the window's default confidence threshold (ui.settings.DEFAULT_THRESHOLD; a test checks)
 
 
 @dataclass
@@ -275,6 +276,27 @@ def episodes(data: str, clips: list[Clip], transfer: ModelView, loso: dict[str, 
     return out
 
 
+def no_sign_episodes(data: str, clips: list[Clip], transfer: ModelView, k: int = 3) -> list[Episode]:
+    """"No sign": X taught 71-73 (k recordings each); X's recordings of 74-76, signs neither taught
+    nor known to the transfer model, must not be given a confident name."""
+    out = []
+    for x in SIGNERS:
+        mine = [c for c in clips if c.split == "train" and c.signer == x]
+        taught = first_per_sign([c for c in mine if c.sign in NEW[:3]], k)[0]
+        out.append(Episode("n", data, x, k, transfer, taught, [c for c in mine if c.sign in NEW[3:]], False))
+    return out
+
+
+def no_sign_result(ep: Episode, comp: Computed, fusion: Fusion, threshold: float) -> dict:
+    p = joint(comp, fusion)
+    top, best = p.max(axis=1), p.argmax(axis=1)
+    taught = best >= comp.probs.shape[1]  # a new word (only 71-73 can be offered)
+    return {"row": "n", "data": ep.data, "signer": ep.signer, "k": ep.k, "queries": len(ep.queries),
+            "threshold": threshold, "named_taught_share": round(float((taught & (top >= threshold)).mean()), 4),
+            "named_any_share": round(float((top >= threshold).mean()), 4),
+            "model_alone_named_share": round(float((comp.probs.max(axis=1) >= threshold).mean()), 4)}
+
+
 def known_queries(cache: Path, transfer: ModelView) -> Episode:
     """The model's own signs as queries (signer 01's training recordings of signs it knows)."""
     clips = [c for c in load_cache(cache, {"01"}, {"train"}) if c.sign in transfer.class_ids]
@@ -334,13 +356,15 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
     known = compute_known(known_ep, own3)
     fusion, fits = fit(comps, known)
     rows = [row_result(ep, c, fusion) for ep, c in zip(eps, comps, strict=True)]
+    no_sign = [no_sign_result(ep, compute(ep), fusion, THRESHOLD)
+               for data, clips in sets.items() for ep in no_sign_episodes(data, clips, transfer)]
     known_top1 = float((joint(known, fusion).argmax(1) == known.target).mean())
     known_alone = float((known.probs.argmax(1) == known.target).mean())
     for r in rows:
         log.info("%s", r)
     choices = matcher_choices(sets)
     return {"new_signs": "71-76", "splits": "train", "rows": rows, "fusion": fusion.as_dict(), "fits": fits,
-            "matcher_choices": choices,
+            "matcher_choices": choices, "no_sign": no_sign,
             "known_signs": {"queries": len(known.target), "top1_with_taught_signs": round(known_top1, 4),
                             "top1_model_alone": round(known_alone, 4),
                             "note": "the transfer model's own training recordings (signer 01) with 71-76 "
