@@ -54,9 +54,22 @@ def loso(cache: Path, signs: str, out: Path, epochs: int, epoch_size: int, seed:
     return results
 
 
+def _record(a: argparse.Namespace, argv: list[str] | None, out: Path, fig: dict, key: str, res: dict) -> dict:
+    """A result with its variant and command, into <out>/<key>.json and (--into) the figures."""
+    from training.figures import write_json
+
+    res["variant"] = a.variant
+    res["command"] = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
+    write_json(out / f"{key}.json", res)
+    if a.into:
+        fig[key] = res
+        write_json(a.into, fig)
+    return res
+
+
 def _personal(a: argparse.Namespace, argv: list[str] | None) -> int:
     """--personal: the taught-sign rows and the fusion, into <out>/personal.json (and --into)."""
-    from training.figures import variant_config, write_json
+    from training.figures import variant_config
     from training.personal_eval import run as run_personal
     from training.train import TrainConfig
 
@@ -68,13 +81,8 @@ def _personal(a: argparse.Namespace, argv: list[str] | None) -> int:
 
         temperature = float(SignClassifier(paths.default_model_path()).meta.get("arsl_temperature", 1.0))
     base = variant_config(a.variant, TrainConfig(threads=a.threads, seed=a.seed))
-    res = run_personal(a.cache, out, base, temperature=temperature, webcam_cache=a.webcam_cache)
-    res["variant"] = a.variant
-    res["command"] = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
-    write_json(out / "personal.json", res)
-    if a.into:
-        fig["personal"] = res
-        write_json(a.into, fig)
+    res = _record(a, argv, out, fig, "personal",
+                  run_personal(a.cache, out, base, temperature=temperature, webcam_cache=a.webcam_cache))
     for r in res["rows"]:
         print(f"{r['row']} {r['data']:8s} signer {r['signer']} k={r['k']}: app {r['app_top1']:.3f}  matcher "
               f"{r['matcher_top1_taught_only']:.3f}  DTW baseline {r['dtw_baseline_top1_taught_only']:.3f}  "
@@ -119,7 +127,6 @@ def main(argv: list[str] | None = None) -> int:
         if a.personal:
             return _personal(a, argv)
         if a.transfer:
-            from training.figures import write_json
             from training.transfer import run as run_transfer
 
             out = a.out or paths.install_root() / "runs" / "transfer"
@@ -130,13 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             from training.train import TrainConfig
 
             base = variant_config(a.variant, TrainConfig(threads=a.threads, seed=a.seed))
-            res = run_transfer(a.cache, out, base, temperature=temperature)
-            res["variant"] = a.variant
-            res["command"] = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
-            write_json(out / "transfer.json", res)
-            if a.into:
-                fig["transfer"] = res
-                write_json(a.into, fig)
+            res = _record(a, argv, out, fig, "transfer", run_transfer(a.cache, out, base, temperature=temperature))
             for r in res["rows"]:
                 print(f"enrol signer {r['enrol_signer']} k={r['k']} -> test signer {r['test_signer']}: embedding "
                       f"{r['embedding_top1']:.3f}  DTW {r['dtw_top1']:.3f}  n={r['queries']}", flush=True)

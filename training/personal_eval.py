@@ -131,15 +131,20 @@ class Computed:
     baseline_top1: float
 
 
-def compute(ep: Episode) -> Computed:
-    logits, q_emb = ep.view.outputs(ep.queries)
-    _, e_emb = ep.view.outputs(ep.enrolled)
+def _scored(view: ModelView, queries: list[Clip], enrolled: list[Clip]) -> tuple[np.ndarray, ...]:
+    """The queries' model probabilities, matcher distances and embedding cosines to the enrolled."""
+    logits, q_emb = view.outputs(queries)
+    _, e_emb = view.outputs(enrolled)
     z = logits - logits.max(axis=1, keepdims=True)
     probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     bank = matching.ExampleBank(np.stack([matching.match_sequence(c.xyz, c.present, c.times, c.aspect)
-                                          for c in ep.enrolled]))
-    dtw = np.stack([bank.distances(matching.match_sequence(c.xyz, c.present, c.times, c.aspect))
-                    for c in ep.queries])
+                                          for c in enrolled]))
+    dtw = np.stack([bank.distances(matching.match_sequence(c.xyz, c.present, c.times, c.aspect)) for c in queries])
+    return probs, dtw, q_emb @ e_emb.T
+
+
+def compute(ep: Episode) -> Computed:
+    probs, dtw, cos = _scored(ep.view, ep.queries, ep.enrolled)
     ids = ep.view.class_ids
     if ep.adapt:
         adapts = np.array([ids.index(s) if s in ids else -1 for s in NEW])
@@ -149,7 +154,7 @@ def compute(ep: Episode) -> Computed:
         target = np.array([len(ids) + NEW.index(c.sign) for c in ep.queries])
     base = baseline_scores(ep.enrolled, ep.queries, NEW)
     truth = np.array([NEW.index(c.sign) for c in ep.queries])
-    return Computed(probs, dtw, q_emb @ e_emb.T, np.array([NEW.index(c.sign) for c in ep.enrolled]), target,
+    return Computed(probs, dtw, cos, np.array([NEW.index(c.sign) for c in ep.enrolled]), target,
                     adapts, float((base.argmax(1) == truth).mean()))
 
 
@@ -305,16 +310,9 @@ def known_queries(cache: Path, transfer: ModelView) -> Episode:
 
 def compute_known(ep: Episode, taught_like: Episode) -> Computed:
     """Model-sign queries against one set of taught signs (the own-signer k=3 enrolment)."""
-    logits, q_emb = ep.view.outputs(ep.queries)
-    _, e_emb = ep.view.outputs(taught_like.enrolled)
-    z = logits - logits.max(axis=1, keepdims=True)
-    probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-    bank = matching.ExampleBank(np.stack([matching.match_sequence(c.xyz, c.present, c.times, c.aspect)
-                                          for c in taught_like.enrolled]))
-    dtw = np.stack([bank.distances(matching.match_sequence(c.xyz, c.present, c.times, c.aspect))
-                    for c in ep.queries])
+    probs, dtw, cos = _scored(ep.view, ep.queries, taught_like.enrolled)
     ids = ep.view.class_ids
-    return Computed(probs, dtw, q_emb @ e_emb.T, np.array([NEW.index(c.sign) for c in taught_like.enrolled]),
+    return Computed(probs, dtw, cos, np.array([NEW.index(c.sign) for c in taught_like.enrolled]),
                     np.array([ids.index(c.sign) for c in ep.queries]), np.full(len(NEW), -1), float("nan"))
 
 
