@@ -2,14 +2,14 @@
 
 Each function takes one recording's raw keypoints (a `training.cache.Clip`) and returns a new
 clip with ONE part changed, over the signing span, on the signing hand (the hand that takes
-part more, `matching.hand_weights`):
+part more, `features.hand_activity`):
 
     hand_shape   the hand's joints relative to its wrist replaced by another sign's signing hand
                  (time-resampled to this clip, scaled by the shoulder widths), at this wrist
     hand_place   the whole hand (and the pose wrist) moved `PLACE_SHIFT` shoulder widths
                  sideways, away from the body's midline
     movement     the wrist's path played backwards (the hand's shape keeps its own timing),
-                 or frozen at its mean place
+                 or frozen at its mean place, over the frames where the hand is raised
     speed        the clip played at half speed (every timestamp doubled)
 """
 
@@ -20,7 +20,6 @@ from dataclasses import replace
 import numpy as np
 
 from arsl_desktop.core import features as F
-from arsl_desktop.core import matching as M
 from training.cache import Clip
 
 PLACE_SHIFT = 0.8  # shoulder widths
@@ -31,8 +30,10 @@ HAND_PART = {0: F.LEFT, 1: F.RIGHT}
 
 
 def signing_hand(clip: Clip) -> int:
-    w = M.hand_weights(clip.xyz, clip.present, clip.aspect)
-    return 0 if w[0] > w[1] else 1
+    """As `practice.Prepared.signing_hand`: the hand that signs more over the signing span."""
+    idx = _span(clip)
+    left, right = F.hand_activity(clip.xyz[idx], clip.present[idx], clip.aspect)
+    return 0 if left > right else 1
 
 
 def _span(clip: Clip) -> np.ndarray:
@@ -89,9 +90,12 @@ def move_place(clip: Clip, shift: float = PLACE_SHIFT) -> Clip:
 
 
 def _wrist_path(clip: Clip, new_path) -> Clip:
+    """The wrist's path over the frames where the hand is up in signing space replaced (so the
+    signing span, cut by raised hands, stays as it was); the hand's shape moves with it."""
     h = signing_hand(clip)
     idx = _span(clip)
-    idx = idx[clip.present[idx, HAND_PART[h]]]
+    raised = F.wrist_heights(clip.xyz, clip.present, clip.aspect)[idx, h] < F.RAISED_Y
+    idx = idx[raised]
     xyz = clip.xyz.copy()
     wrist = xyz[idx, HAND_SL[h].start].copy()
     target = new_path(wrist)

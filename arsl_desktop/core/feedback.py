@@ -4,17 +4,20 @@ Parts (the "signing hand" is the reference's hand that takes part more, `Prepare
 the attempt has already been mirrored when the learner signed with the other hand):
 
     hand_shape   the signing hand's joints relative to its wrist (shoulder widths)
-    hand_place   the signing hand's wrist relative to the shoulders (and where the nose is)
-    movement     the signing hand's wrist velocity per step (direction and amount of the path)
+    hand_place   the signing hand's mean wrist place relative to the shoulders (the text says
+                 which way to go, and "near the face" when the reference's is at face height)
+    movement     the signing hand's wrist path around that mean place (so a hand moved
+                 elsewhere is not a movement, and a movement reversed or frozen is not a place)
     other_hand   the other hand's joints relative to the shoulders, weighted by how much it
                  takes part (a hand resting in the lap is absent from both)
-    speed        |log(attempt duration / reference duration)|
+    speed        |log(attempt duration / the sign's median reference duration)|
 
-Each part's cost is averaged over the path and divided by `TYPICAL[part]`: the 90th
-percentile of that mean cost for attempts at the right sign (train-split KArSL clips, fitted by
+Each part's cost is averaged over the path and put on the scale of attempts at the right sign:
+0 at their median, 1 at their 90th percentile (`TYPICAL`, fitted on train-split KArSL clips by
 `python -m training.learn_eval --out runs/learn`). A part above 1 is worse than 9 in 10 right
-attempts: it is reported, worst first, at most `MAX_ITEMS`. A failed attempt always names its
-worst part. The texts live here (English and Arabic); the core has no Qt and no i18n table.
+attempts: it is reported, worst first, at most `MAX_ITEMS`, with the stretch of the attempt where
+it differs most. A failed attempt always names its worst part. The texts live here (English and
+Arabic); the core has no Qt and no i18n table.
 """
 
 from __future__ import annotations
@@ -40,9 +43,10 @@ class Feedback:
 
 
 PARTS = ("hand_shape", "hand_place", "movement", "other_hand", "speed")
-# Fitted by `python -m training.learn_eval --out runs/learn` (90th percentile, right-sign attempts).
-TYPICAL = {"hand_shape": (0.32, 0.643), "hand_place": (0.156, 0.417), "movement": (0.062, 0.19),
-           "other_hand": (0.557, 1.314), "speed": (0.158, 0.543)}
+# (median, 90th percentile) of each part's mean cost for right-sign attempts, train-split clips:
+# fitted by `python -m training.learn_eval --out runs/learn` (it says when these differ from its fit).
+TYPICAL = {"hand_shape": (0.384, 0.718), "hand_place": (0.135, 0.264), "movement": (0.093, 0.205),
+           "other_hand": (0.422, 1.56), "speed": (0.128, 0.301)}
 MAX_ITEMS = 3
 WINDOW = 0.6  # a part's window: the steps around its worst one whose cost is at least this share of it
 
@@ -86,8 +90,7 @@ def _velocity(p, hand: int) -> np.ndarray:
 
 def _centroid(p, hand: int) -> np.ndarray:
     """The hand's mean wrist place over the steps where it is seen (zeros if never)."""
-    ok = p.seen[:, hand]
-    return p.wrist[ok, hand].mean(axis=0) if ok.any() else np.zeros(2, np.float32)
+    return p.place[hand]
 
 
 def _trajectory(p, hand: int) -> np.ndarray:
@@ -95,10 +98,11 @@ def _trajectory(p, hand: int) -> np.ndarray:
     return (p.wrist[:, hand] - _centroid(p, hand)) * p.seen[:, hand, None]
 
 
-def pair_costs(att, ref, path: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
+def pair_costs(att, ref, path: Sequence[tuple[int, int]], duration: float | None = None) -> dict[str, np.ndarray]:
     """Per path pair, each part's cost (len(path),). Place is where the hand is on average (its
     mean place; the path around it is movement), so a hand moved elsewhere is not a movement and a
-    movement reversed is not a place; speed is one number for the attempt."""
+    movement reversed is not a place; speed is one number for the attempt, against `duration`
+    (the sign's typical duration: the median of its references'; default the reference's)."""
     i = np.array([p[0] for p in path])
     j = np.array([p[1] for p in path])
     s = ref.signing_hand
@@ -109,7 +113,7 @@ def pair_costs(att, ref, path: Sequence[tuple[int, int]]) -> dict[str, np.ndarra
         place[:] = 0.0
     other_a = att.hands[:, o] * att.weights[o]
     other_r = ref.hands[:, o] * ref.weights[o]
-    ratio = math.log(max(att.duration, 0.05) / max(ref.duration, 0.05))
+    ratio = math.log(max(att.duration, 0.05) / max(ref.duration if duration is None else duration, 0.05))
     return {
         "hand_shape": np.linalg.norm(att.shape[i, s] - ref.shape[j, s], axis=-1) * both,
         "hand_place": place,
@@ -163,7 +167,7 @@ def _text(key: str, hand: int | None = None, **fmt) -> tuple[str, str]:
     return en.format(**fmt), ar.format(**fmt)
 
 
-def _describe(part: str, att, ref, path, a: int, b: int) -> tuple[str, str]:
+def _describe(part: str, att, ref, path, a: int, b: int, duration: float) -> tuple[str, str]:
     s = ref.signing_hand
     real = (1 - s) if att.mirrored else s  # the learner's own hand (before mirroring)
     sel = [(i, j) for i, j in path if a <= i <= b]
@@ -197,13 +201,16 @@ def _describe(part: str, att, ref, path, a: int, b: int) -> tuple[str, str]:
         if att.weights[1 - s] < 0.3 <= ref.weights[1 - s]:
             return _text("other_use", other)
         return _text("other_differs", other)
-    key = "speed_faster" if att.duration > ref.duration else "speed_slower"
-    return _text(key, a=att.duration, r=ref.duration)
+    key = "speed_faster" if att.duration > duration else "speed_slower"
+    return _text(key, a=att.duration, r=duration)
 
 
-def feedback(att, ref, path: Sequence[tuple[int, int]], passed: bool) -> tuple[Feedback, ...]:
-    """At most `MAX_ITEMS` `practice.Feedback`, the part that differs most first."""
-    costs = pair_costs(att, ref, path)
+def feedback(att, ref, path: Sequence[tuple[int, int]], passed: bool,
+             duration: float | None = None) -> tuple[Feedback, ...]:
+    """At most `MAX_ITEMS` `practice.Feedback`, the part that differs most first (`duration`: the
+    sign's typical duration, see `pair_costs`)."""
+    duration = ref.duration if duration is None else duration
+    costs = pair_costs(att, ref, path, duration)
     ratios = part_ratios(costs)
     ranked = sorted(PARTS, key=lambda k: -ratios[k])
     chosen = [k for k in ranked if ratios[k] > 1.0][:MAX_ITEMS]
@@ -219,7 +226,7 @@ def feedback(att, ref, path: Sequence[tuple[int, int]], passed: bool) -> tuple[F
             a, b = _window(att, path, costs[part])
         start = float(att.times[a])
         end = float(att.times[b]) if b > a or b + 1 >= len(att.times) else float(att.times[b + 1])
-        en, ar = _describe(part, att, ref, path, a, b)
+        en, ar = _describe(part, att, ref, path, a, b, duration)
         when_en = f" ({start:.1f}-{end:.1f} s)" if part != "speed" else ""
         when_ar = f" ({start:.1f}-{end:.1f} ث)" if part != "speed" else ""
         out.append(Feedback(part, start, end, en + when_en, ar + when_ar))

@@ -18,6 +18,8 @@ signs with the other hand), and the nearest one decides:
   its place, its movement, the other hand, and speed, each as the aligned cost of that part
   relative to what is typical for attempts at the right sign; at most 3, worst first.
 
+`score_attempt` is what the window and `arsl-desktop practice` call.
+
 No Qt, no i18n table: the texts (English and Arabic) are in `core.feedback`.
 """
 
@@ -44,8 +46,8 @@ STEPS = M.MATCH_STEPS
 # score = 100 / (1 + exp(SCORE_SLOPE * (distance - rival distance - SCORE_MID))).
 SCORE_MID = 0.245
 SCORE_SLOPE = 22.67
-# The pass mark: chosen by the same command on train-split clips (equal error: right-sign
-# attempts failed = other-sign attempts passed).
+# The pass mark: chosen by the same command on train-split clips (the lowest mean of right-sign
+# attempts failed and look-alike-neighbour attempts passed).
 PASS_MARK = 64.0
 TYPICAL_RIVAL = 1.265
 REFERENCES_FILE = ("references", "karsl82.npz")
@@ -76,14 +78,16 @@ class Prepared:
     hands: np.ndarray  # (STEPS, 2, 42) each hand's joints rel. shoulder centre (for the other hand)
     seen: np.ndarray  # (STEPS, 2) bool
     weights: np.ndarray  # (2,) how much each hand takes part (`matching.hand_weights`)
+    activity: np.ndarray  # (2,) `features.hand_activity` over the span: how much each hand signs
+    place: np.ndarray  # (2, 2) each hand's mean wrist place over ALL span frames that see it (0 if none)
     nose: np.ndarray  # (2,) median nose rel. shoulder centre
     duration: float  # seconds of the signing span
     mirrored: bool
 
     @property
     def signing_hand(self) -> int:
-        """F.LEFT - 2 or F.RIGHT - 2 (0 left, 1 right): the hand that takes part more (right on a tie)."""
-        return 0 if self.weights[0] > self.weights[1] else 1
+        """0 (left) or 1 (right): the hand that signs more (`features.hand_activity`; right on a tie)."""
+        return 0 if self.activity[0] > self.activity[1] else 1
 
 
 def prepare(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: float = 1.0,
@@ -112,6 +116,11 @@ def prepare(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: flo
     hands = hands * seen[:, :, None, None]
     wrist = hands[:, :, 0]
     shape = (hands - hands[:, :, :1]).reshape(steps, 2, -1)
+    all_wrists = ((sx[:, [F.LEFT_SL.start, F.RIGHT_SL.start], :2] * np.array([aspect, 1.0], np.float32)
+                   - centre) / width)  # (n, 2, 2)
+    hand_ok = sp[:, [F.LEFT, F.RIGHT]]
+    place = np.stack([all_wrists[hand_ok[:, h], h].mean(axis=0) if hand_ok[:, h].any() else np.zeros(2)
+                      for h in (0, 1)]).astype(np.float32)
     pose_ok = sp[:, F.POSE]
     nose_all = ((sx[:, 0, :2] * np.array([aspect, 1.0], np.float32) - centre) / width)[pose_ok]
     nose = np.median(nose_all, axis=0) if len(nose_all) else np.array([0.0, -0.7], np.float32)
@@ -120,7 +129,8 @@ def prepare(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: flo
     return Prepared(match[idx] if n else np.zeros((steps, M.MATCH_DIM), np.float32), idx + first,
                     (st[idx] - t0) if n else np.zeros(steps), wrist.astype(np.float32),
                     shape.astype(np.float32), hands.reshape(steps, 2, -1).astype(np.float32), seen,
-                    weights, nose.astype(np.float32), duration, mirrored)
+                    weights, np.array(F.hand_activity(sx, sp, aspect)), place, nose.astype(np.float32), duration,
+                    mirrored)
 
 
 def prepare_example(ex: Example, mirrored: bool = False) -> Prepared:
@@ -145,6 +155,11 @@ def dtw_path(cost: np.ndarray) -> tuple[float, tuple[tuple[int, int], ...]]:
         _, i, j = min(moves, key=lambda m: m[0])
         path.append((i - 1, j - 1))
     return float(acc[tq, tr] / (tq + tr)), tuple(reversed(path))
+
+
+def sign_duration(references: Sequence[Prepared]) -> float:
+    """How long the sign takes: the median of its references' signing spans (seconds)."""
+    return float(np.median([r.duration for r in references]))
 
 
 def score_of(distance: float, rival: float = math.inf) -> float:
@@ -223,7 +238,7 @@ def score_attempt(attempt: Example, references: Sequence[Example],
     _, steps_path = dtw_path(M.cost_matrices(att.match, ref.match[None])[0])
     score = score_of(distance, rival)
     passed = score >= PASS_MARK
-    items = FB.feedback(att, ref, steps_path, passed)
+    items = FB.feedback(att, ref, steps_path, passed, sign_duration(prepared))
     path = tuple(dict.fromkeys((int(att.frames[i]), int(ref.frames[j])) for i, j in steps_path))
     worst = (items[0].start, items[0].end) if items else None
     return PracticeResult(score, passed, items, k, path, worst, distance, rival, att.mirrored)
