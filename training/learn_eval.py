@@ -204,6 +204,7 @@ def render(fit: dict, report: dict, alt: dict, counts: dict) -> tuple[str, str]:
         f"{report['auc_all']:.3f} (>= 0.95) |\n"
         f"| vs the look-alike neighbour | {len(report['sep']['nbpos'])} | {len(report['sep']['nb'])} | "
         f"{report['auc_nb']:.3f} (>= 0.90) |\n\n"
+        f"AUC targets {'met' if report['auc_all'] >= 0.95 and report['auc_nb'] >= 0.90 else '**not met**'}. "
         f"Score = 100 / (1 + exp({fit['slope']:.2f} x (margin - {fit['mid']:.3f}))), margin = DTW distance to "
         f"the sign's nearest reference - distance to the nearest other sign's; pass mark "
         f"**{fit['pass_mark']:.0f}** (margin {fit['threshold']:.3f}). At the pass mark, on the test split: "
@@ -221,6 +222,7 @@ def render(fit: dict, report: dict, alt: dict, counts: dict) -> tuple[str, str]:
         "Target: the altered part named first in >= 90%.\n\n"
         "| alteration | expected part | attempts | named first | named at all | mean score |\n|---|---|---|---|---|---|\n"
         f"{rows}\n| **all** | | {alt['_all']['n']} | **{pct(alt['_all']['first'])}** | {pct(alt['_all']['named'])} | |\n\n"
+        f"Target {'met' if alt['_all']['first'] >= 0.9 else '**not met**'} overall. "
         f"Unaltered right-sign attempts ({alt['_plain']['n']}) given any feedback: {pct(alt['_plain']['with_feedback'])}. "
         f"Typical part costs fitted: " + ", ".join(f"{k} {v[0]:.3f} / {v[1]:.3f}" for k, v in fit["typical"].items()) + " (median / 90th percentile)" +
         ("" if fit["constants_match"] else " (**the app's constants differ from this fit: paste the printed values**)") + ".")
