@@ -115,3 +115,55 @@ def test_every_text_has_english_and_arabic():
     for key, (en, ar) in FB.TEXTS.items():
         assert en and re.search("[\u0600-\u06ff]", ar), key
         assert set(re.findall(r"{(\w+)", en)) == set(re.findall(r"{(\w+)", ar)), key
+
+
+def _clip(ex: Example, sign: int = 75, signer: str = "02", split: str = "test", sample: str = "s"):
+    from training.cache import Clip
+
+    return Clip(ex.xyz.copy(), ex.present.copy(), ex.times.copy(), ex.aspect, signer, split, sign, sample)
+
+
+def test_references_prefer_training_recordings_and_take_signers_in_turn(attempts):
+    from training.references import select, trimmed
+
+    ex = attempts[75]
+    clips = ([_clip(ex, 5, "01", "train", f"a{i}") for i in range(3)] + [_clip(ex, 5, "02", "train", "b0")]
+             + [_clip(ex, 5, "02", "test", "t0"), _clip(ex, 6, "01", "test", "t1")])
+    chosen = select(clips, per_sign=3)
+    assert [c.sample for c in chosen[5]] == ["a0", "b0", "a1"]
+    assert [c.sample for c in chosen[6]] == ["t1"]  # no training recording: a test one rather than none
+    assert 6 not in select(clips, per_sign=3, splits=("train",))
+    cut = trimmed(clips[0])
+    assert cut.times[0] == 0 and 0 < cut.frames <= ex.frames and cut.recorded_by == "KArSL signer 01"
+
+
+def test_alterations_change_only_their_part(attempts):
+    from arsl_desktop.core import features as F
+    from training import learn_alter as A
+
+    clip = _clip(attempts[75])
+    h = A.signing_hand(clip)
+    wrist = F.LEFT_SL.start if h == 0 else F.RIGHT_SL.start
+    swapped = A.swap_shape(clip, _clip(attempts[76], 76))
+    assert np.allclose(swapped.xyz[:, wrist], clip.xyz[:, wrist]) and not np.allclose(swapped.xyz, clip.xyz)
+    moved = A.move_place(clip)
+    shift = (moved.xyz[:, wrist, 0] - clip.xyz[:, wrist, 0])[clip.present[:, 2 + h]]
+    width = F.body_reference(clip.xyz, clip.present, clip.aspect)[1]
+    assert np.abs(shift).max() * clip.aspect == pytest.approx(A.PLACE_SHIFT * width, rel=1e-4)
+    for alter in (A.reverse_movement, A.freeze_movement):
+        out = alter(clip)
+        span = F.signing_span(clip.xyz, clip.present, clip.times, clip.aspect)
+        assert F.signing_span(out.xyz, out.present, out.times, out.aspect) == span  # the span stays
+    assert np.allclose(A.half_speed(clip).times, clip.times * 2)
+
+
+def test_learn_eval_measures():
+    from training import learn_eval as E
+
+    assert E.neighbour(1) == 2 and E.neighbour(70) == 69 and E.neighbour(77) == 73 and E.neighbour(71) is None
+    assert E.auc(np.array([0.1, 0.2]), np.array([0.3, 0.4])) == 1.0  # right attempts nearer: perfect
+    assert E.auc(np.array([0.3, 0.4]), np.array([0.1, 0.2])) == 0.0
+    rng = np.random.default_rng(0)
+    mid, slope = E.fit_logistic(rng.normal(-1, 0.3, 400), rng.normal(1, 0.3, 400))
+    assert abs(mid) < 0.1 and slope > 3
+    assert E.margins({1: 0.5, 2: 0.8, 3: 2.0}) == pytest.approx({1: -0.3, 2: 0.3, 3: 1.5})
