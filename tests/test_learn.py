@@ -53,7 +53,7 @@ class Scorer:
         self.scores = list(scores)
         self.calls = []
 
-    def __call__(self, attempt, references):
+    def __call__(self, attempt, references, card):
         self.calls.append((attempt, list(references)))
         s = self.scores.pop(0)
         return Result(s, s >= 60, reference_index=len(references) - 1)
@@ -177,7 +177,7 @@ def test_progress_that_cannot_be_saved_is_said_and_the_score_still_shown(qtbot, 
 
 
 def test_a_scorer_that_refuses_the_attempt_is_said(qtbot, learn):
-    def refuse(attempt, refs):
+    def refuse(attempt, refs, card):
         raise ValueError("no hand in the signing span")
 
     c = LearnController(ProgressStore(), references, refuse, step_ms=5)

@@ -18,7 +18,7 @@ prepare_qt_environment()
 from PySide6.QtCore import Qt  # noqa: E402
 
 from arsl_desktop.core.personal_store import PersonalStore  # noqa: E402
-from arsl_desktop.core.practice import PASS_MARK, karsl_references, score_attempt  # noqa: E402
+from arsl_desktop.core.practice import PASS_MARK, karsl_references, others_for, score_attempt  # noqa: E402
 from arsl_desktop.core.progress import ProgressStore  # noqa: E402
 from arsl_desktop.ui import i18n  # noqa: E402
 from arsl_desktop.ui.learn import LearnState  # noqa: E402
@@ -139,6 +139,8 @@ def test_learn_a_personal_sign_and_a_damaged_progress_file_is_kept(make_window, 
     d.learn.step_ms = 20
     attempt = try_once(qtbot, w, d, clip(sample_dir, "train", 2))
     assert attempt.card.key == "personal:skeleton" and d.pages.currentIndex() == 1
+    others = others_for(None, [])  # a new word: judged against every shipped sign (no other personal sign)
+    assert score_attempt(attempt.example, d.learn.references, others).score == attempt.result.score
     saved = ProgressStore().get("personal:skeleton")
     assert saved.attempts == 1 and saved.last == round(attempt.result.score, 1)
     assert kept[0].read_bytes() == b"{ not json"  # the damaged file is still there, untouched

@@ -31,7 +31,7 @@ from arsl_desktop.userdata import describe
 COUNTDOWN_FROM = 3
 
 References = Callable[[Card], Sequence[Example]]
-Scorer = Callable[[Example, Sequence[Example]], object]  # -> core.practice.PracticeResult
+Scorer = Callable[[Example, Sequence[Example], Card], object]  # -> core.practice.PracticeResult
 
 
 def shipped_references(card: Card) -> list[Example]:
@@ -43,10 +43,17 @@ def shipped_references(card: Card) -> list[Example]:
     return list(karsl_references(int(card.karsl_id)))
 
 
-def practice_score(attempt: Example, references: Sequence[Example]):
-    from arsl_desktop.core.practice import score_attempt
+def practice_score(attempt: Example, references: Sequence[Example], card: Card):
+    """The core's score. An attempt is judged against every other sign too: for a KArSL sign the
+    shipped references of the others; for a personal sign those but the KArSL sign it adapts, and
+    the user's other personal signs."""
+    from arsl_desktop.core.practice import others_for, score_attempt
 
-    return score_attempt(attempt, references)
+    if card.personal is None:
+        return score_attempt(attempt, references)
+    store = PersonalStore(card.personal.folder.parent)
+    mine = [store.examples(s)[0] for s in store.load().signs if s.key != card.personal.key]
+    return score_attempt(attempt, references, others_for(card.personal.karsl_id, mine))
 
 
 class LearnState(str, Enum):
@@ -202,7 +209,7 @@ class LearnController(QObject):
             return
         try:
             example = Example.from_keypoints(segment.keypoints, this_user())
-            result = self._score(example, self.references)
+            result = self._score(example, self.references, self.card)
         except (StoreError, ValueError) as exc:
             self.problem.emit("learn_score_failed", str(exc))
             self._set(LearnState.IDLE)
