@@ -19,16 +19,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from arsl_desktop.core.decks import Card, Deck
 from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.personal_store import Example, PersonalStore, StoreError, this_user
 from arsl_desktop.core.progress import ProgressStore, SignProgress, order
 from arsl_desktop.core.spotting import Segment
+from arsl_desktop.ui.countdown import Countdown
 from arsl_desktop.userdata import describe
-
-COUNTDOWN_FROM = 3
 
 References = Callable[[Card], Sequence[Example]]
 Scorer = Callable[[Example, Sequence[Example], Card], object]  # -> core.practice.PracticeResult
@@ -93,17 +92,22 @@ class LearnController(QObject):
         self.references: list[Example] = []
         self.last: Attempt | None = None
         self.state = LearnState.IDLE
-        self.count = 0
-        self._timer = QTimer(self, interval=step_ms)
-        self._timer.timeout.connect(self._tick)
+        self._countdown = Countdown(self, step_ms)
+        self._countdown.tick.connect(self.countdown)
+        self._countdown.finished.connect(lambda: self._set(LearnState.WAITING))
 
     @property
     def step_ms(self) -> int:
-        return self._timer.interval()
+        return self._countdown.step_ms
 
     @step_ms.setter
     def step_ms(self, ms: int) -> None:
-        self._timer.setInterval(ms)
+        self._countdown.step_ms = ms
+
+    @property
+    def count(self) -> int:
+        """The countdown's number now (3, 2, 1)."""
+        return self._countdown.count
 
     # -- decks and signs ----------------------------------------------------------------------
     def set_decks(self, decks: list[Deck]) -> None:
@@ -173,19 +177,9 @@ class LearnController(QObject):
         """Start the countdown; the next segment after it is the attempt."""
         if not self.can_attempt:
             return False
-        self.count = COUNTDOWN_FROM
         self._set(LearnState.COUNTDOWN)
-        self.countdown.emit(self.count)
-        self._timer.start()
+        self._countdown.start()
         return True
-
-    def _tick(self) -> None:
-        self.count -= 1
-        if self.count > 0:
-            self.countdown.emit(self.count)
-            return
-        self._timer.stop()
-        self._set(LearnState.WAITING)
 
     def cancel(self) -> None:
         if self.state in (LearnState.COUNTDOWN, LearnState.WAITING):
@@ -193,7 +187,7 @@ class LearnController(QObject):
             self._set(LearnState.SCORED if self.last is not None else LearnState.IDLE)
 
     def _stop_attempt(self) -> None:
-        self._timer.stop()
+        self._countdown.stop()
 
     def on_source_running(self, running: bool) -> None:
         if not running and self.state in (LearnState.COUNTDOWN, LearnState.WAITING):

@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError, this_user
 from arsl_desktop.core.spotting import Segment
+from arsl_desktop.ui.countdown import Countdown
 
 MIN_EXAMPLES, MAX_EXAMPLES, DEFAULT_EXAMPLES = 3, 5, 3
-COUNTDOWN_FROM = 3
 
 
 class TeachState(str, Enum):
@@ -58,18 +58,23 @@ class TeachController(QObject):
         self.kept: list[Example] = []
         self.pending: Example | None = None
         self.state = TeachState.IDLE
-        self.count = 0
-        self._timer = QTimer(self, interval=step_ms)
-        self._timer.timeout.connect(self._tick)
+        self._countdown = Countdown(self, step_ms)
+        self._countdown.tick.connect(self.countdown)
+        self._countdown.finished.connect(lambda: self._set(TeachState.WAITING))
 
     # -- settings ---------------------------------------------------------------------------
     @property
     def step_ms(self) -> int:
-        return self._timer.interval()
+        return self._countdown.step_ms
 
     @step_ms.setter
     def step_ms(self, ms: int) -> None:
-        self._timer.setInterval(ms)
+        self._countdown.step_ms = ms
+
+    @property
+    def count(self) -> int:
+        """The countdown's number now (3, 2, 1)."""
+        return self._countdown.count
 
     @property
     def min_wanted(self) -> int:
@@ -95,24 +100,14 @@ class TeachController(QObject):
         if self.state not in (TeachState.IDLE, TeachState.REVIEW) or len(self.kept) >= self.wanted:
             return False
         self._drop_pending()
-        self.count = COUNTDOWN_FROM
         self._set(TeachState.COUNTDOWN)
-        self.countdown.emit(self.count)
-        self._timer.start()
+        self._countdown.start()
         return True
-
-    def _tick(self) -> None:
-        self.count -= 1
-        if self.count > 0:
-            self.countdown.emit(self.count)
-            return
-        self._timer.stop()
-        self._set(TeachState.WAITING)
 
     def cancel(self) -> None:
         """Stop a countdown or a wait for the sign; kept examples stay."""
         if self.state in (TeachState.COUNTDOWN, TeachState.WAITING):
-            self._timer.stop()
+            self._countdown.stop()
             self._set(TeachState.IDLE)
 
     def on_segment(self, segment: Segment) -> None:
