@@ -42,3 +42,22 @@ class Countdown(QObject):
             return
         self._timer.stop()
         self.finished.emit()
+
+
+class UsesCountdown:
+    """For a controller with a `_countdown`: its pace and number as the controller's own."""
+
+    _countdown: Countdown
+
+    @property
+    def step_ms(self) -> int:
+        return self._countdown.step_ms
+
+    @step_ms.setter
+    def step_ms(self, ms: int) -> None:
+        self._countdown.step_ms = ms
+
+    @property
+    def count(self) -> int:
+        """The countdown's number now (3, 2, 1)."""
+        return self._countdown.count

@@ -26,7 +26,7 @@ from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.personal_store import Example, PersonalStore, StoreError, this_user
 from arsl_desktop.core.progress import ProgressStore, SignProgress, order
 from arsl_desktop.core.spotting import Segment
-from arsl_desktop.ui.countdown import Countdown
+from arsl_desktop.ui.countdown import Countdown, UsesCountdown
 from arsl_desktop.userdata import describe
 
 References = Callable[[Card], Sequence[Example]]
@@ -71,7 +71,7 @@ class Attempt:
     progress: SignProgress  # the sign's progress after this attempt
 
 
-class LearnController(QObject):
+class LearnController(UsesCountdown, QObject):
     state_changed = Signal(str)  # LearnState value
     countdown = Signal(int)
     decks_changed = Signal()
@@ -95,19 +95,6 @@ class LearnController(QObject):
         self._countdown = Countdown(self, step_ms)
         self._countdown.tick.connect(self.countdown)
         self._countdown.finished.connect(lambda: self._set(LearnState.WAITING))
-
-    @property
-    def step_ms(self) -> int:
-        return self._countdown.step_ms
-
-    @step_ms.setter
-    def step_ms(self, ms: int) -> None:
-        self._countdown.step_ms = ms
-
-    @property
-    def count(self) -> int:
-        """The countdown's number now (3, 2, 1)."""
-        return self._countdown.count
 
     # -- decks and signs ----------------------------------------------------------------------
     def set_decks(self, decks: list[Deck]) -> None:

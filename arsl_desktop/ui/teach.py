@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError, this_user
 from arsl_desktop.core.spotting import Segment
-from arsl_desktop.ui.countdown import Countdown
+from arsl_desktop.ui.countdown import Countdown, UsesCountdown
 
 MIN_EXAMPLES, MAX_EXAMPLES, DEFAULT_EXAMPLES = 3, 5, 3
 
@@ -41,7 +41,7 @@ class Target:
     karsl_id: int | None = None
 
 
-class TeachController(QObject):
+class TeachController(UsesCountdown, QObject):
     state_changed = Signal(str)  # TeachState value
     countdown = Signal(int)  # 3, 2, 1 during the countdown
     examples_changed = Signal()  # kept examples or the pending one changed
@@ -63,19 +63,6 @@ class TeachController(QObject):
         self._countdown.finished.connect(lambda: self._set(TeachState.WAITING))
 
     # -- settings ---------------------------------------------------------------------------
-    @property
-    def step_ms(self) -> int:
-        return self._countdown.step_ms
-
-    @step_ms.setter
-    def step_ms(self, ms: int) -> None:
-        self._countdown.step_ms = ms
-
-    @property
-    def count(self) -> int:
-        """The countdown's number now (3, 2, 1)."""
-        return self._countdown.count
-
     @property
     def min_wanted(self) -> int:
         """A new sign needs 3 examples; one more of your own for an existing sign needs one."""
