@@ -47,6 +47,22 @@ def pick_model(arg: Path | None) -> Path:
     return build_tiny_model(Path(tempfile.mkdtemp()) / "tiny.onnx", list(range(1, 83)))
 
 
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds used so far by this process's threads, summed by thread name (Linux; else empty)."""
+    out: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for task in Path("/proc/self/task").glob("*") if Path("/proc/self/task").is_dir() else []:
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue  # the thread ended meanwhile
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        group = "mediapipe" if name.startswith("drishti") else name
+        out[group] = out.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def gaps_report(label: str, beats: list[float]) -> str:
     gaps = np.diff(np.array(beats)) * 1000
     if len(gaps) == 0:
@@ -94,9 +110,19 @@ def main() -> int:
     window.sign_shown.connect(signs.append)
 
     def pump(seconds: float, until=None) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end and not (until and until()):
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        # A blocking event loop, as the app's own exec(): spinning on processEvents() here kept the
+        # GUI thread busy-polling and, on one core, took about half the CPU from the worker.
+        loop = QEventLoop()
+        deadline = QTimer(singleShot=True, interval=int(seconds * 1000))
+        deadline.timeout.connect(loop.quit)
+        check = QTimer(interval=20)
+        check.timeout.connect(lambda: until() and loop.quit())
+        deadline.start()
+        if until is not None:
+            check.start()
+        loop.exec()
+        deadline.stop()
+        check.stop()
 
     heartbeat.start()
     pump(0.5)  # first show and layout of the window
@@ -108,9 +134,11 @@ def main() -> int:
     beats.clear()
     processed.clear()
     signs.clear()
+    cpu0 = thread_cpu()
     t0 = time.perf_counter()
     pump(args.seconds)
     elapsed = time.perf_counter() - t0
+    cpu1 = thread_cpu()
     busy = list(beats)
     heartbeat.stop()
     dropped = processed[-1][0].dropped if processed else 0
@@ -127,6 +155,12 @@ def main() -> int:
         print(f"pipeline: {len(processed) / elapsed:.1f} frames/s recognised, landmarks {np.median(lm):.0f} ms median, "
               f"frame->GUI latency median {np.median(lat):.0f} ms, p95 {np.percentile(lat, 95):.0f} ms, "
               f"{len(signs)} signs shown, {dropped} stale frames dropped by the mailbox in this run")
+    if processed and cpu1:
+        used = {k: v - cpu0.get(k, 0.0) for k, v in cpu1.items()}
+        total = sum(used.values())
+        parts = ", ".join(f"{k} {v * 1000 / len(processed):.1f}" for k, v in sorted(used.items(), key=lambda kv: -kv[1])
+                          if v * 1000 / len(processed) >= 0.05)
+        print(f"CPU per recognised frame: {total * 1000 / len(processed):.1f} ms ({total / elapsed:.0%} of one core) = {parts}")
     alive = [t for t in window.pipeline.history if t.isRunning()]
     print(f"threads still running after close: {len(alive)}")
     return 0
