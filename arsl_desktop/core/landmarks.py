@@ -25,6 +25,11 @@ from arsl_desktop.core import features as F
 from arsl_desktop.core import landmarker_files as files
 
 LANDMARKER_NAME = "MediaPipe Tasks (pose full, hand, face)"
+# The live window's strides (`TasksLandmarker.set_strides`): pose on even frames, face on odd ones,
+# hands on every frame. Pinned to one core the window went from 20.5 to 27.2 recognised frames/s
+# (MediaPipe 41.4 -> 30.4 ms a frame); top-1 on the 179 KArSL test clips stayed 179/179, no clip's
+# top-1 changed (benchmarks/live_accuracy.py; README "Measured here").
+LIVE_STRIDES = {"face_every": 2, "pose_every": 2}
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,10 @@ def quiet_mediapipe() -> None:
     """
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+_FACE_ROWS = [int(i) for i in F.FACE_IDX]
+_FACE_MAX = max(_FACE_ROWS)
 
 
 def _points(landmarks) -> np.ndarray:
@@ -113,9 +122,9 @@ def to_keypoints(pose_result, hand_result, face_result, width: int, height: int,
         xyz[F.POSE_SL] = pose
         present[F.POSE] = True
     if face_result is not None and face_result.face_landmarks:
-        face = _points(face_result.face_landmarks[0])
-        if len(face) > int(F.FACE_IDX.max()):
-            xyz[F.FACE_SL] = face[F.FACE_IDX]
+        face = face_result.face_landmarks[0]
+        if len(face) > _FACE_MAX:
+            xyz[F.FACE_SL] = _points([face[i] for i in _FACE_ROWS])  # the subset only, not all 478 points
             present[F.FACE] = True
     if hand_result is not None and hand_result.hand_landmarks:
         hands = [_points(h) for h in hand_result.hand_landmarks]
@@ -133,14 +142,21 @@ class TasksLandmarker:
 
     `threads` > 1 runs pose and face on a pool beside the hands (the default);
     1 runs the three one after another on the calling thread.
+
+    `face_every` / `pose_every` = n runs that landmarker on every n-th frame only (face on the
+    frames pose skips) and repeats its last result in between; 1 (the default, what training,
+    `recognize` and the golden tests use) runs all three on every frame. The live window sets
+    `LIVE_STRIDES` (see `set_strides`).
     """
 
     def __init__(self, folder: Path | None = None, threads: int = 3, min_detection: float = 0.5,
-                 min_tracking: float = 0.5) -> None:
+                 min_tracking: float = 0.5, face_every: int = 1, pose_every: int = 1) -> None:
         quiet_mediapipe()
         self._models = files.load_all(folder)  # verified bytes, kept for reset()
         self._conf = (min_detection, min_tracking)
         self._pool = ThreadPoolExecutor(min(2, threads - 1), "landmarks") if threads > 1 else None
+        self.face_every = self.pose_every = 1
+        self.set_strides(face_every, pose_every)
         self._tasks: tuple = ()
         self._open: list = []  # the live MediaPipe tasks, closed at exit if the owner forgot
         # MediaPipe's own __del__ fails once the interpreter is tearing down (tracebacks at exit);
@@ -171,6 +187,14 @@ class TasksLandmarker:
         self._tasks = (pose, hands, face)
         self._open[:] = self._tasks
         self._last_ms = -1
+        self._frame = 0
+        self._held: dict[str, object] = {}  # a part's last result, reused on frames it is not run
+
+    def set_strides(self, face_every: int = 1, pose_every: int = 1) -> None:
+        """Run the face / pose landmarker on every n-th frame only (1: every frame); takes effect
+        at the next frame."""
+        self.face_every = max(1, int(face_every))
+        self.pose_every = max(1, int(pose_every))
 
     @property
     def tasks(self) -> dict[str, object]:
@@ -213,15 +237,21 @@ class TasksLandmarker:
         self._last_ms = ms
         image = self.image(rgb)
         pose, hands, face = self._tasks
+        n = self._frame
+        self._frame += 1
+        run_pose = n % self.pose_every == 0 or "pose" not in self._held
+        run_face = n % self.face_every == self.face_every - 1 or "face" not in self._held  # off pose's beat
         if self._pool is not None:
-            pose_f = self._pool.submit(pose.detect_for_video, image, ms)
-            face_f = self._pool.submit(face.detect_for_video, image, ms)
+            pose_f = self._pool.submit(pose.detect_for_video, image, ms) if run_pose else None
+            face_f = self._pool.submit(face.detect_for_video, image, ms) if run_face else None
             hand_r = hands.detect_for_video(image, ms)
-            pose_r, face_r = pose_f.result(), face_f.result()
+            pose_r = pose_f.result() if pose_f else self._held["pose"]
+            face_r = face_f.result() if face_f else self._held["face"]
         else:
-            pose_r = pose.detect_for_video(image, ms)
+            pose_r = pose.detect_for_video(image, ms) if run_pose else self._held["pose"]
             hand_r = hands.detect_for_video(image, ms)
-            face_r = face.detect_for_video(image, ms)
+            face_r = face.detect_for_video(image, ms) if run_face else self._held["face"]
+        self._held["pose"], self._held["face"] = pose_r, face_r
         return to_keypoints(pose_r, hand_r, face_r, rgb.shape[1], rgb.shape[0], timestamp)
 
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QThread, Signal
 
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.errors import ArslError, SourceUnreadable
-from arsl_desktop.core.landmarks import quiet_mediapipe
+from arsl_desktop.core.landmarks import LIVE_STRIDES, quiet_mediapipe
 from arsl_desktop.core.personal_match import PersonalSigns
 from arsl_desktop.core.recognizer import FrameResult, Recognizer
 from arsl_desktop.core.sources import Frame, FrameSource, open_source
@@ -195,6 +195,7 @@ class RecognitionThread(_StoppableThread):
             self.failed.emit(self.generation, _as_user_error(exc, "Starting the hand and body tracker"))
             return
         try:
+            recognizer.landmarker.set_strides(**LIVE_STRIDES)  # live: pose and face on alternate frames
             if self.personal is not None:
                 self.personal.refresh()  # embed the store here, off the GUI thread (an unreadable folder is
                 self._report_personal(force=True)  # reported in the status, and recognition goes on)
