@@ -165,8 +165,7 @@ def _transcribe(args: argparse.Namespace) -> int:
             for r in rec.transcribe(src):  # each sign is printed as soon as it is found
                 emit(r)
         except KeyboardInterrupt:
-            last = rec.finish()  # the sign being signed when the user pressed Ctrl-C
-            if last is not None:
+            for last in rec.finish():  # the sign(s) being signed when the user pressed Ctrl-C
                 emit(last)
             summary(interrupted=True)
             print("arsl-desktop: interrupted", file=sys.stderr, flush=True)

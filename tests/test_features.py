@@ -112,6 +112,21 @@ def test_hands_raised_and_signing_span():
     assert (span.start, span.stop) == (2, 10)
 
 
+def test_signing_span_margin_stops_where_no_hand_is_seen():
+    """A live segment's pre-roll as the hands come into view: frames without any hand are not
+    part of the sign, so the margin does not reach into them (a model reads them as the sign)."""
+    xyz, present = _body(T=12)
+    present[:3, [F.LEFT, F.RIGHT]] = False  # hands not in view yet
+    present[10:, [F.LEFT, F.RIGHT]] = False  # and gone again
+    times = np.arange(12) / 30
+    span = F.signing_span(xyz, present, times, margin=0.2)
+    assert (span.start, span.stop) == (3, 10)
+    present[:, F.LEFT] = True  # one hand seen all along: the margin is whole again
+    xyz[:, F.LEFT_SL, 1] = 0.95  # but resting low
+    span = F.signing_span(xyz, present, times, margin=2.5 / 30)
+    assert (span.start, span.stop) == (1, 12)
+
+
 @pytest.mark.parametrize("missing", [F.POSE, F.FACE])
 def test_part_flags(missing):
     xyz, present = _body()

@@ -5,6 +5,7 @@
     python -m training.evaluate --loso --signs 71-76 --epochs 20      # leave-one-signer-out
     python -m training.evaluate --figures --out runs/figures           # every reported figure (training.figures)
     python -m training.evaluate --transfer --out runs/transfer         # unseen signs from k examples (training.transfer)
+    python -m training.evaluate --continuous --out runs/continuous     # signs in a row (training.continuous_eval)
 
 Works on a torch checkpoint or an exported ONNX model (through the app's own
 `SignClassifier`). Clips a checkpoint was trained on are never scored. `--folders` runs
@@ -91,6 +92,22 @@ def _personal(a: argparse.Namespace, argv: list[str] | None) -> int:
     return 0
 
 
+def _continuous(a: argparse.Namespace, argv: list[str] | None) -> int:
+    """--continuous: the sign error rate of transcription on streams of unseen recordings."""
+    from training.continuous_eval import run as run_continuous
+
+    out = a.out or paths.install_root() / "runs" / "continuous"
+    figures_dir = a.into.parent if a.into else paths.install_root() / "runs" / "figures"
+    fig = json.loads(a.into.read_text(encoding="utf-8")) if a.into else {}
+    res = _record(a, argv, out, fig, "continuous", run_continuous(a.cache, figures_dir, out))
+    print(f"split chosen on validation streams: {res['split_name']}")
+    for r in res["rows"]:
+        print(f"{r['row']:14s} {r['kind']:8s} split {r['split']:6s} SER {r['ser']:.3f}  (S {r['substitutions']}, "
+              f"D {r['deletions']}, I {r['insertions']} of {r['signs']} signs in {r['streams']} streams)", flush=True)
+    print(f"wrote {out / 'continuous.json'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = ap.add_mutually_exclusive_group(required=True)
@@ -102,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--personal", action="store_true",
                      help="taught signs (71-76) by own signer, other signer, pack + own, adaptation; fits "
                           "the personal-sign fusion (training.personal_eval)")
+    src.add_argument("--continuous", action="store_true",
+                     help="signs in a row: sign error rate of transcription with the figures' case models "
+                          "(training.continuous_eval; --into runs/figures/figures.json)")
     src.add_argument("--figures", action="store_true",
                      help="every reported figure: trains the measurement models, writes <out>/figures.json")
     ap.add_argument("--variant", default="recipe", help="(--figures, --transfer) the recipe or a named "
@@ -126,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.personal:
             return _personal(a, argv)
+        if a.continuous:
+            return _continuous(a, argv)
         if a.transfer:
             from training.transfer import run as run_transfer
 

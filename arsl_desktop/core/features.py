@@ -273,6 +273,12 @@ def signing_span(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect
     t0, t1 = times[idx[0]] - margin, times[idx[-1]] + margin
     i0 = int(np.searchsorted(times, t0, side="left"))
     i1 = int(np.searchsorted(times, t1, side="right"))
+    # The margin never reaches into frames with no hand at all: they hold nothing of the sign
+    # (a live segment's pre-roll as the hands come into view), and a model that learnt from
+    # clips which start with the hands up reads "no hands" as part of the sign.
+    hands = np.nonzero(present[:, LEFT] | present[:, RIGHT])[0]
+    i0 = max(i0, int(hands[0]))
+    i1 = min(i1, int(hands[-1]) + 1)
     return slice(i0, max(i1, i0 + 1))
 
 

@@ -19,6 +19,7 @@ from arsl_desktop.core.coach import AdviceTally, Coach, CoachState
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
 from arsl_desktop.core.landmarks import Keypoints, TasksLandmarker, create_landmarker, stack
 from arsl_desktop.core.personal_match import Candidate, PersonalSigns, joint_ranking
+from arsl_desktop.core.segmentation import SplitConfig, best_split
 from arsl_desktop.core.sources import Frame
 from arsl_desktop.core.spotting import Segment, SignSpotter, SpotState, SpotterConfig
 
@@ -65,6 +66,7 @@ class FrameResult:
     landmark_ms: float
     classify_ms: float
     segment: Segment | None = None  # the segment that closed on this frame (teaching records it)
+    results: tuple[SignResult, ...] = ()  # every sign reported on this frame (a segment may hold several)
     coach: CoachState | None = None  # where to stand, how to light it (smoothed over about a second)
 
 
@@ -74,19 +76,26 @@ class Recognizer:
     def __init__(self, classifier: SignClassifier, labels: LabelTable | None = None,
                  landmarker: TasksLandmarker | None = None, spotter: SpotterConfig | None = None,
                  top_k: int = 5, threshold: float = 0.0, merge_gap_s: float = 0.4,
-                 personal: PersonalSigns | None = None) -> None:
+                 personal: PersonalSigns | None = None, split: SplitConfig | None = None) -> None:
         self.classifier = classifier
         self.labels = labels or default_labels()
         require_known_ids(classifier.class_ids, self.labels, classifier.path.name)  # before MediaPipe loads
-        self.landmarker = landmarker or create_landmarker()
+        self._landmarker = landmarker  # built on first use: a keypoint stream (`push`) never loads MediaPipe
         self.spotter = SignSpotter(spotter)
         self.coach = Coach()  # from the frame and keypoints already computed: no extra model
         self.top_k = top_k
         self.threshold = threshold
         self.merge_gap_s = merge_gap_s
         self.personal = personal  # the user's taught signs, ranked with the KArSL ones (None: not used)
+        self.split = split or SplitConfig()  # how a segment holding several signs is cut (`core.segmentation`)
         self._last: SignResult | None = None
         self.flushed: Segment | None = None  # the segment `finish()` closed (teaching records it)
+
+    @property
+    def landmarker(self) -> TasksLandmarker:
+        if self._landmarker is None:
+            self._landmarker = create_landmarker()
+        return self._landmarker
 
     def reset(self, tracking: bool = True) -> None:
         """A new stream: forget the open segment and the last sign, and (`tracking`) the tracker's state.
@@ -94,14 +103,15 @@ class Recognizer:
         Resetting tracking rebuilds the landmarker, which is slow and, repeated, grows memory;
         a looping file's next pass keeps the tracker (its timestamps keep increasing) and passes
         `tracking=False`."""
-        if tracking:
-            self.landmarker.reset()
+        if tracking and self._landmarker is not None:
+            self._landmarker.reset()
         self.spotter.reset()
         self.coach.reset()
         self._last = None
 
     def close(self) -> None:
-        self.landmarker.close()
+        if self._landmarker is not None:
+            self._landmarker.close()
 
     def classify(self, keypoints: list[Keypoints] | tuple[Keypoints, ...], trim: bool = True) -> SignResult:
         """Rank signs for one sign's keypoints (an isolated clip or a spotted segment)."""
@@ -134,33 +144,71 @@ class Recognizer:
         sign = Sign(c.karsl_id, c.personal.ar or (known.ar if known else ""), c.personal.en, "personal", "")
         return RankedSign(sign, c.prob, personal=True, personal_key=c.personal.key)
 
-    def _report(self, segment: Segment) -> SignResult | None:
-        result = self.classify(segment.keypoints)
-        last = self._last
-        self._last = result
-        # One sign split over two segments (a pause mid-sign, or the length limit) is reported once.
-        if (last is not None and last.best.key == result.best.key
-                and result.start - last.end <= self.merge_gap_s):
-            return None
-        return result
+    def _span_scorer(self, xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: float):
+        """Scores parts of one segment for `best_split`: the classifier's log-probability of each
+        part's best sign, all parts in one batch."""
+        def score(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+            seqs = np.stack([F.clip_sequence(xyz[a:b], present[a:b], times[a:b], self.classifier.seq_len, aspect)
+                             for a, b in spans])
+            logits = self.classifier.outputs(seqs)[0]
+            logp = logits - logits.max(axis=1, keepdims=True)
+            logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
+            return logp.max(axis=1), logp.argmax(axis=1)
+        return score
+
+    def parts(self, segment: Segment) -> list[tuple[Keypoints, ...]]:
+        """The signs one segment holds, as runs of its frames (one run unless signs follow each
+        other without the hands coming down)."""
+        kps = segment.keypoints
+        xyz, present, times, aspect = stack(list(kps))
+        span = F.signing_span(xyz, present, times, aspect)  # lengths are a sign's as `classify` cuts it
+        xyz, present, times = xyz[span], present[span], times[span]
+        spans = best_split(times, self._span_scorer(xyz, present, times, aspect), self.split)
+        if len(spans) == 1:
+            return [kps]
+        first = span.start or 0
+        edges = [0] + [first + a for a, _ in spans[1:]] + [len(kps)]
+        return [kps[a:b] for a, b in zip(edges, edges[1:], strict=False)]
+
+    def _report(self, segment: Segment) -> list[SignResult]:
+        parts = self.parts(segment)
+        if segment.reason == "max_length" and len(parts) > 1:
+            self.spotter.resume(parts[-1])  # the last sign goes on past the cut
+            parts = parts[:-1]
+        reported = []
+        for frames in parts:
+            result = self.classify(frames)
+            last = self._last
+            self._last = result
+            # One sign split over two segments (a pause mid-sign, or the length limit) is reported once.
+            if (last is not None and last.best.key == result.best.key
+                    and result.start - last.end <= self.merge_gap_s):
+                continue
+            reported.append(result)
+        return reported
 
     def process(self, frame: Frame) -> FrameResult:
         t0 = time.perf_counter()
         kp = self.landmarker.process(frame.image, frame.timestamp)
         t1 = time.perf_counter()
-        segment = self.spotter.push(kp)
-        result = self._report(segment) if segment is not None else None
+        segment, results = self.push(kp)
         coach = self.coach.update(frame.image, kp)
         t2 = time.perf_counter()
         state = self.spotter.state
-        return FrameResult(frame.index, frame.timestamp, kp, state, result,
-                           (t1 - t0) * 1000, (t2 - t1) * 1000, segment, coach)
+        return FrameResult(frame.index, frame.timestamp, kp, state, results[-1] if results else None,
+                           (t1 - t0) * 1000, (t2 - t1) * 1000, segment, coach, tuple(results))
 
-    def finish(self) -> SignResult | None:
+    def push(self, kp: Keypoints) -> tuple[Segment | None, list[SignResult]]:
+        """One frame's keypoints into the spotter: the segment that closed on it (if any) and
+        the signs reported for it (none when nothing closed or it repeats the last sign)."""
+        segment = self.spotter.push(kp)
+        return segment, (self._report(segment) if segment is not None else [])
+
+    def finish(self) -> list[SignResult]:
         """End of a stream: classify a segment still open (kept in `flushed`)."""
         segment = self.spotter.flush()
         self.flushed = segment
-        return self._report(segment) if segment is not None else None
+        return self._report(segment) if segment is not None else []
 
     def keypoints_of(self, frames: Iterable[Frame], tally: AdviceTally | None = None) -> list[Keypoints]:
         """Landmarks of a whole clip, tracking reset first; `tally` collects the coach's advice."""
@@ -192,10 +240,6 @@ class Recognizer:
         early (an interrupt), `finish()` still classifies the sign that was open."""
         self.reset()
         for frame in frames:
-            result = self.process(frame).result
-            if result is not None:
-                yield result
-        last = self.finish()
-        if last is not None:
-            yield last
+            yield from self.process(frame).results
+        yield from self.finish()
 

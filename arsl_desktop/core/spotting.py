@@ -130,6 +130,19 @@ class SignSpotter:
             return self._close("max_length")
         return None
 
+    def resume(self, frames: tuple[Keypoints, ...] | list[Keypoints]) -> None:
+        """Open a segment again with `frames` (the unfinished last sign of a segment cut at the
+        length limit), so the sign goes on from where it was rather than from the cut."""
+        if not frames:
+            return
+        self._segment = list(frames)
+        self._first_raised = frames[0].timestamp
+        self._last_raised = frames[-1].timestamp
+        self._down_since = None
+        self._raised_run = 0
+        self._armed = True
+        self.state = SpotState.SIGNING
+
     def flush(self) -> Segment | None:
         """End of stream: close an open segment."""
         if self.state == SpotState.SIGNING:

@@ -211,8 +211,8 @@ class RunController(QObject):
             self._last_person = time.monotonic()
         if time.monotonic() - self._recognised_at > RECOGNISED_HOLD_S:
             self.state_changed.emit(fr.state.value)
-        if fr.result is not None:
-            self._on_sign(fr.result)
+        for result in fr.results:  # a segment may hold several signs
+            self._on_sign(result)
 
     def _set_coach(self, hint: str | None, force: bool = False) -> None:
         if force or hint != self.coach_hint:

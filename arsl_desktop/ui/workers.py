@@ -214,12 +214,12 @@ class RecognitionThread(_StoppableThread):
                 continue
             recognizer.threshold = self.threshold
             if isinstance(item, Marker):
-                last = recognizer.finish()  # KArSL clips and many videos end mid-sign
+                last = recognizer.finish()  # KArSL clips and many videos end mid-sign (maybe several signs)
                 if recognizer.flushed is not None:
                     self._report_personal()  # classifying it re-read the store if it changed
                     self.segment_flushed.emit(self.generation, recognizer.flushed)
-                if last is not None:
-                    self.sign_found.emit(self.generation, last)
+                for result in last:
+                    self.sign_found.emit(self.generation, result)
                 # The next pass (or nothing) follows with later timestamps: keep the tracker. Rebuilding
                 # MediaPipe on every pass of a looping clip grew the process by ~20 MB a pass.
                 recognizer.reset(tracking=False)

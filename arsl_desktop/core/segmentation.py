@@ -1,0 +1,115 @@
+"""Cutting one spotted segment into the signs it holds, when the hands never came down between them.
+
+The spotter closes a segment when the hands go down or hold still; a signer who goes from one
+sign straight into the next gives it one long segment. Every way of cutting the segment at
+points `step_s` apart into parts of a sign's length is scored by the classifier, all
+candidate parts in one batch, and the best is found by dynamic programming:
+
+    score(cut) = sum over parts of [log P(the part's best sign) + duration_weight x log D(its length)]
+                 - split_penalty x (parts - 1)
+
+where D is a log-normal over how long one sign takes (KArSL's training recordings, cut to their
+signing span: median 1.25 s, spread 0.31 in log units). A classifier is often sure of a segment
+that holds two signs; their length, twice a sign's, is what gives them away. A cut is made
+where the parts are each clearly a sign of a sign's length, more clearly than the whole.
+Neighbouring parts that name the same sign are joined again (a sign with a repeated movement).
+`split_penalty` and the lengths are chosen on validation streams (`training.continuous`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    step_s: float = 0.15  # candidate cut points this far apart
+    min_s: float = 0.5  # shortest part
+    max_s: float = 2.5  # longest part (the whole segment is always a candidate too)
+    split_penalty: float = 1.0  # log-probability a cut must gain
+    typical_s: float = 1.25  # median length of one sign (signing span)
+    spread: float = 0.31  # its standard deviation in log units
+    duration_weight: float = 1.0
+    min_split_s: float = 2.0  # shorter segments are one sign (99% of KArSL's single signs are shorter than 2.2 s)
+    enabled: bool = True
+
+
+# spans (start, stop) frame indices -> (log P of each span's best sign, its class index)
+SpanScorer = Callable[[list[tuple[int, int]]], tuple[np.ndarray, np.ndarray]]
+
+
+def cut_points(times: np.ndarray, step_s: float) -> np.ndarray:
+    """Frame indices where a part may start: 0, then the first frame at or after each step."""
+    if len(times) == 0:
+        return np.zeros(0, int)
+    grid = np.arange(times[0], times[-1], step_s)
+    idx = np.unique(np.searchsorted(times, grid, side="left"))
+    return idx[idx < len(times)]
+
+
+def candidate_spans(times: np.ndarray, cfg: SplitConfig) -> list[tuple[int, int]]:
+    """Every (start, stop) between cut points with a sign's length, and the whole segment."""
+    n = len(times)
+    starts = cut_points(times, cfg.step_s)
+    ends = list(starts[1:]) + [n]
+    spans = {(0, n)}
+    for a in starts:
+        for b in ends:
+            if b <= a:
+                continue
+            dur = times[b - 1] - times[a]
+            if dur > cfg.max_s:
+                break
+            if dur >= cfg.min_s:
+                spans.add((int(a), int(b)))
+    return sorted(spans)
+
+
+def best_split(times: np.ndarray, score: SpanScorer, cfg: SplitConfig | None = None) -> list[tuple[int, int]]:
+    """The parts (start, stop) the segment with these frame `times` is best cut into."""
+    cfg = cfg or SplitConfig()
+    n = len(times)
+    if not cfg.enabled or n < 2 or times[-1] - times[0] < max(2 * cfg.min_s, cfg.min_split_s):
+        return [(0, n)]
+    spans = candidate_spans(times, cfg)
+    if len(spans) == 1:
+        return [(0, n)]
+    logp, label = score(spans)
+    dur = np.array([max(times[b - 1] - times[a], 1e-3) for a, b in spans])
+    logp = logp - cfg.duration_weight * 0.5 * ((np.log(dur / cfg.typical_s)) / cfg.spread) ** 2
+    by_end: dict[int, list[int]] = {}
+    for k, (_, b) in enumerate(spans):
+        by_end.setdefault(b, []).append(k)
+    ends = sorted({b for _, b in spans} | {0})
+    best = {0: 0.0}
+    back: dict[int, int] = {}
+    for b in ends[1:]:
+        for k in by_end.get(b, []):
+            a = spans[k][0]
+            if a not in best:
+                continue
+            cost = 0.0 if a == 0 else cfg.split_penalty
+            value = best[a] + float(logp[k]) - cost
+            if value > best.get(b, -np.inf):
+                best[b], back[b] = value, k
+    if n not in best:
+        return [(0, n)]
+    parts: list[int] = []
+    b = n
+    while b:
+        parts.append(back[b])
+        b = spans[back[b]][0]
+    parts.reverse()
+    merged: list[tuple[int, int]] = []
+    last_label = None
+    for k in parts:
+        a, b = spans[k]
+        if merged and label[k] == last_label:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+        last_label = label[k]
+    return merged
