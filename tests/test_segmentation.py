@@ -81,3 +81,14 @@ def test_spotter_resume_continues_a_cut_sign():
     seg = sp.flush()
     assert seg is not None and seg.reason == "end_of_stream"
     assert len(seg.keypoints) == 15 and all(a is b for a, b in zip(seg.keypoints, frames, strict=True))
+
+
+def test_split_config_from_model_metadata():
+    from arsl_desktop.core.segmentation import split_config
+
+    assert split_config(None) == SplitConfig()
+    cfg = split_config({"split_penalty": 2, "typical_s": 1.6, "spread": 0.3, "enabled": True, "unknown": 1})
+    assert (cfg.split_penalty, cfg.typical_s, cfg.spread) == (2.0, 1.6, 0.3)
+    assert split_config({"enabled": False}).enabled is False
+    assert split_config({"min_s": 3.0, "max_s": 1.0}) == SplitConfig()  # nonsense: the defaults
+    assert split_config({"typical_s": "fast"}) == SplitConfig()

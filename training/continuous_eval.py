@@ -100,7 +100,7 @@ def run(cache: Path, figures_dir: Path, out: Path) -> dict:
     for case, signer in CHOOSE:
         clf, trained = model(case)
         streams = _streams(_clips(cache, (signer, "train", "71-76"), clf, trained))
-        sets += [(clf, streams[kind]) for kind in C.KINDS]
+        sets += [(clf, streams[kind], kind) for kind in C.KINDS]
     chosen, grid = C.choose_split(sets)
     log.info("chosen: %s", C.split_name(chosen))
     rows = []

@@ -108,6 +108,23 @@ def _continuous(a: argparse.Namespace, argv: list[str] | None) -> int:
     return 0
 
 
+def _imbalance(a: argparse.Namespace, argv: list[str] | None) -> int:
+    """--imbalance: misses toward the better-recorded look-alike, per option (training.imbalance)."""
+    from training.figures import variant_config
+    from training.imbalance import run as run_imbalance
+    from training.train import TrainConfig
+
+    out = a.out or paths.install_root() / "runs" / "imbalance"
+    fig = json.loads(a.into.read_text(encoding="utf-8")) if a.into else {}
+    base = variant_config(a.variant, TrainConfig(threads=a.threads, seed=a.seed))
+    res = _record(a, argv, out, fig, "imbalance", run_imbalance(a.cache, out, base))
+    for r in res["rows"]:
+        print(f"{r['option']:28s} top-1 {r['top1']:.3f}  misses toward the better-recorded look-alike "
+              f"{r['toward_better']}, toward the other {r['toward_other']}", flush=True)
+    print(f"wrote {out / 'imbalance.json'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = ap.add_mutually_exclusive_group(required=True)
@@ -122,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--continuous", action="store_true",
                      help="signs in a row: sign error rate of transcription with the figures' case models "
                           "(training.continuous_eval; --into runs/figures/figures.json)")
+    src.add_argument("--imbalance", action="store_true",
+                     help="look-alikes learnt from 2 and 1 recordings: is the better-recorded one favoured? "
+                          "(training.imbalance)")
     src.add_argument("--figures", action="store_true",
                      help="every reported figure: trains the measurement models, writes <out>/figures.json")
     ap.add_argument("--variant", default="recipe", help="(--figures, --transfer) the recipe or a named "
@@ -148,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             return _personal(a, argv)
         if a.continuous:
             return _continuous(a, argv)
+        if a.imbalance:
+            return _imbalance(a, argv)
         if a.transfer:
             from training.transfer import run as run_transfer
 

@@ -126,15 +126,15 @@ def personal_metadata(figures: dict) -> dict:
     return {"personal": {k: old[k] for k in ("scale", "offset", "min_similarity")}} if old else {}
 
 
-def set_personal(model_path: Path, personal: dict) -> None:
-    """Put a `training.personal_eval` result into an exported model without re-exporting it: the
-    fusion into `arsl_personal`, the rows into `arsl_figures["personal"]` (written atomically)."""
+def set_figure(model_path: Path, key: str, result: dict, extra: dict | None = None) -> None:
+    """Put one measured result into an exported model without re-exporting it: `result` into
+    `arsl_figures[key]`, `extra` entries into `arsl_<name>` (written atomically)."""
     proto = onnx.load(str(model_path))
     meta = {p.key: p.value for p in proto.metadata_props}
     figures = json.loads(meta.get("arsl_figures") or "{}")
-    figures["personal"] = personal
+    figures[key] = result
     meta["arsl_figures"] = json.dumps(figures, ensure_ascii=False)
-    meta.update({f"arsl_{k}": json.dumps(v) for k, v in personal_metadata(figures).items()})
+    meta.update({f"arsl_{k}": json.dumps(v) for k, v in (extra or {}).items()})
     del proto.metadata_props[:]
     for k, v in meta.items():
         proto.metadata_props.add(key=k, value=v)
@@ -143,11 +143,25 @@ def set_personal(model_path: Path, personal: dict) -> None:
     os.replace(tmp, model_path)
 
 
+def set_personal(model_path: Path, personal: dict) -> None:
+    """A `training.personal_eval` result: the fusion into `arsl_personal`, the rows into
+    `arsl_figures["personal"]`."""
+    set_figure(model_path, "personal", personal, personal_metadata({"personal": personal}))
+
+
+def set_continuous(model_path: Path, continuous: dict) -> None:
+    """A `training.continuous_eval` result: the chosen way of cutting a segment into signs into
+    `arsl_split` (the app's `Recognizer` reads it), the rows into `arsl_figures["continuous"]`."""
+    set_figure(model_path, "continuous", continuous, {"split": continuous["split"]})
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     if argv[:1] == ["--set-personal"]:
         return _set_personal_main(argv[1:])
+    if argv[:1] == ["--set-continuous"]:
+        return _set_continuous_main(argv[1:])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkpoint", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
@@ -240,6 +254,24 @@ def _set_personal_main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"wrote the personal-sign fusion and figures of {argv[0]} into {argv[1]}")
+    return 0
+
+
+def _set_continuous_main(argv: list[str]) -> int:
+    """`python -m training.export --set-continuous CONTINUOUS.json MODEL.onnx`"""
+    if len(argv) != 2:
+        print("usage: python -m training.export --set-continuous CONTINUOUS.json MODEL.onnx", file=sys.stderr)
+        return 2
+    try:
+        continuous = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+        if "split" not in continuous or "rows" not in continuous:
+            raise ValueError(f"{argv[0]} is not a continuous result (write it with training.evaluate --continuous)")
+        set_continuous(Path(argv[1]), continuous)
+        SignClassifier(Path(argv[1]))  # the app still loads it
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote the continuous-signing split and figures of {argv[0]} into {argv[1]}")
     return 0
 
 

@@ -51,9 +51,12 @@ def select_data(cfg) -> tuple[list[Clip], list[Clip], list[int]]:
         pool = load_cache(Path(cfg.cache), _set(cfg.train_signers), {"test"}, borrow_signs)
         train += first_per_sign(pool, k)[0]
     if cfg.holdout:
-        held_signs, k = _signs_and_count(cfg.holdout)
+        # "71-77:1", or groups with their own count: "72,73,75:2;71,74,76,77:1"
         ordered = sorted(train, key=lambda c: c.sample)
-        val = first_per_sign([c for c in ordered if c.sign in held_signs], k)[1]
+        val = []
+        for group in cfg.holdout.split(";"):
+            held_signs, k = _signs_and_count(group)
+            val += first_per_sign([c for c in ordered if c.sign in held_signs], k)[1]
         held_back = {c.sample for c in val}
         train = [c for c in ordered if c.sample not in held_back]
     names = {c.sample for c in train}

@@ -55,7 +55,7 @@ class TrainConfig:
     borrow: str = ""  # "78-82:4": first 4 validation clips per sign and signer move to training
     # "71-77:1": of these signs' TRAINING clips keep 1 per sign and signer (the first by name);
     # the others become the validation set (replacing val_splits): one-shot learning, checked on
-    # other recordings, without touching a test split.
+    # other recordings, without touching a test split. Groups with their own count: "72,73:2;71,74:1".
     holdout: str = ""
     seq_len: int = 32
     epochs: int = 15

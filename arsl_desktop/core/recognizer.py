@@ -19,7 +19,7 @@ from arsl_desktop.core.coach import AdviceTally, Coach, CoachState
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
 from arsl_desktop.core.landmarks import Keypoints, TasksLandmarker, create_landmarker, stack
 from arsl_desktop.core.personal_match import Candidate, PersonalSigns, joint_ranking
-from arsl_desktop.core.segmentation import SplitConfig, best_split
+from arsl_desktop.core.segmentation import SplitConfig, best_split, split_config
 from arsl_desktop.core.sources import Frame
 from arsl_desktop.core.spotting import Segment, SignSpotter, SpotState, SpotterConfig
 
@@ -87,7 +87,9 @@ class Recognizer:
         self.threshold = threshold
         self.merge_gap_s = merge_gap_s
         self.personal = personal  # the user's taught signs, ranked with the KArSL ones (None: not used)
-        self.split = split or SplitConfig()  # how a segment holding several signs is cut (`core.segmentation`)
+        # how a segment holding several signs is cut (`core.segmentation`): the model's own, chosen
+        # with it by `training.evaluate --continuous`, else the defaults
+        self.split = split or split_config(classifier.info("split"))
         self._last: SignResult | None = None
         self.flushed: Segment | None = None  # the segment `finish()` closed (teaching records it)
 
@@ -196,7 +198,8 @@ class Recognizer:
         t2 = time.perf_counter()
         state = self.spotter.state
         return FrameResult(frame.index, frame.timestamp, kp, state, results[-1] if results else None,
-                           (t1 - t0) * 1000, (t2 - t1) * 1000, segment, coach, tuple(results))
+                           (t1 - t0) * 1000, (t2 - t1) * 1000, segment=segment, coach=coach,
+                           results=tuple(results))
 
     def push(self, kp: Keypoints) -> tuple[Segment | None, list[SignResult]]:
         """One frame's keypoints into the spotter: the segment that closed on it (if any) and

@@ -37,6 +37,19 @@ class SplitConfig:
     enabled: bool = True
 
 
+def split_config(meta: object) -> SplitConfig:
+    """The model's `arsl_split` metadata as a SplitConfig; the defaults when absent or unusable."""
+    if not isinstance(meta, dict):
+        return SplitConfig()
+    known = {f: meta[f] for f in SplitConfig.__dataclass_fields__ if f in meta}
+    try:
+        cfg = SplitConfig(**{k: (bool(v) if k == "enabled" else float(v)) for k, v in known.items()})
+    except (TypeError, ValueError):
+        return SplitConfig()
+    ok = cfg.step_s > 0 and 0 < cfg.min_s < cfg.max_s and cfg.typical_s > 0 and cfg.spread > 0
+    return cfg if ok else SplitConfig()
+
+
 # spans (start, stop) frame indices -> (log P of each span's best sign, its class index)
 SpanScorer = Callable[[list[tuple[int, int]]], tuple[np.ndarray, np.ndarray]]
 
