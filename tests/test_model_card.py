@@ -68,6 +68,7 @@ def test_shipped_card_and_readme_show_the_shipped_models_figures():
     assert readme == mc.readme_line(fig), "run: python -m training.model_card"
     assert mc.block(mc.CARD.read_text(encoding="utf-8"), "transfer") == mc.transfer_table(fig)
     assert mc.block(mc.CARD.read_text(encoding="utf-8"), "personal") == mc.personal_table(fig)
+    assert mc.block(mc.CARD.read_text(encoding="utf-8"), "continuous") == mc.continuous_table(fig)
     doc = mc.PERSONAL_DOC.read_text(encoding="utf-8")
     assert mc.block(doc, "personal") == mc.personal_table(fig) and mc.block(doc, "matcher") == mc.matcher_choices_table(fig)
     assert fig["personal"]["fusion"] == SignClassifier(model).info("personal")  # the app uses what was measured

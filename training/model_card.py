@@ -135,6 +135,56 @@ def matcher_choices_table(fig: dict) -> str:
     return "\n".join(lines)
 
 
+KIND_TITLES = {"rest": "hands down between signs", "no_rest": "no rest: straight from one sign into the next"}
+
+
+def continuous_table(fig: dict) -> str:
+    """Signs in a row: the sign error rate of the app's transcription (training.continuous_eval)."""
+    co = fig.get("continuous")
+    if not co:
+        return "Not measured for this model (`python -m training.evaluate --continuous`, then " \
+               "`python -m training.export --set-continuous`)."
+    st = co["streams"]
+    lines = [f"Streams of {st['signs_per_stream']} recordings of one signer that the measuring model never learnt "
+             f"from (different signs in a row, placed where the first signer stands), joined either with the hands "
+             f"down for {st['rest_s']:g} s between signs or with a {st['transition_s']:g} s movement straight from "
+             f"one sign into the next; run through the app's own spotting, cutting and ranking "
+             f"(`Recognizer.push`, what `transcribe` and the window run after MediaPipe): `{co['command']}`. "
+             "Sign error rate = (substituted + deleted + inserted) / signs made, like WER. *cut*: a segment "
+             f"holding several signs is cut into them ({co['split_name']}, chosen on validation streams: each "
+             "leave-one-signer-out model on the other signer's training recordings); *not cut*: one sign per "
+             "segment, as before.", "",
+             "| recordings (model) | streams | signs | joined | sign error rate, cut | S / D / I | not cut |",
+             "|---|---|---|---|---|---|---|"]
+    by = {(r["row"], r["kind"], r["split"]): r for r in co["rows"]}
+    for (row, kind, split), r in by.items():
+        if split != "chosen":
+            continue
+        off = by.get((row, kind, "off"))
+        lines.append(f"| {r['title']} | {r['streams']} | {r['signs']} | {KIND_TITLES[kind]} | **{_pct(r['ser'])}** | "
+                     f"{r['substitutions']} / {r['deletions']} / {r['insertions']} | "
+                     f"{_pct(off['ser']) if off else '–'} |")
+    return "\n".join(lines)
+
+
+def imbalance_table(res: dict) -> str:
+    """Look-alikes learnt from unequal numbers of recordings (training.imbalance)."""
+    lines = [f"`{res['command']}` (variant {res['variant']}): signs 1-77 from both signers' training splits; "
+             f"look-alike pairs {', '.join(f'{a}/{b}' for a, b in res['pairs'])}: role A gives the first of each "
+             f"pair two recordings per signer and its look-alike one (`{res['roles']['A']}`), role B the other way "
+             "round; one model per role, tested on the same training recordings of 71-77 (none learnt in either "
+             "role). A miss that names the look-alike counts toward the better-recorded sign or toward the other.",
+             "", "| option | top-1 (A, B) | misses toward the better-recorded look-alike | toward the other | "
+             "calibration error (A, B) | confidence when wrong (A, B) | used |", "|---|---|---|---|---|---|---|"]
+    for r in res["rows"]:
+        a, b = r["roles"]["A"], r["roles"]["B"]
+        lines.append(f"| {r['option']} | {_pct(a['top1'])}, {_pct(b['top1'])} | {r['toward_better']} | "
+                     f"{r['toward_other']} | {_pct(a['ece'])}, {_pct(b['ece'])} | "
+                     f"{_pct(a['confidence_when_wrong'])}, {_pct(b['confidence_when_wrong'])} | "
+                     f"{'**yes**' if r.get('used') else ''} |")
+    return "\n".join(lines)
+
+
 def readme_line(fig: dict) -> str:
     c = fig["cases"]
 
@@ -254,11 +304,14 @@ def main(argv: list[str] | None = None) -> int:
                          "the ensemble table in docs/TRAINING.md")
     ap.add_argument("--transfers", type=Path, nargs="*", default=[],
                     help="transfer.json of each variant, for the transfer table in docs/TRAINING.md")
+    ap.add_argument("--imbalance", type=Path, default=None,
+                    help="imbalance.json of training.evaluate --imbalance, for the table in docs/TRAINING.md")
     a = ap.parse_args(argv)
     try:
         fig = model_figures(a.model)
         card = replace_block(CARD.read_text(encoding="utf-8"), "figures", figures_table(fig))
         card = replace_block(card, "transfer", transfer_table(fig))
+        card = replace_block(card, "continuous", continuous_table(fig))
         CARD.write_text(replace_block(card, "personal", personal_table(fig)), "utf-8")
         doc = replace_block(PERSONAL_DOC.read_text(encoding="utf-8"), "personal", personal_table(fig))
         PERSONAL_DOC.write_text(replace_block(doc, "matcher", matcher_choices_table(fig)), "utf-8")
@@ -272,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
             TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), "ablations",
                                                   ablation_table(variants, fig.get("variant", "recipe"))), "utf-8")
             print(f"wrote the ablation table ({', '.join(variants)}) into {TRAINING_DOC}")
+        if a.imbalance:
+            body = imbalance_table(json.loads(a.imbalance.read_text(encoding="utf-8")))
+            TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), "imbalance", body), "utf-8")
+            print(f"wrote the imbalance table into {TRAINING_DOC}")
         for name, files, render in (("seeds", a.seeds, seed_table), ("ensemble", a.ensemble, seed_table),
                                     ("transfers", a.transfers, transfer_rows)):
             if files:
