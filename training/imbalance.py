@@ -35,6 +35,7 @@ log = logging.getLogger("training.imbalance")
 PAIRS = ((73, 77), (75, 76), (72, 74))
 ROLES = {"A": (72, 73, 75), "B": (74, 77, 76)}  # the better-recorded sign of each pair
 TAUS = (0.5, 1.0, 2.0)
+THRESHOLD = 0.4  # the window's default confidence threshold (ui.settings.DEFAULT_THRESHOLD)
 
 
 def holdout(role: str) -> str:
@@ -98,7 +99,9 @@ def tally(probs: np.ndarray, labels: np.ndarray, class_ids: list[int], better: s
     wrong = named != truth
     return {"n": int(len(labels)), "top1": float((~wrong).mean()), "toward_better": toward_better,
             "toward_other": toward_other, "ece": round(ece(probs, labels), 4),
-            "confidence_when_wrong": round(float(probs.max(axis=1)[wrong].mean()), 4) if wrong.any() else None}
+            "confidence_when_wrong": round(float(probs.max(axis=1)[wrong].mean()), 4) if wrong.any() else None,
+            "wrong_shown": round(float((wrong & (probs.max(axis=1) >= THRESHOLD)).sum() / max(wrong.sum(), 1)), 4),
+            "right_shown": round(float((~wrong & (probs.max(axis=1) >= THRESHOLD)).sum() / max((~wrong).sum(), 1)), 4)}
 
 
 def run(cache: Path, out: Path, base) -> dict:
@@ -127,6 +130,7 @@ def run(cache: Path, out: Path, base) -> dict:
                          recordings(train_clips, ids))
         log.info("role %s: %d test clips", role, len(test))
     options_list = [("none", None)] + [(f"logit adjustment, tau {t:g}", t) for t in TAUS]
+    used = "none"  # chosen on these validation recordings: see the table in docs/TRAINING.md
     for name, tau in options_list:
         row = {"option": name, "tau": tau, "roles": {}}
         for role, (logits, labels, ids, counts) in outputs.items():
@@ -136,6 +140,7 @@ def run(cache: Path, out: Path, base) -> dict:
         row["toward_better"] = sum(x["toward_better"] for x in r)
         row["toward_other"] = sum(x["toward_other"] for x in r)
         row["top1"] = round(float(np.mean([x["top1"] for x in r])), 4)
+        row["used"] = name == used
         rows.append(row)
         log.info("%-26s top-1 %.3f  misses toward the better-recorded %d, toward the other %d", name,
                  row["top1"], row["toward_better"], row["toward_other"])
