@@ -91,3 +91,32 @@ def test_states():
 def test_hand_lost_mid_sign_does_not_split_it():
     segs = _segments(_stream([(0.5, "rest"), (0.6, "sign"), (0.1, "gone"), (0.6, "sign"), (0.6, "rest")]))
     assert len(segs) == 1
+
+
+def _shaped(t: float, curl: float) -> Keypoints:
+    """A hand held still at chest height; `curl` moves the fingertips toward the wrist (a new
+    static hand shape, as a number or a letter)."""
+    kp = _frame(t, 0.5)
+    xyz = kp.xyz.copy()
+    wrist = xyz[F.RIGHT_SL.start].copy()
+    for tip in (4, 8, 12, 16, 20):
+        i = F.RIGHT_SL.start + tip
+        xyz[i] = wrist + (xyz[i] - wrist) * (1 - curl)
+    return Keypoints(xyz, kp.present, kp.width, kp.height, t)
+
+
+def test_a_new_static_shape_after_a_held_one_is_a_new_sign():
+    """Two static signs in a row with the wrist still (a number, then a letter): the first closes
+    when held still, and the changed hand shape starts the second, as moving on would."""
+    frames = _stream([(1, "rest"), (1, "sign")])
+    t = frames[-1].timestamp
+    frames += [_shaped(t + (i + 1) / FPS, 0.0) for i in range(30)]  # hold the first shape
+    t = frames[-1].timestamp
+    frames += [_shaped(t + (i + 1) / FPS, min(1.0, i / 6) * 0.7) for i in range(45)]  # curl, then hold
+    t = frames[-1].timestamp
+    frames += [_frame(t + (i + 1) / FPS, 0.95) for i in range(30)]  # rest
+    segs = _segments(frames)
+    assert [s.reason for s in segs] == ["still", "still"]  # each held, each reported once
+    assert segs[1].start > segs[0].end
+    still_only = _segments(frames, SpotterConfig(rearm_shape=float("inf")))  # the old rule: wrists only
+    assert len(still_only) == 1

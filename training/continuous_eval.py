@@ -86,9 +86,9 @@ def _streams(clips: list[Clip]) -> dict[str, list[C.Stream]]:
 
 
 def run(cache: Path, figures_dir: Path, out: Path) -> dict:
-    fig = json.loads((figures_dir / "figures.json").read_text(encoding="utf-8"))
-    temperature = float((((fig.get("cases") or {}).get("validation") or {}).get("calibration") or {}).get(
-        "temperature", 1.0))
+    # the validation case's calibration, as the shipped model's logits use it
+    summary = json.loads((figures_dir / "validation" / "summary.json").read_text(encoding="utf-8"))
+    temperature = float((summary.get("calibration") or {}).get("temperature", 1.0))
     models: dict[str, tuple[SignClassifier, set[str]]] = {}
 
     def model(case: str) -> tuple[SignClassifier, set[str]]:

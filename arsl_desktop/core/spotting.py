@@ -18,6 +18,9 @@ from arsl_desktop.core import features as F
 from arsl_desktop.core.landmarks import Keypoints
 
 
+_TIPS = [4, 8, 12, 16, 20]  # fingertips in MediaPipe's hand layout (0 is the wrist, 9 the middle knuckle)
+
+
 class SpotState(str, Enum):
     NO_PERSON = "no_person"  # nobody (no pose) in view
     WAITING = "waiting"  # person in view, hands down
@@ -30,6 +33,8 @@ class SpotterConfig:
     end_rest_s: float = 0.25  # hands down this long closes a segment
     still_s: float = 0.7  # hands held still this long closes a segment
     still_range: float = 0.08  # "still": wrists move less than this (shoulder widths) over still_s
+    still_shape: float = 0.5  # ... and fingertips move less than this (hand sizes, relative to the wrist)
+    rearm_shape: float = 0.8  # after a held sign, a new hand shape this different starts the next sign
     min_duration_s: float = 0.3
     max_duration_s: float = 4.0
     pre_roll_s: float = 0.1  # frames kept before the first raised frame
@@ -72,18 +77,31 @@ class SignSpotter:
 
     def _wrist_range(self, frames: list[Keypoints]) -> float:
         """How far the wrists moved (shoulder widths) across `frames`; inf if a hand came or went."""
+        return self._movement(frames)[0]
+
+    def _movement(self, frames: list[Keypoints]) -> tuple[float, float]:
+        """(how far the wrists moved, in shoulder widths; how much the hand shape changed: the
+        fingertips' range relative to the wrist, in hand sizes) across `frames`; inf if a hand
+        came or went."""
         xyz = np.stack([k.xyz for k in frames])
         present = np.stack([k.present for k in frames])
-        _, width = F.body_reference(xyz, present, frames[-1].aspect)
-        spans = []
+        aspect = frames[-1].aspect
+        _, width = F.body_reference(xyz, present, aspect)
+        spans, shapes = [], []
         for part, sl in ((F.LEFT, F.LEFT_SL), (F.RIGHT, F.RIGHT_SL)):
             p = present[:, part]
             if p.any() and not p.all():
-                return float("inf")
+                return float("inf"), float("inf")
             if p.all():
-                w = xyz[:, sl.start, :2] * np.array([frames[-1].aspect, 1.0])
+                hand = xyz[:, sl, :2] * np.array([aspect, 1.0])
+                w = hand[:, 0]
                 spans.append(float(np.max(w.max(axis=0) - w.min(axis=0))))
-        return max(spans) / width if spans else float("inf")
+                size = max(float(np.linalg.norm(hand[:, 9] - hand[:, 0], axis=1).mean()), 1e-4)
+                tips = (hand[:, _TIPS] - hand[:, :1]) / size
+                shapes.append(float(np.max(tips.max(axis=0) - tips.min(axis=0))))
+        if not spans:
+            return float("inf"), float("inf")
+        return max(spans) / width, max(shapes)
 
     def push(self, kp: Keypoints) -> Segment | None:
         cfg = self.config
@@ -99,9 +117,11 @@ class SignSpotter:
                 return None
             if not self._armed:
                 recent = [k for k in self._history if k.timestamp >= t - cfg.still_s]
-                if len(recent) >= 3 and self._wrist_range(recent) > 2 * cfg.still_range:
-                    self._armed = True
-                else:
+                if len(recent) >= 3:
+                    moved, reshaped = self._movement(recent)
+                    # the hands move on, or take a new shape (a static sign straight after a held one)
+                    self._armed = moved > 2 * cfg.still_range or reshaped > cfg.rearm_shape
+                if not self._armed:
                     return None
             self._raised_run += 1
             if self._raised_run < cfg.start_frames:
@@ -123,9 +143,11 @@ class SignSpotter:
             return self._close("hands_down", keep_until=self._down_since)
         if t - start >= cfg.min_duration_s + cfg.still_s:
             recent = [k for k in self._segment if k.timestamp >= t - cfg.still_s]
-            if len(recent) >= 3 and self._wrist_range(recent) < cfg.still_range:
-                self._armed = False
-                return self._close("still")
+            if len(recent) >= 3:
+                moved, reshaped = self._movement(recent)
+                if moved < cfg.still_range and reshaped < cfg.still_shape:
+                    self._armed = False
+                    return self._close("still")
         if t - start >= cfg.max_duration_s:
             return self._close("max_length")
         return None
