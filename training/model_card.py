@@ -135,6 +135,9 @@ def matcher_choices_table(fig: dict) -> str:
     return "\n".join(lines)
 
 
+REPORT_TITLES = {"one_shot_1_70": "signer 01's test recordings of 1-70 (one-shot case)",
+                 "test_71_82": "the test recordings of 71-82", "loso_test_01": "unseen signer 01",
+                 "loso_test_02": "unseen signer 02", "validation": "the validation case"}
 KIND_TITLES = {"rest": "hands down between signs", "no_rest": "no rest: straight from one sign into the next"}
 
 
@@ -151,9 +154,9 @@ def continuous_table(fig: dict) -> str:
              f"one sign into the next; run through the app's own spotting, cutting and ranking "
              f"(`Recognizer.push`, what `transcribe` and the window run after MediaPipe): `{co['command']}`. "
              "Sign error rate = (substituted + deleted + inserted) / signs made, like WER. *cut*: a segment "
-             f"holding several signs is cut into them ({co['split_name']}, chosen on validation streams: each "
-             "leave-one-signer-out model on the other signer's training recordings); *not cut*: one sign per "
-             "segment, as before.", "",
+             f"holding several signs is cut into them ({co['split_name']}, chosen on validation streams: "
+             f"{' and '.join(co.get('chosen_on') or ['loso_test_01', 'loso_test_02'])}, each leave-one-signer-out "
+             "model on the left-out signer's training recordings); *not cut*: one sign per segment, as before.", "",
              "| recordings (model) | streams | signs | joined | sign error rate, cut | S / D / I | not cut |",
              "|---|---|---|---|---|---|---|"]
     by = {(r["row"], r["kind"], r["split"]): r for r in co["rows"]}
@@ -164,6 +167,9 @@ def continuous_table(fig: dict) -> str:
         lines.append(f"| {r['title']} | {r['streams']} | {r['signs']} | {KIND_TITLES[kind]} | **{_pct(r['ser'])}** | "
                      f"{r['substitutions']} / {r['deletions']} / {r['insertions']} | "
                      f"{_pct(off['ser']) if off else '–'} |")
+    if co.get("not_measured"):
+        lines += ["", "Not measured (their case models were not trained for this run): "
+                      + ", ".join(REPORT_TITLES.get(n, n) for n in co["not_measured"]) + "."]
     return "\n".join(lines)
 
 
