@@ -66,8 +66,12 @@ class FrameResult:
     landmark_ms: float
     classify_ms: float
     segment: Segment | None = None  # the segment that closed on this frame (teaching records it)
-    results: tuple[SignResult, ...] = ()  # every sign reported on this frame (a segment may hold several)
     coach: CoachState | None = None  # where to stand, how to light it (smoothed over about a second)
+    results: tuple[SignResult, ...] = ()  # every sign reported on this frame (a segment may hold several)
+
+    def __post_init__(self) -> None:
+        if not self.results and self.result is not None:  # built with the one result only
+            object.__setattr__(self, "results", (self.result,))
 
 
 class Recognizer:
