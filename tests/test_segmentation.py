@@ -67,7 +67,8 @@ def test_neighbours_naming_the_same_sign_are_joined():
     def same(spans):
         logp, _ = score(spans)
         return logp, np.zeros(len(spans), int)  # every part names sign 0: a repeated movement
-    assert best_split(times, same, SplitConfig(split_penalty=0.5, typical_s=1.2)) == [(0, len(times))]
+    assert best_split(times, same, SplitConfig(split_penalty=0.5, typical_s=1.2, join_same=True)) == [(0, len(times))]
+    assert len(best_split(times, same, SplitConfig(split_penalty=0.5, typical_s=1.2))) == 3  # the recogniser joins them
 
 
 def test_spotter_resume_continues_a_cut_sign():
