@@ -72,6 +72,10 @@ def test_shipped_card_and_readme_show_the_shipped_models_figures():
     doc = mc.PERSONAL_DOC.read_text(encoding="utf-8")
     assert mc.block(doc, "personal") == mc.personal_table(fig) and mc.block(doc, "matcher") == mc.matcher_choices_table(fig)
     assert fig["personal"]["fusion"] == SignClassifier(model).info("personal")  # the app uses what was measured
+    if fig.get("continuous"):  # and cuts signs in a row as measured
+        from arsl_desktop.core.segmentation import split_config
+
+        assert split_config(SignClassifier(model).info("split")) == split_config(fig["continuous"]["split"])
     assert fig["recipe"]["features"] == {"canonical": False, "shape": False}
 
 
