@@ -63,7 +63,7 @@ class Fusion:
 # --webcam-cache cache/webcam` (training.personal_eval; runs/personal/personal.json "fusion"); used
 # for a model whose metadata carries no fusion for this matcher (the embedding term only where the
 # model has an embedding output).
-FUSION_DEFAULT = Fusion(sharpness=16.0, gate_bias=10.0, gate_slope=1.0, max_distance=3.73, embed_weight=2.0,
+FUSION_DEFAULT = Fusion(sharpness=16.0, gate_bias=10.0, gate_slope=1.0, max_distance=3.74, embed_weight=2.0,
                         gate_confidence=8.0)
 
 
