@@ -45,8 +45,8 @@ class Feedback:
 PARTS = ("hand_shape", "hand_place", "movement", "other_hand", "speed")
 # (median, 90th percentile) of each part's mean cost for right-sign attempts, train-split clips:
 # fitted by `python -m training.learn_eval --out runs/learn` (it says when these differ from its fit).
-TYPICAL = {"hand_shape": (0.384, 0.718), "hand_place": (0.135, 0.264), "movement": (0.093, 0.205),
-           "other_hand": (0.422, 1.56), "speed": (0.128, 0.301)}
+TYPICAL = {"hand_shape": (0.379, 0.714), "hand_place": (0.136, 0.269), "movement": (0.094, 0.206),
+           "other_hand": (0.42, 1.535), "speed": (0.129, 0.295)}
 MAX_ITEMS = 3
 WINDOW = 0.6  # a part's window: the steps around its worst one whose cost is at least this share of it
 
