@@ -191,6 +191,14 @@ def alterations(rows: list[dict], bank: Bank, donors: list[Clip], seed: int = 0)
     return out
 
 
+def _summed(alt: dict) -> dict:
+    parts = {k: v for k, v in alt.items() if not k.startswith("_")}
+    n = sum(v["n"] for v in parts.values())
+    alt["_all"] = {"n": n, "first": sum(v["first"] * v["n"] for v in parts.values() if v["n"]) / max(n, 1),
+                   "named": sum(v["named"] * v["n"] for v in parts.values() if v["n"]) / max(n, 1)}
+    return alt
+
+
 def render(fit: dict, report: dict, alt: dict, counts: dict) -> tuple[str, str]:
     pct = lambda v: "n/a" if v != v else f"{100 * v:.1f}%"  # noqa: E731
     e = report["errors"]
@@ -226,6 +234,11 @@ def render(fit: dict, report: dict, alt: dict, counts: dict) -> tuple[str, str]:
         f"Unaltered right-sign attempts ({alt['_plain']['n']}) given any feedback: {pct(alt['_plain']['with_feedback'])}. "
         f"Typical part costs fitted: " + ", ".join(f"{k} {v[0]:.3f} / {v[1]:.3f}" for k, v in fit["typical"].items()) + " (median / 90th percentile)" +
         ("" if fit["constants_match"] else " (**the app's constants differ from this fit: paste the printed values**)") + ".")
+    val = alt.get("_validation")
+    if val:
+        fb += ("\n\nThe same alterations of training-split attempts (where the feedback's choices, such as "
+               "`feedback.AMOUNT_WEIGHT`, are made; the test split only reports): " + ", ".join(
+                   f"{k.lstrip('_').replace('all', '**all**')} {pct(v['first'])}" for k, v in val.items()) + ".")
     return score, fb
 
 
@@ -269,10 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     report = {"sep": st, "auc_all": auc(st["pos"], st["neg"]), "auc_nb": auc(st["nbpos"], st["nb"]),
               "errors": pass_errors(st, ship_threshold), "errors_train": pass_errors(sc, ship_threshold)}
     donors = [c for cs in refs.values() for c in cs]
-    alt = alterations(test, bank, donors)
-    n = sum(v["n"] for k, v in alt.items() if not k.startswith("_"))
-    alt["_all"] = {"n": n, "first": sum(v["first"] * v["n"] for k, v in alt.items() if not k.startswith("_")) / n,
-                   "named": sum(v["named"] * v["n"] for k, v in alt.items() if not k.startswith("_")) / n}
+    alt = _summed(alterations(test, bank, donors))
+    # the same on training-split attempts (what feedback choices are made on; the test split only reports)
+    alt_val = _summed(alterations(cal, bank, donors))
+    alt["_validation"] = {k: {"n": v["n"], "first": v["first"]} for k, v in alt_val.items()
+                          if not k.startswith("_") or k == "_all"}
+    print("validation (training-split attempts): " + ", ".join(
+        f"{k} {v['first']:.3f} (n={v['n']})" for k, v in alt["_validation"].items()))
     counts = {"cal": len(cal), "test": len(test), "signs": len(bank.signs)}
     score_md, fb_md = render(fit, report, alt, counts)
     print(score_md, "\n\n", fb_md, sep="")

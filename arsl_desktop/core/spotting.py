@@ -2,7 +2,7 @@
 
 A segment starts when a hand rises into signing space and ends when the hands go down,
 when they hold still, or at the maximum length. After a segment that ended by stillness
-the spotter waits for movement or lowered hands before it starts again, so a held sign
+the spotter waits for movement, a new hand shape or lowered hands before it starts again, so a held sign
 is reported once, not over and over.
 """
 
@@ -16,7 +16,6 @@ import numpy as np
 
 from arsl_desktop.core import features as F
 from arsl_desktop.core.landmarks import Keypoints
-
 
 _TIPS = [4, 8, 12, 16, 20]  # fingertips in MediaPipe's hand layout (0 is the wrist, 9 the middle knuckle)
 
