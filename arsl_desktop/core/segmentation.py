@@ -9,7 +9,8 @@ candidate parts in one batch, and the best is found by dynamic programming:
                  - split_penalty x (parts - 1)
 
 where D is a log-normal over how long one sign takes (KArSL's training recordings, cut to their
-signing span: median 1.25 s, spread 0.31 in log units). A classifier is often sure of a segment
+signing span, take a median 1.25 s, spread 0.31 in log units; the setting chosen on validation
+streams, and shipped in the model's `arsl_split`, is wider: 1.4 s, 0.45). A classifier is often sure of a segment
 that holds two signs; their length, twice a sign's, is what gives them away. A cut is made
 where the parts are each clearly a sign of a sign's length, more clearly than the whole.
 Neighbouring parts that name the same sign are reported once by the recogniser (a sign with a
@@ -34,8 +35,8 @@ class SplitConfig:
     step_s: float = 0.3  # candidate cut points this far apart
     min_s: float = 0.6  # shortest part
     max_s: float = 2.4  # longest part (the whole segment is always a candidate too)
-    split_penalty: float = 1.0  # log-probability a cut must gain
-    typical_s: float = 1.25  # median length of one sign (signing span)
+    split_penalty: float = 0.0  # log-probability a cut must gain (beyond the length prior)
+    typical_s: float = 1.4  # median length of one sign (KArSL recordings cut to their signing span: 1.25 s)
     spread: float = 0.45  # its standard deviation in log units (KArSL's recordings: 0.31)
     duration_weight: float = 1.0
     min_split_s: float = 2.0  # shorter segments are one sign (99% of KArSL's single signs are shorter than 2.2 s)
