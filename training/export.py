@@ -158,10 +158,8 @@ def set_continuous(model_path: Path, continuous: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
-    if argv[:1] == ["--set-personal"]:
-        return _set_personal_main(argv[1:])
-    if argv[:1] == ["--set-continuous"]:
-        return _set_continuous_main(argv[1:])
+    if argv[:1] and argv[0] in SETTERS:
+        return _set_main(argv[0], argv[1:])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkpoint", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
@@ -239,41 +237,32 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _set_personal_main(argv: list[str]) -> int:
-    """`python -m training.export --set-personal PERSONAL.json MODEL.onnx`"""
+# --set-NAME RESULT.json MODEL.onnx: (keys the result must have, the command that writes it, setter, what it is)
+SETTERS = {
+    "--set-personal": (("fusion",), "training.evaluate --personal", lambda m, r: set_personal(m, r),
+                       "the personal-sign fusion and figures"),
+    "--set-continuous": (("split", "rows"), "training.evaluate --continuous", lambda m, r: set_continuous(m, r),
+                         "the continuous-signing split and figures"),
+}
+
+
+def _set_main(flag: str, argv: list[str]) -> int:
+    """`python -m training.export --set-personal|--set-continuous RESULT.json MODEL.onnx`"""
+    keys, command, setter, what = SETTERS[flag]
     if len(argv) != 2:
-        print("usage: python -m training.export --set-personal PERSONAL.json MODEL.onnx", file=sys.stderr)
+        print(f"usage: python -m training.export {flag} RESULT.json MODEL.onnx", file=sys.stderr)
         return 2
     try:
-        personal = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-        if "fusion" not in personal:
-            raise ValueError(f"{argv[0]} has no fusion (write it with training.evaluate --personal)")
-        set_personal(Path(argv[1]), personal)
+        result = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+        if not isinstance(result, dict) or any(k not in result for k in keys):
+            raise ValueError(f"{argv[0]} lacks {', '.join(keys)} (write it with python -m {command})")
+        setter(Path(argv[1]), result)
         SignClassifier(Path(argv[1]))  # the app still loads it
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote the personal-sign fusion and figures of {argv[0]} into {argv[1]}")
+    print(f"wrote {what} of {argv[0]} into {argv[1]}")
     return 0
-
-
-def _set_continuous_main(argv: list[str]) -> int:
-    """`python -m training.export --set-continuous CONTINUOUS.json MODEL.onnx`"""
-    if len(argv) != 2:
-        print("usage: python -m training.export --set-continuous CONTINUOUS.json MODEL.onnx", file=sys.stderr)
-        return 2
-    try:
-        continuous = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-        if "split" not in continuous or "rows" not in continuous:
-            raise ValueError(f"{argv[0]} is not a continuous result (write it with training.evaluate --continuous)")
-        set_continuous(Path(argv[1]), continuous)
-        SignClassifier(Path(argv[1]))  # the app still loads it
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"wrote the continuous-signing split and figures of {argv[0]} into {argv[1]}")
-    return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

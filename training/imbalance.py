@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from training.cache import Clip
+from training.calibration import ece
 from training.selection import first_per_sign
 
 log = logging.getLogger("training.imbalance")
@@ -64,19 +65,6 @@ def adjusted(logits: np.ndarray, counts: np.ndarray, tau: float) -> np.ndarray:
 def softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
-
-
-def ece(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error of the top-1 probability."""
-    conf = probs.max(axis=1)
-    right = probs.argmax(axis=1) == labels
-    edges = np.linspace(0, 1, bins + 1)
-    total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
-        m = (conf > lo) & (conf <= hi)
-        if m.any():
-            total += m.mean() * abs(conf[m].mean() - right[m].mean())
-    return float(total)
 
 
 def tally(probs: np.ndarray, labels: np.ndarray, class_ids: list[int], better: set[int]) -> dict:
