@@ -258,7 +258,7 @@ class RememberingClassifier:
 
 # Split settings tried on the validation streams (`choose_split`); "off" never cuts a segment.
 SPLIT_GRID = [None] + [SplitConfig(split_penalty=p, typical_s=t, spread=s)
-                       for p in (0.0, 1.0) for t in (1.25, 1.6) for s in (0.31, 0.45)]
+                       for p in (0.0, 0.5, 1.0) for t in (1.25, 1.4, 1.6) for s in (0.31, 0.45)]
 
 
 def split_name(cfg: SplitConfig | None) -> str:
