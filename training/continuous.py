@@ -230,6 +230,20 @@ def score(recognizer, streams: list[Stream]) -> dict:
             "top_insertions": dict(ins.most_common(8))}
 
 
+def remembered(memo: dict, keys: list, compute) -> list:
+    """The values for `keys`: those `memo` lacks computed by one call `compute(indices of the
+    missing keys)` (a list of values, in that order) and kept."""
+    todo = [i for i, k in enumerate(keys) if k not in memo]
+    if todo:
+        for i, value in zip(todo, compute(todo), strict=True):
+            memo[keys[i]] = value
+    return [memo[k] for k in keys]
+
+
+def _digest(*arrays: np.ndarray) -> bytes:
+    return hashlib.blake2b(b"".join(a.tobytes() for a in arrays), digest_size=16).digest()
+
+
 class RememberingClassifier:
     """A classifier that remembers its outputs by input: choosing the split settings runs the
     same candidate parts through the model again for every setting tried."""
@@ -245,15 +259,13 @@ class RememberingClassifier:
 
     def outputs(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         batch = np.asarray(batch, np.float32)
-        keys = [hashlib.blake2b(x.tobytes(), digest_size=16).digest() for x in batch]
-        todo = [i for i, k in enumerate(keys) if k not in self._memo]
-        if todo:
+
+        def compute(todo: list[int]) -> list:
             logits, emb = self._clf.outputs(batch[todo])
-            for n, i in enumerate(todo):
-                self._memo[keys[i]] = (logits[n], None if emb is None else emb[n])
-        logits = np.stack([self._memo[k][0] for k in keys])
-        emb = None if self._memo[keys[0]][1] is None else np.stack([self._memo[k][1] for k in keys])
-        return logits, emb
+            return [(logits[n], None if emb is None else emb[n]) for n in range(len(todo))]
+        out = remembered(self._memo, [_digest(x) for x in batch], compute)
+        emb = None if out[0][1] is None else np.stack([e for _, e in out])
+        return np.stack([logit for logit, _ in out]), emb
 
 
 # Split settings tried on the validation streams (`choose_split`); "off" never cuts a segment.
@@ -278,20 +290,19 @@ def choose_split(sets: list[tuple[object, list[Stream], str]], grid: list | None
     class Remembering(Recognizer):
         """Remembers each candidate part's score across settings (the same parts come back)."""
 
-        memo: dict[bytes, tuple[float, int]] = {}
+        def __init__(self, classifier, memo: dict, **kw) -> None:
+            super().__init__(classifier, **kw)
+            self.memo = memo
 
         def _span_scorer(self, xyz, present, times, aspect):
             inner = super()._span_scorer(xyz, present, times, aspect)
 
             def score(spans):
-                keys = [hashlib.blake2b(xyz[a:b].tobytes() + present[a:b].tobytes() + times[a:b].tobytes(),
-                                        digest_size=16).digest() for a, b in spans]
-                todo = [i for i, k in enumerate(keys) if k not in self.memo]
-                if todo:
+                def compute(todo: list[int]) -> list:
                     logp, label = inner([spans[i] for i in todo])
-                    for n, i in enumerate(todo):
-                        self.memo[keys[i]] = (float(logp[n]), int(label[n]))
-                return (np.array([self.memo[k][0] for k in keys]), np.array([self.memo[k][1] for k in keys]))
+                    return list(zip(logp.tolist(), label.tolist(), strict=True))
+                out = remembered(self.memo, [_digest(xyz[a:b], present[a:b], times[a:b]) for a, b in spans], compute)
+                return np.array([lp for lp, _ in out]), np.array([lb for _, lb in out])
             return score
 
     rows = []
@@ -300,9 +311,8 @@ def choose_split(sets: list[tuple[object, list[Stream], str]], grid: list | None
     for cfg in grid or SPLIT_GRID:
         split = cfg or SplitConfig(enabled=False)
         sers = []
-        for clf, streams, memo in remembering:
-            Remembering.memo = memo  # one per set: another model scores the same parts differently
-            sers.append(score(Remembering(clf, top_k=5, split=split), streams)["ser"])
+        for clf, streams, memo in remembering:  # one memo per set: another model scores the same parts differently
+            sers.append(score(Remembering(clf, memo, top_k=5, split=split), streams)["ser"])
         rows.append({"split": split_name(cfg), "config": asdict(split), "ser": sers, "kinds": kinds,
                      "mean": round(float(np.mean(sers)), 4)})
         log.info("split %-45s SER %s  mean %.3f", split_name(cfg), sers, rows[-1]["mean"])

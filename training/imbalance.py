@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from training.cache import Clip
-from training.calibration import ece
+from training.calibration import ece, softmax
 from training.selection import first_per_sign
 
 log = logging.getLogger("training.imbalance")
@@ -60,11 +60,6 @@ def recordings(train: list[Clip], class_ids: list[int]) -> np.ndarray:
 def adjusted(logits: np.ndarray, counts: np.ndarray, tau: float) -> np.ndarray:
     """Logit adjustment: a sign learnt from more recordings pays log(count) x tau."""
     return logits - tau * np.log(np.maximum(counts, 1.0))[None, :]
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def tally(probs: np.ndarray, labels: np.ndarray, class_ids: list[int], better: set[int]) -> dict:

@@ -156,16 +156,16 @@ class Recognizer:
         def score(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
             seqs = np.stack([F.clip_sequence(xyz[a:b], present[a:b], times[a:b], self.classifier.seq_len, aspect)
                              for a, b in spans])
-            logits = self.classifier.outputs(seqs)[0]
-            logp = logits - logits.max(axis=1, keepdims=True)
-            logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
-            return logp.max(axis=1), logp.argmax(axis=1)
+            probs = SignClassifier.softmax(self.classifier.outputs(seqs)[0])
+            return np.log(probs.max(axis=1)), probs.argmax(axis=1)
         return score
 
     def parts(self, segment: Segment) -> list[tuple[Keypoints, ...]]:
         """The signs one segment holds, as runs of its frames (one run unless signs follow each
         other without the hands coming down)."""
         kps = segment.keypoints
+        if not self.split.enabled or segment.duration < max(2 * self.split.min_s, self.split.min_split_s):
+            return [kps]  # too short to hold two signs (`best_split` would say so after the work below)
         xyz, present, times, aspect = stack(list(kps))
         span = F.signing_span(xyz, present, times, aspect)  # lengths are a sign's as `classify` cuts it
         xyz, present, times = xyz[span], present[span], times[span]

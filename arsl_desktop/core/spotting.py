@@ -74,10 +74,6 @@ class SignSpotter:
         present = np.stack([k.present for k in hist])
         return bool(F.hands_raised(xyz[-1:], present[-1:], hist[-1].aspect, reference=(xyz, present))[0])
 
-    def _wrist_range(self, frames: list[Keypoints]) -> float:
-        """How far the wrists moved (shoulder widths) across `frames`; inf if a hand came or went."""
-        return self._movement(frames)[0]
-
     def _movement(self, frames: list[Keypoints]) -> tuple[float, float]:
         """(how far the wrists moved, in shoulder widths; how much the hand shape changed: the
         fingertips' range relative to the wrist, in hand sizes) across `frames`; inf if a hand
