@@ -32,7 +32,7 @@ ADVICE_TEXT = {
 
 
 def _err(msg: str) -> None:
-    print(f"arsl-desktop: error: {msg}", file=sys.stderr)
+    print(f"arsl-desktop: error: {msg}", file=sys.stderr, flush=True)
 
 
 def shape_arabic(text: str) -> str:
@@ -89,6 +89,19 @@ def _one_line(exc: BaseException) -> str:
     return text if isinstance(exc, ArslError) else f"{exc.__class__.__name__}: {text}"
 
 
+def guarded(path, work):
+    """`work(path)` for one input of a batch; if it fails, one line on stderr and None, so the batch goes on."""
+    try:
+        return work(path)
+    except ArslError as exc:
+        _err(str(exc))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - cv2.error, MemoryError...: this input fails, the batch goes on
+        _err(f"cannot process {path}: {_one_line(exc)}")
+    return None
+
+
 def _skipped_note(src) -> int:
     return len(getattr(src, "skipped", ()) or ())
 
@@ -99,24 +112,20 @@ def _recognize(args: argparse.Namespace) -> int:
     rec = _load_recognizer(args, args.top)
     ar = shape_arabic if args.shape else (lambda s: s)
     status = EXIT_OK
+    def one(path):
+        with open_source(path) as src:
+            try:
+                result = rec.recognize_clip(src)  # streamed: only keypoints are kept, never frames
+            except ValueError:
+                raise ArslError(f"{path} has no frames that could be read.") from None
+            return result, _skipped_note(src)
+
     for path in args.paths:
-        try:
-            with open_source(path) as src:
-                try:
-                    result = rec.recognize_clip(src)  # streamed: only keypoints are kept, never frames
-                except ValueError:
-                    raise ArslError(f"{path} has no frames that could be read.") from None
-                skipped = _skipped_note(src)
-        except ArslError as exc:
-            _err(str(exc))
+        done = guarded(path, one)
+        if done is None:
             status = EXIT_INPUT
             continue
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - cv2.error, MemoryError...: this input fails, the batch goes on
-            _err(f"cannot process {path}: {_one_line(exc)}")
-            status = EXIT_INPUT
-            continue
+        result, skipped = done
         if args.format == "jsonl":
             print(json.dumps({"source": str(path), "frames": result.frames, "skipped_frames": skipped,
                               "hands_seen": result.hands_seen, "top": _top_json(result),

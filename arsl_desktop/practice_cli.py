@@ -115,9 +115,8 @@ def _line(path: Path, target: Target, result, top, ar) -> list[str]:
 
 
 def _practice(args: argparse.Namespace) -> int:
-    from arsl_desktop.commands import _load_recognizer, _one_line, shape_arabic
+    from arsl_desktop.commands import _load_recognizer, guarded, shape_arabic
     from arsl_desktop.core import practice as P
-    from arsl_desktop.core.errors import ArslError
     from arsl_desktop.core.landmarks import create_landmarker
     from arsl_desktop.core.personal_store import Example
 
@@ -130,21 +129,17 @@ def _practice(args: argparse.Namespace) -> int:
     ar = shape_arabic if args.shape else (lambda s: s)
     status = EXIT_OK
     with create_landmarker() as lm:
+        def one(path):
+            kps = _keypoints(lm, path)
+            result = P.score_attempt(Example.from_keypoints(kps), target.references, target.others)
+            return result, rec.classify(kps).best  # and the app's own answer, as `recognize` gives it
+
         for path in args.files:
-            try:
-                kps = _keypoints(lm, path)
-                result = P.score_attempt(Example.from_keypoints(kps), target.references, target.others)
-                top = rec.classify(kps).best  # the app's own answer, as `recognize` gives it
-            except ArslError as exc:
-                _err(str(exc))
+            done = guarded(path, one)
+            if done is None:
                 status = EXIT_ERROR
                 continue
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except Exception as exc:  # noqa: BLE001 - cv2.error, MemoryError...: this file fails, the others go on
-                _err(f"cannot process {path}: {_one_line(exc)}")
-                status = EXIT_ERROR
-                continue
+            result, top = done
             if args.format == "jsonl":
                 recognized = None if top is None else {
                     "id": top.sign.id, "en": top.sign.en, "ar": top.sign.ar, "prob": round(top.prob, 4),
