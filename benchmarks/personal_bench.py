@@ -139,9 +139,11 @@ def main(argv: list[str] | None = None) -> int:
             personal.refresh()
 
         warm_ms = timed(one_more, 3)
+        embeds = personal.mode == "matching+embedding"
         print(f"\nstore of {n_signs} signs x {args.examples} examples ({n_ex} files, written in "
-              f"{build_s:.1f} s)")
-        print(f"  first load, nothing cached (read, check, match sequences, embed every example), median of 3: "
+              f"{build_s:.1f} s); the model's fusion {'uses' if embeds else 'does not use'} the embedding")
+        print(f"  first load, nothing cached (read, check, match sequences{', embed every example' if embeds else ''}),"
+              " median of 3: "
               f"{statistics.median(first_ms):.0f} ms ({statistics.median(first_ms) / n_ex:.2f} ms per example)")
         load = statistics.median(load_ms)
         print(f"  load in a new window or command (embeddings cached on disk), median of 3: {load:.0f} ms "

@@ -76,3 +76,20 @@ def test_a_hand_resting_in_the_lap_does_not_count():
     half = seen[0].copy()
     half[:, F.LEFT_SL, 1] = 0.55 + 0.24 * (F.RAISED_Y + matching.HAND_UP_Y) / 2  # halfway up
     assert matching.hand_weights(half, seen[1], c.aspect)[0] == pytest.approx(0.5, abs=0.02)
+
+
+def test_a_match_sequence_weighs_the_arms_up_and_the_hands_own_shape_down():
+    """The upper body (7 points) weighs x BODY_WEIGHT beside the hands' 42 points each, and a
+    hand's shape relative to its wrist (the noisiest part of a small, dim hand) x HAND_SHAPE_WEIGHT."""
+    c = synth_clip(3, frames=20)
+    plain = matching.match_sequence(c.xyz, c.present, c.times, c.aspect, trim=False)
+    raw = matching.sample_steps(matching.frame_match_features(c.xyz, c.present, c.aspect))
+    body, hand = 2 * len(matching.UPPER_BODY), 2 * F.N_HAND
+    weights = matching.hand_weights(c.xyz, c.present, c.aspect)
+    np.testing.assert_allclose(plain[:, :body], matching.BODY_WEIGHT * raw[:, :body], rtol=1e-6)
+    for i, w in enumerate(weights):
+        start = body + 2 * i * hand
+        np.testing.assert_allclose(plain[:, start:start + hand], w * raw[:, start:start + hand], rtol=1e-6)
+        np.testing.assert_allclose(plain[:, start + hand:start + 2 * hand],
+                                   w * matching.HAND_SHAPE_WEIGHT * raw[:, start + hand:start + 2 * hand], rtol=1e-6)
+    assert matching.BODY_WEIGHT > 1 > matching.HAND_SHAPE_WEIGHT

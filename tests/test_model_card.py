@@ -81,7 +81,7 @@ def test_shipped_card_and_readme_show_the_shipped_models_figures():
 
 def test_the_no_sign_figure_uses_the_windows_threshold():
     from arsl_desktop.ui.settings import DEFAULT_THRESHOLD
-    from training.personal_eval import THRESHOLD
     from training.imbalance import THRESHOLD as IMBALANCE_THRESHOLD
+    from training.personal_eval import THRESHOLD
 
     assert THRESHOLD == DEFAULT_THRESHOLD == IMBALANCE_THRESHOLD

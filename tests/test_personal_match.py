@@ -90,7 +90,8 @@ def test_fusion_comes_from_the_model_when_it_carries_one_for_this_matcher(tmp_pa
         "arsl_personal": json.dumps({"scale": 11.0, "offset": 4.0, "min_similarity": 0.11})})
     # fitted for the old embedding prototypes: not used; no embedding output: no embedding term
     assert fusion_of(SignClassifier(older)) == replace(FUSION_DEFAULT, embed_weight=0.0)
-    assert fusion_of(SignClassifier(TRANSFER_MODEL)) == FUSION_DEFAULT and FUSION_DEFAULT.embed_weight > 0
+    # a model whose fusion was fitted for another matcher version: the defaults, fitted for this one
+    assert fusion_of(SignClassifier(TRANSFER_MODEL)) == FUSION_DEFAULT
 
 
 def test_the_matcher_names_the_nearest_personal_sign_with_any_model(tiny_model, tmp_path):
@@ -189,13 +190,29 @@ def test_two_adaptations_of_one_sign_name_the_nearest():
     assert cands[0].karsl_id == 7 and cands[0].personal.key == "mine-c"
 
 
+def with_embedding_fusion(tmp_path: Path) -> Path:
+    """The transfer model carrying a fusion that weighs the embedding (as a model may)."""
+    import onnx
+
+    model = onnx.load(str(TRANSFER_MODEL))
+    fusion = {**FUSION_DEFAULT.as_dict(), "embed_weight": 2.0}
+    for prop in [p for p in model.metadata_props if p.key == "arsl_personal"]:
+        model.metadata_props.remove(prop)
+    model.metadata_props.add(key="arsl_personal", value=json.dumps(fusion))
+    path = tmp_path / "embedding_fusion.onnx"
+    onnx.save(model, str(path))
+    return path
+
+
 def test_embeddings_are_kept_on_disk_so_a_new_start_embeds_nothing(tmp_path):
+    model = with_embedding_fusion(tmp_path)
     store = PersonalStore(tmp_path / "signs")
     store.add("circle", [example(1, k) for k in range(3)])
-    first = PersonalSigns(SignClassifier(TRANSFER_MODEL), store)
+    first = PersonalSigns(SignClassifier(model), store)
     first.refresh()
+    assert first.mode == "matching+embedding"
     assert list((store.root / ".cache").glob("embeddings-*.npz"))
-    clf = SignClassifier(TRANSFER_MODEL)  # the window or a command started again
+    clf = SignClassifier(model)  # the window or a command started again
     calls = []
     real = clf.outputs
     clf.outputs = lambda batch: calls.append(len(batch)) or real(batch)

@@ -105,7 +105,12 @@ def personal_table(fig: dict) -> str:
                      f"**{_pct(r['app_top1'])}** | {_pct(r['matcher_top1_taught_only'])} | "
                      f"{_pct(r['dtw_baseline_top1_taught_only'])} | {_pct(r.get('model_alone_top1'))} |")
     k = pe["known_signs"]
-    lines += ["", f"Fusion (in the model's metadata): distance = DTW + {f['embed_weight']:g} × (1 − embedding cosine); "
+    fits = pe.get("fits") or {}
+    tried = ", ".join(f"{float(w):g}: {_pct(v['mean_top1'])}" for w, v in fits.items())
+    dist = (f"DTW + {f['embed_weight']:g} × (1 − embedding cosine)" if f["embed_weight"] else
+            "DTW alone (the model's embedding does not take part: weight 0 gives the best mean top-1 of the "
+            f"taught rows; embedding weight {tried})" if tried else "DTW alone")
+    lines += ["", f"Fusion (in the model's metadata): distance = {dist}; "
                   f"gate = sigmoid({f['gate_bias']:g} − {f['gate_slope']:g} × nearest distance − "
                   f"{f.get('gate_confidence', 0):g} × the model's top probability); sharpness "
                   f"{f['sharpness']:g}; a personal sign farther than {f['max_distance']:g} is not offered. The model's "
@@ -124,14 +129,18 @@ def matcher_choices_table(fig: dict) -> str:
     rows = pe.get("matcher_choices")
     if not rows:
         return "Not measured (`python -m training.evaluate --personal`)."
-    lines = ["Own signer, k = 3, among the taught signs only (validation recordings; `" + pe["command"] + "`):", "",
-             "| data | frames taken | hand shape weight | a hand that stays down | signer 01 | signer 02 | used |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["Top-1 among the taught signs only (validation recordings; `" + pe["command"] + "`): own signer"
+             " at k = 3, and the mean over every row (a at k = 1, 3, 5, b at k = 3, c; both signers), on which"
+             " the choice is made:", "",
+             "| data | frames taken | hand shape weight | upper body weight | a hand that stays down "
+             "| own, signer 01 | own, signer 02 | every row | used |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         how = "evenly spaced frames" if r["sampling"] == "frames" else "instants evenly spaced in time"
         rest = "weighted by its height" if r.get("resting_hand") == "weighted" else "counts fully"
-        lines.append(f"| {r['data']} | {how} | ×{r['shape_weight']:g} | {rest} | {_pct(r['signer_01'])} | "
-                     f"{_pct(r['signer_02'])} | {'**yes**' if r['used'] else ''} |")
+        mean = _pct(r["mean_all_rows"]) if "mean_all_rows" in r else "–"
+        lines.append(f"| {r['data']} | {how} | ×{r['shape_weight']:g} | ×{r.get('body_weight', 1.0):g} | {rest} | "
+                     f"{_pct(r['signer_01'])} | {_pct(r['signer_02'])} | {mean} | {'**yes**' if r['used'] else ''} |")
     return "\n".join(lines)
 
 

@@ -180,10 +180,10 @@ def row_result(ep: Episode, comp: Computed, fusion: Fusion) -> dict:
     return out
 
 
-def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool) -> np.ndarray:
+def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool, body_weight: float) -> np.ndarray:
     span = F.signing_span(c.xyz, c.present, c.times, c.aspect)
     xyz, present = c.xyz[span], c.present[span]
-    f = matching.frame_match_features(xyz, present, c.aspect, shape_weight)
+    f = matching.frame_match_features(xyz, present, c.aspect, shape_weight, body_weight)
     if rest:
         body, hand = 2 * len(matching.UPPER_BODY), 4 * F.N_HAND
         for i, w in enumerate(matching.hand_weights(xyz, present, c.aspect)):
@@ -195,28 +195,53 @@ def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool) -
     return f[np.abs(times[None, :] - grid[:, None]).argmin(axis=1)]  # the frame nearest each instant
 
 
-# (frames by time, hand shape weight, resting hand weighted): the first is the matcher's own
-CHOICES = ((False, 1.0, True), (False, 1.0, False), (True, 1.0, True), (False, 2.0, True))
+# (frames by time, hand shape weight, resting hand weighted, upper body weight): the first is the
+# matcher's own, the second the matcher before (match-v1), the others change one thing
+_OWN = (False, matching.HAND_SHAPE_WEIGHT, True, matching.BODY_WEIGHT)
+CHOICES = (_OWN, (False, 1.0, True, 1.0), (False, 1.0, True, _OWN[3]), (False, _OWN[1], True, 1.0),
+           (False, _OWN[1], True, 2.0), (False, _OWN[1], True, 4.0), (False, _OWN[1], False, _OWN[3]),
+           (True, _OWN[1], True, _OWN[3]))
+
+
+def _choice_top1(choice: tuple, enrolled: list[Clip], queries: list[Clip], memo: dict) -> float:
+    """Top-1 among the taught signs of one way of building the match sequence."""
+    def seq(c: Clip) -> np.ndarray:
+        if id(c) not in memo:
+            memo[id(c)] = _variant_sequence(c, *choice)
+        return memo[id(c)]
+
+    bank = np.stack([seq(c) for c in enrolled])
+    owner = np.array([NEW.index(c.sign) for c in enrolled])
+    pred = [NEW[int(sign_distances(matching.dtw_batch(seq(q), bank), owner, len(NEW)).argmin())] for q in queries]
+    return float(np.mean([p == q.sign for p, q in zip(pred, queries, strict=True)]))
 
 
 def matcher_choices(sets: dict[str, list[Clip]], k: int = 3) -> list[dict]:
-    """The matcher's design choices on the own-signer rows (taught signs only), one changed at a
-    time: frames evenly spaced vs instants evenly spaced in time, the hand's own shape x1 vs x2,
-    a hand that stays down weighted by `matching.hand_weights` or always counted."""
+    """The matcher's design choices, among the taught signs only: the own-signer rows at `k` for
+    each signer, and the mean over every validation row (a at k = 1, 3, 5; b at k = 3; c) of both
+    signers, the figure the choice was made on. One thing changed at a time: frames evenly spaced
+    vs instants evenly spaced in time, the hand's own shape weight, the upper body's weight, a
+    hand that stays down weighted by `matching.hand_weights` or always counted."""
     rows = []
     for data, clips in sets.items():
-        for by_time, weight, rest in CHOICES:
-            hits = {}
-            for x in SIGNERS:
-                own, rest_q = first_per_sign([c for c in clips if c.signer == x and c.sign in NEW], k)
-                bank = np.stack([_variant_sequence(c, by_time, weight, rest) for c in own])
-                owner = np.array([NEW.index(c.sign) for c in own])
-                pred = [NEW[int(sign_distances(matching.dtw_batch(_variant_sequence(q, by_time, weight, rest), bank),
-                                               owner, len(NEW)).argmin())] for q in rest_q]
-                hits[x] = round(float(np.mean([p == q.sign for p, q in zip(pred, rest_q, strict=True)])), 4)
+        by = {x: [c for c in clips if c.signer == x and c.sign in NEW] for x in SIGNERS}
+        for choice in CHOICES:
+            memo: dict = {}
+            hits, every = {}, []
+            for x, y in (("01", "02"), ("02", "01")):
+                for kk in KS:
+                    own, rest_q = first_per_sign(by[x], kk)
+                    every.append(_choice_top1(choice, own, rest_q, memo))
+                    if kk == k:
+                        hits[x] = round(every[-1], 4)
+                every.append(_choice_top1(choice, first_per_sign(by[y], k)[0], by[x], memo))
+                one, rest1 = first_per_sign(by[x], 1)
+                every.append(_choice_top1(choice, first_per_sign(by[y], 3)[0] + one, rest1, memo))
+            by_time, weight, rest, body = choice
             rows.append({"data": data, "sampling": "time" if by_time else "frames", "shape_weight": weight,
-                         "resting_hand": "weighted" if rest else "counted", "k": k,
-                         **{f"signer_{x}": v for x, v in hits.items()}, "used": (by_time, weight, rest) == CHOICES[0]})
+                         "body_weight": body, "resting_hand": "weighted" if rest else "counted", "k": k,
+                         **{f"signer_{x}": v for x, v in hits.items()}, "mean_all_rows": round(float(np.mean(every)), 4),
+                         "used": choice == _OWN})
     return rows
 
 
@@ -238,7 +263,7 @@ def fit(taught: list[Computed], known: Computed, weights=(0.0, 1.0, 2.0, 3.0), k
         max_d = float(np.ceil(np.percentile(true_d, 99) * 100) / 100)
         cands = []
         for s, a, b, conf in itertools.product((4.0, 8.0, 16.0), np.linspace(-4, 24, 15), (0.5, 1.0, 2.0, 4.0),
-                                               (0.0, 2.0, 4.0, 8.0)):
+                                               (0.0, 2.0, 4.0, 8.0, 12.0, 16.0)):
             f = Fusion(s, float(a), b, max_d, w, conf)
             k_top1 = float((joint(known, f).argmax(1) == known.target).mean())
             if k_top1 < keep * alone:

@@ -7,8 +7,13 @@ embedding named 82%). The features are chosen for matching, not for the model:
 
     upper body (nose, shoulders, elbows, wrists) xy - shoulder centre, / shoulder width   7 x 2
     per hand: 21 joints xy - shoulder centre, / shoulder width                          21 x 2
-              21 joints xy - the hand's own wrist, / shoulder width, x HAND_SHAPE_WEIGHT 21 x 2
+              21 joints xy - the hand's own wrist, / shoulder width, x shape weight       21 x 2
     a missing part is zeros
+
+A personal sign's match sequence (`match_sequence`) weighs the upper body x `BODY_WEIGHT` and
+each hand's own shape x `HAND_SHAPE_WEIGHT`: the arms, found by the pose model on a body of any
+size, are the steadiest evidence from one session or camera to another, and 14 numbers would
+otherwise count for little beside the hands' 168 (a small, dim hand's joints are the noisiest).
 
 over the sign's span (`features.signing_span`, as every segment is cut), `MATCH_STEPS` of its
 frames evenly spaced (the nearest frame, never a blend, so a missing hand stays missing): a
@@ -17,7 +22,7 @@ sequence has the same length, so one segment is aligned with all examples at onc
 (`dtw_batch`). A hand that never comes up from the lap during the sign counts for nothing
 (`hand_weights`): whether a resting hand is in the picture depends on the camera, not the sign. Both choices, evenly spaced frames rather than instants evenly spaced in time
 (KArSL's sparse recordings keep more frames where the hands move), the hand's own shape
-weighted x1 rather than the baseline's x2, and the resting hand's weight, were made on
+weighted x0.5 and the upper body x3 rather than the baseline's x2 and x1, and the resting hand's weight, were made on
 validation recordings: the table
 "matcher choices" of `training.personal_eval` (docs/PERSONAL_SIGNS.md).
 
@@ -35,9 +40,10 @@ import numpy as np
 
 from arsl_desktop.core import features as F
 
-MATCH_VERSION = "match-v1"
+MATCH_VERSION = "match-v2"
 MATCH_STEPS = 24
-HAND_SHAPE_WEIGHT = 1.0
+BODY_WEIGHT = 3.0  # the upper body's block in a match sequence
+HAND_SHAPE_WEIGHT = 0.5  # each hand's own shape (joints relative to its wrist) in a match sequence
 SHORTLIST = 64
 HAND_UP_Y = 0.5  # a hand whose wrist comes this high (shoulder widths below the shoulders) fully counts
 UPPER_BODY = np.array([0, 11, 12, 13, 14, 15, 16])  # nose, shoulders, elbows, wrists
@@ -46,8 +52,9 @@ _CLIP = 8.0
 
 
 def frame_match_features(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0,
-                         shape_weight: float = HAND_SHAPE_WEIGHT) -> np.ndarray:
-    """(T, N_KEYPOINTS, 3), (T, 4) -> (T, MATCH_DIM) float32, body-relative (see the module)."""
+                         shape_weight: float = 1.0, body_weight: float = 1.0) -> np.ndarray:
+    """(T, N_KEYPOINTS, 3), (T, 4) -> (T, MATCH_DIM) float32, body-relative (see the module);
+    the upper body's block x `body_weight`, each hand's own shape x `shape_weight`."""
     xyz = np.asarray(xyz, np.float32)
     present = np.asarray(present, bool)
     T = xyz.shape[0]
@@ -55,13 +62,14 @@ def frame_match_features(xyz: np.ndarray, present: np.ndarray, aspect: float = 1
         return np.zeros((0, MATCH_DIM), np.float32)
     centre, width = F.body_reference(xyz, present, aspect)
     rel = (xyz[..., :2] * np.array([aspect, 1.0], np.float32) - centre) / width  # (T, N, 2)
-    blocks = [rel[:, UPPER_BODY].reshape(T, -1) * present[:, F.POSE, None]]
+    rel = np.clip(rel, -_CLIP, _CLIP)  # a joint that far from the body is a landmark error
+    blocks = [rel[:, UPPER_BODY].reshape(T, -1) * present[:, F.POSE, None] * body_weight]
     for part, sl in ((F.LEFT, F.LEFT_SL), (F.RIGHT, F.RIGHT_SL)):
         hand = rel[:, sl]  # (T, 21, 2)
         own = (hand - hand[:, :1]) * shape_weight
         seen = present[:, part, None]
         blocks += [hand.reshape(T, -1) * seen, own.reshape(T, -1) * seen]
-    return np.clip(np.concatenate(blocks, axis=1), -_CLIP, _CLIP).astype(np.float32)
+    return np.concatenate(blocks, axis=1).astype(np.float32)
 
 
 def sample_steps(frames: np.ndarray, steps: int = MATCH_STEPS) -> np.ndarray:
@@ -84,11 +92,12 @@ def hand_weights(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> n
 def match_sequence(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: float = 1.0,
                    trim: bool = True, steps: int = MATCH_STEPS) -> np.ndarray:
     """One recorded sign (raw keypoints) -> (steps, MATCH_DIM): cut to its signing span, each hand
-    weighted by how much it takes part (`hand_weights`), `steps` frames."""
+    weighted by how much it takes part (`hand_weights`), `steps` frames; the upper body x
+    `BODY_WEIGHT`, the hands' own shapes x `HAND_SHAPE_WEIGHT`."""
     if trim and len(times):
         span = F.signing_span(xyz, present, times, aspect)
         xyz, present = xyz[span], present[span]
-    f = frame_match_features(xyz, present, aspect)
+    f = frame_match_features(xyz, present, aspect, HAND_SHAPE_WEIGHT, BODY_WEIGHT)
     body, hand = 2 * len(UPPER_BODY), 4 * F.N_HAND
     for i, w in enumerate(hand_weights(xyz, present, aspect)):
         f[:, body + i * hand: body + (i + 1) * hand] *= w

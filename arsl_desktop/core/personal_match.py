@@ -59,12 +59,12 @@ class Fusion:
                 "embed_weight": self.embed_weight, "gate_confidence": self.gate_confidence}
 
 
-# Fitted by `python -m training.evaluate --personal --variant mirror_pair_w1 --threads 2 --out runs/personal
+# Fitted by `python -m training.evaluate --personal --variant mirror_pair_w1 --threads 1 --out runs/personal
 # --webcam-cache cache/webcam` (training.personal_eval; runs/personal/personal.json "fusion"); used
-# for a model whose metadata carries no fusion for this matcher (the embedding term only where the
-# model has an embedding output).
-FUSION_DEFAULT = Fusion(sharpness=16.0, gate_bias=10.0, gate_slope=1.0, max_distance=3.74, embed_weight=2.0,
-                        gate_confidence=8.0)
+# for a model whose metadata carries no fusion for this matcher. With match-v2 the embedding adds
+# nothing on the validation rows (weight 0 chosen over 1, 2, 3), so matching alone decides.
+FUSION_DEFAULT = Fusion(sharpness=16.0, gate_bias=18.0, gate_slope=2.0, max_distance=2.52, embed_weight=0.0,
+                        gate_confidence=16.0)
 
 
 def fusion_of(classifier: SignClassifier) -> Fusion:
