@@ -167,3 +167,20 @@ def test_learn_eval_measures():
     mid, slope = E.fit_logistic(rng.normal(-1, 0.3, 400), rng.normal(1, 0.3, 400))
     assert abs(mid) < 0.1 and slope > 3
     assert E.margins({1: 0.5, 2: 0.8, 3: 2.0}) == pytest.approx({1: -0.3, 2: 0.3, 3: 1.5})
+
+
+def test_two_handed_sign_names_the_hand_whose_shape_differs():
+    """Sign 71 is two-handed (both hands sign about as much): a changed shape of EITHER hand is a
+    hand-shape item naming that hand, not the vaguer "other hand differs"."""
+    donor = P.karsl_references(5)[0]
+    assert len(FB.compared_hands(P.prepare_example(P.karsl_references(75)[0]))) == 1  # one-handed
+    for ref in (P.karsl_references(71)[k] for k in (0, 2)):
+        assert len(FB.compared_hands(P.prepare_example(ref))) == 2
+        for name, sl in (("left", F.LEFT_SL), ("right", F.RIGHT_SL)):
+            xyz = ref.xyz.astype(np.float32)
+            pick = np.round(np.linspace(0, donor.frames - 1, ref.frames)).astype(int)
+            hand = donor.xyz[pick][:, F.RIGHT_SL].astype(np.float32)
+            xyz[:, sl] = xyz[:, sl][:, :1] + (hand - hand[:, :1])
+            res = P.score_attempt(Example(xyz, ref.present, ref.times, ref.aspect), [ref])
+            assert res.feedback[0].part == "hand_shape"
+            assert res.feedback[0].text_en.startswith(f"Your {name} hand's shape"), res.feedback

@@ -151,7 +151,7 @@ def typical_costs(rows: list[dict], bank: Bank) -> dict[str, tuple[float, float]
         refs = [P.prepare_example(e) for e in bank.examples[r["sign"]]]
         _, k, att = P.nearest(example(r["clip"]), refs)
         _, path = P.dtw_path(M.cost_matrices(att.match, refs[k].match[None])[0])
-        for part, c in FB.pair_costs(att, refs[k], path, P.sign_duration(refs)).items():
+        for part, c in FB.pair_costs(att, refs[k], path, P.sign_duration(refs))[0].items():
             per[part].append(float(c.mean()))
     return {k: (float(np.median(v)), float(np.percentile(v, 90))) for k, v in per.items()}
 

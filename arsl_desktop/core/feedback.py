@@ -3,7 +3,8 @@
 Parts (the "signing hand" is the reference's hand that takes part more, `Prepared.signing_hand`;
 the attempt has already been mirrored when the learner signed with the other hand):
 
-    hand_shape   the signing hand's joints relative to its wrist (shoulder widths)
+    hand_shape   the signing hand's shape (`shape_descriptor`: finger joint angles, fingertip
+                 distances over the palm size, the palm's facing; not the hand's size or distance)
     hand_place   the signing hand's mean wrist place relative to the shoulders (the text says
                  which way to go, and "near the face" when the reference's is at face height)
     movement     the signing hand's wrist path around that mean place (so a hand moved
@@ -14,6 +15,10 @@ the attempt has already been mirrored when the learner signed with the other han
     other_hand   the other hand's joints relative to the shoulders, weighted by how much it
                  takes part (a hand resting in the lap is absent from both)
     speed        |log(attempt duration / the sign's median reference duration)|
+
+In a two-handed sign (the other hand signs at least `features.ONE_HANDED` as much as the signing
+hand, `compared_hands`), which hand "signs more" is a coin toss: shape, place and movement are
+compared for both hands, each part about the hand that differs more in it, and the text names it.
 
 Each part's cost is averaged over the path and put on the scale of attempts at the right sign:
 0 at their median, 1 at their 90th percentile (`TYPICAL`, fitted on train-split KArSL clips by
@@ -31,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from arsl_desktop.core import features as F
+from arsl_desktop.core.handshape import handshape
 from arsl_desktop.core.personal_store import Example
 
 
@@ -48,12 +55,14 @@ class Feedback:
 PARTS = ("hand_shape", "hand_place", "movement", "other_hand", "speed")
 # (median, 90th percentile) of each part's mean cost for right-sign attempts, train-split clips:
 # fitted by `python -m training.learn_eval --out runs/learn` (it says when these differ from its fit).
-TYPICAL = {"hand_shape": (0.379, 0.714), "hand_place": (0.136, 0.269), "movement": (0.151, 0.294),
+TYPICAL = {"hand_shape": (0.945, 1.694), "hand_place": (0.144, 0.287), "movement": (0.123, 0.271),
            "other_hand": (0.42, 1.535), "speed": (0.129, 0.295)}
 MAX_ITEMS = 3
-# Chosen on training-split attempts altered on purpose (`training.learn_eval`): 0.2 named a frozen
-# movement first in 78.5% (57.1% without), all alterations 88.4% (85.8%); 0.1 and 0.3 did less well.
-AMOUNT_WEIGHT = 0.2
+# Chosen on training-split attempts altered on purpose (`training.learn_eval`), with both hands of a
+# two-handed sign compared and `shape_descriptor`: 0.1 named the altered part first in 92.0% of all
+# alterations (reversed 80.4%, frozen 90.8%); 0.05 91.6%, 0.15 91.4%, 0.2 91.4% (reversed 77.3%),
+# 0.3 91.4%. (With one hand compared and joints over shoulder widths, 0.2 had been chosen: 88.4%.)
+AMOUNT_WEIGHT = 0.1
 WINDOW = 0.6  # a part's window: the steps around its worst one whose cost is at least this share of it
 
 HAND_EN = ("left", "right")
@@ -63,11 +72,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "لم تظهر اليدان: أدِّ الإشارة ويداك أمام الكاميرا."),
     "hand_shape": ("Your {hand} hand's shape differs from the sign's",
                    "شكل يدك {hand} يختلف عن شكلها في الإشارة"),
-    "place_up_face": ("The hand should be higher, near the face", "يجب أن تكون اليد أعلى، قرب الوجه"),
-    "place_up": ("The hand should be higher", "يجب أن تكون اليد أعلى"),
-    "place_down": ("The hand should be lower", "يجب أن تكون اليد أخفض"),
-    "place_right": ("The hand should be further to your right", "يجب أن تكون اليد أبعد إلى يمينك"),
-    "place_left": ("The hand should be further to your left", "يجب أن تكون اليد أبعد إلى يسارك"),
+    "place_up_face": ("Your {hand} hand should be higher, near the face", "يجب أن تكون يدك {hand} أعلى، قرب الوجه"),
+    "place_up": ("Your {hand} hand should be higher", "يجب أن تكون يدك {hand} أعلى"),
+    "place_down": ("Your {hand} hand should be lower", "يجب أن تكون يدك {hand} أخفض"),
+    "place_right": ("Your {hand} hand should be further to your right", "يجب أن تكون يدك {hand} أبعد إلى يمينك"),
+    "place_left": ("Your {hand} hand should be further to your left", "يجب أن تكون يدك {hand} أبعد إلى يسارك"),
     "move_more": ("Move your {hand} hand more: the sign has a movement", "حرّك يدك {hand} أكثر: في الإشارة حركة"),
     "move_less": ("Keep your {hand} hand steadier: the sign moves less", "ثبّت يدك {hand} أكثر: حركة الإشارة أقل"),
     "move_reverse": ("Your {hand} hand moves the other way", "يدك {hand} تتحرك في الاتجاه المعاكس"),
@@ -83,6 +92,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "speed_slower": ("Sign slower: you took {a:.1f} s, the sign takes about {r:.1f} s",
                      "أبطئ قليلًا: استغرقت {a:.1f} ث، والإشارة تستغرق نحو {r:.1f} ث"),
 }
+
+
+def shape_descriptor(hand: np.ndarray) -> np.ndarray:
+    """(..., 21, 3) hand points in isotropic units -> (..., HANDSHAPE_DIM): what the hand-shape part
+    compares (`core.handshape`: finger joint angles and spread, fingertip distances and reach over
+    the palm size, the palm's facing), so a hand held nearer the camera, bigger or turned a little
+    is not "another shape"."""
+    return handshape(hand)
 
 
 def _velocity(p, hand: int) -> np.ndarray:
@@ -110,30 +127,55 @@ def _trajectory(p, hand: int) -> np.ndarray:
     return (p.wrist[:, hand] - _centroid(p, hand)) * p.seen[:, hand, None]
 
 
-def pair_costs(att, ref, path: Sequence[tuple[int, int]], duration: float | None = None) -> dict[str, np.ndarray]:
-    """Per path pair, each part's cost (len(path),). Place is where the hand is on average (its
-    mean place; the path around it is movement), so a hand moved elsewhere is not a movement and a
-    movement reversed is not a place; speed is one number for the attempt, against `duration`
-    (the sign's typical duration: the median of its references'; default the reference's)."""
-    i = np.array([p[0] for p in path])
-    j = np.array([p[1] for p in path])
+def compared_hands(ref) -> tuple[int, ...]:
+    """The hands whose shape, place and movement are compared: the signing hand, and the other one
+    too when the sign is two-handed (it signs at least `features.ONE_HANDED` as much, as
+    `features.canonical_side` decides; in a two-handed sign which hand "signs more" is a coin toss)."""
     s = ref.signing_hand
     o = 1 - s
-    both = att.seen[i, s] & ref.seen[j, s]
-    place = np.full(len(i), float(np.linalg.norm(_centroid(att, s) - _centroid(ref, s))))
-    if not (att.seen[:, s].any() and ref.seen[:, s].any()):
+    return (s, o) if ref.activity[o] > 0 and ref.activity[o] >= F.ONE_HANDED * ref.activity[s] else (s,)
+
+
+def _hand_costs(att, ref, i: np.ndarray, j: np.ndarray, h: int) -> dict[str, np.ndarray]:
+    """Hand `h`'s shape, place and movement costs along the path (attempt steps i, reference steps j)."""
+    both = att.seen[i, h] & ref.seen[j, h]
+    place = np.full(len(i), float(np.linalg.norm(_centroid(att, h) - _centroid(ref, h))))
+    if not (att.seen[:, h].any() and ref.seen[:, h].any()):
         place[:] = 0.0
+    return {
+        "hand_shape": np.linalg.norm(att.shape[i, h] - ref.shape[j, h], axis=-1) * both,
+        "hand_place": place,
+        "movement": np.linalg.norm(_trajectory(att, h)[i] - _trajectory(ref, h)[j], axis=-1) * both
+        + AMOUNT_WEIGHT * abs(math.log((_travel(att, h) + 0.05) / (_travel(ref, h) + 0.05))),
+    }
+
+
+def pair_costs(att, ref, path: Sequence[tuple[int, int]],
+               duration: float | None = None) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """Per path pair, each part's cost (len(path),), and for the hand parts which hand (0 left,
+    1 right, of the attempt as prepared). Place is where the hand is on average (its mean place;
+    the path around it is movement), so a hand moved elsewhere is not a movement and a movement
+    reversed is not a place; speed is one number for the attempt, against `duration` (the sign's
+    typical duration: the median of its references'; default the reference's). In a two-handed
+    sign (`compared_hands`) each hand part is about the hand that differs more in it."""
+    i = np.array([p[0] for p in path])
+    j = np.array([p[1] for p in path])
+    hands = compared_hands(ref)
+    s = hands[0]
+    o = 1 - s
+    per = [_hand_costs(att, ref, i, j, h) for h in hands]
+    costs: dict[str, np.ndarray] = {}
+    which: dict[str, int] = {}
+    for part in ("hand_shape", "hand_place", "movement"):
+        k = int(np.argmax([float(c[part].mean()) for c in per]))
+        costs[part], which[part] = per[k][part], hands[k]
     other_a = att.hands[:, o] * att.weights[o]
     other_r = ref.hands[:, o] * ref.weights[o]
+    costs["other_hand"] = np.linalg.norm(other_a[i] - other_r[j], axis=-1)
+    which["other_hand"] = o
     ratio = math.log(max(att.duration, 0.05) / max(ref.duration if duration is None else duration, 0.05))
-    return {
-        "hand_shape": np.linalg.norm(att.shape[i, s] - ref.shape[j, s], axis=-1) * both,
-        "hand_place": place,
-        "movement": np.linalg.norm(_trajectory(att, s)[i] - _trajectory(ref, s)[j], axis=-1) * both
-        + AMOUNT_WEIGHT * abs(math.log((_travel(att, s) + 0.05) / (_travel(ref, s) + 0.05))),
-        "other_hand": np.linalg.norm(other_a[i] - other_r[j], axis=-1),
-        "speed": np.full(len(i), abs(ratio)),
-    }
+    costs["speed"] = np.full(len(i), abs(ratio))
+    return {k: costs[k] for k in PARTS}, which
 
 
 def part_ratios(costs: dict[str, np.ndarray]) -> dict[str, float]:
@@ -146,10 +188,9 @@ def part_ratios(costs: dict[str, np.ndarray]) -> dict[str, float]:
     return out
 
 
-def _place_gap(att, ref, path) -> np.ndarray:
+def _place_gap(att, ref, path, s: int) -> np.ndarray:
     i = np.array([p[0] for p in path])
     j = np.array([p[1] for p in path])
-    s = ref.signing_hand
     return np.linalg.norm(att.wrist[i, s] - ref.wrist[j, s], axis=-1) * (att.seen[i, s] & ref.seen[j, s])
 
 
@@ -180,8 +221,8 @@ def _text(key: str, hand: int | None = None, **fmt) -> tuple[str, str]:
     return en.format(**fmt), ar.format(**fmt)
 
 
-def _describe(part: str, att, ref, path, a: int, b: int, duration: float) -> tuple[str, str]:
-    s = ref.signing_hand
+def _describe(part: str, att, ref, path, a: int, b: int, duration: float, s: int) -> tuple[str, str]:
+    """The text of one part; `s`: the hand it is about (of the attempt as prepared)."""
     real = (1 - s) if att.mirrored else s  # the learner's own hand (before mirroring)
     sel = [(i, j) for i, j in path if a <= i <= b]
     ii = np.array([p[0] for p in sel])
@@ -193,10 +234,10 @@ def _describe(part: str, att, ref, path, a: int, b: int, duration: float) -> tup
         if abs(d[1]) >= abs(d[0]):
             if d[1] < 0:
                 near_face = _centroid(ref, s)[1] < ref.nose[1] + 0.6
-                return _text("place_up_face" if near_face else "place_up")
-            return _text("place_down")
+                return _text("place_up_face" if near_face else "place_up", real)
+            return _text("place_down", real)
         dx = -d[0] if att.mirrored else d[0]  # image x grows to the signer's left
-        return _text("place_left" if dx > 0 else "place_right")
+        return _text("place_left" if dx > 0 else "place_right", real)
     if part == "movement":
         va, vr = _velocity(att, s)[ii], _velocity(ref, s)[jj]
         la, lr = np.linalg.norm(va, axis=-1).sum(), np.linalg.norm(vr, axis=-1).sum()
@@ -208,12 +249,11 @@ def _describe(part: str, att, ref, path, a: int, b: int, duration: float) -> tup
             return _text("move_reverse", real)
         return _text("move_path", real)
     if part == "other_hand":
-        other = 1 - real
-        if ref.weights[1 - s] < 0.3 <= att.weights[1 - s]:
-            return _text("other_down", other)
-        if att.weights[1 - s] < 0.3 <= ref.weights[1 - s]:
-            return _text("other_use", other)
-        return _text("other_differs", other)
+        if ref.weights[s] < 0.3 <= att.weights[s]:
+            return _text("other_down", real)
+        if att.weights[s] < 0.3 <= ref.weights[s]:
+            return _text("other_use", real)
+        return _text("other_differs", real)
     key = "speed_faster" if att.duration > duration else "speed_slower"
     return _text(key, a=att.duration, r=duration)
 
@@ -223,7 +263,7 @@ def feedback(att, ref, path: Sequence[tuple[int, int]], passed: bool,
     """At most `MAX_ITEMS` `practice.Feedback`, the part that differs most first (`duration`: the
     sign's typical duration, see `pair_costs`)."""
     duration = ref.duration if duration is None else duration
-    costs = pair_costs(att, ref, path, duration)
+    costs, hands = pair_costs(att, ref, path, duration)
     ratios = part_ratios(costs)
     ranked = sorted(PARTS, key=lambda k: -ratios[k])
     chosen = [k for k in ranked if ratios[k] > 1.0][:MAX_ITEMS]
@@ -234,12 +274,12 @@ def feedback(att, ref, path: Sequence[tuple[int, int]], passed: bool,
         if part == "speed":
             a, b = 0, len(att.times) - 1
         elif part == "hand_place":  # where the hand is furthest from the reference's place
-            a, b = _window(att, path, _place_gap(att, ref, path))
+            a, b = _window(att, path, _place_gap(att, ref, path, hands[part]))
         else:
             a, b = _window(att, path, costs[part])
         start = float(att.times[a])
         end = float(att.times[b]) if b > a or b + 1 >= len(att.times) else float(att.times[b + 1])
-        en, ar = _describe(part, att, ref, path, a, b, duration)
+        en, ar = _describe(part, att, ref, path, a, b, duration, hands.get(part, 0))
         when_en = f" ({start:.1f}-{end:.1f} s)" if part != "speed" else ""
         when_ar = f" ({start:.1f}-{end:.1f} ث)" if part != "speed" else ""
         out.append(Feedback(part, start, end, en + when_en, ar + when_ar))
