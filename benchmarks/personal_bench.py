@@ -164,15 +164,17 @@ def main(argv: list[str] | None = None) -> int:
         with_big = Recognizer(clf, landmarker=landmarker, personal=personal)
         logits, emb = clf.outputs(seq[None])
         index = personal.index
+        def match_and_rank() -> list:
+            dist, gate = index.distances(match, emb[0] if emb is not None else None)
+            return joint_ranking(clf.class_ids, logits[0], index, dist, 5, gate)
+
         cases = [
             ("rank, no personal signs (reference)", lambda: plain.rank(seq, match)),
             ("rank, personal store empty", lambda: with_none.rank(seq, match)),
             (f"rank, {len(index)} personal signs x {args.examples}", lambda: with_big.rank(seq, match)),
             ("  of which: model call (logits + embedding)", lambda: clf.outputs(seq[None])),
             ("  of which: store change check (stamp)", lambda: big.stamp()),
-            ("  of which: DTW matching + joint ranking",
-             lambda: joint_ranking(clf.class_ids, logits[0], index,
-                                   index.distances(match, emb[0] if emb is not None else None), 5)),
+            ("  of which: DTW matching + joint ranking", match_and_rank),
         ]
         print(f"\nranking one segment, median of {args.repeat} (ms):")
         medians = {}

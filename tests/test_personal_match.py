@@ -104,8 +104,9 @@ def test_the_matcher_names_the_nearest_personal_sign_with_any_model(tiny_model, 
     index = personal.index
     for sign, name in ((1, "circle"), (2, "zigzag")):
         ex = example(sign, 7)
-        d = index.distances(personal_match.example_match(ex), None)
+        d, gate = index.distances(personal_match.example_match(ex), None)
         assert index.signs[int(np.argmin(d))].en == name and d.min() < FUSION_DEFAULT.max_distance
+        np.testing.assert_array_equal(gate, d)  # no embedding: the gate sees the same distances
 
 
 def test_the_recognizer_ranks_personal_signs_with_the_model(tmp_path):

@@ -107,15 +107,20 @@ def personal_table(fig: dict) -> str:
     k = pe["known_signs"]
     fits = pe.get("fits") or {}
     tried = ", ".join(f"{float(w):g}: {_pct(v['mean_top1'])}" for w, v in fits.items())
-    dist = (f"DTW + {f['embed_weight']:g} × (1 − embedding cosine)" if f["embed_weight"] else
-            "DTW alone (the model's embedding does not take part: weight 0 gives the best mean top-1 of the "
-            f"taught rows; embedding weight {tried})" if tried else "DTW alone")
-    lines += ["", f"Fusion (in the model's metadata): distance = {dist}; "
-                  f"gate = sigmoid({f['gate_bias']:g} − {f['gate_slope']:g} × nearest distance − "
-                  f"{f.get('gate_confidence', 0):g} × the model's top probability); sharpness "
+    gate_d = (f"the nearest personal sign's DTW distance + {f['embed_weight']:g} × (1 − embedding cosine)"
+              if f["embed_weight"] else "the nearest personal sign's DTW distance")
+    lines += ["", f"Fusion (in the model's metadata): the personal signs are ranked by DTW distance alone; "
+                  f"gate = sigmoid({f['gate_bias']:g} − {f['gate_slope']:g} × d − "
+                  f"{f.get('gate_confidence', 0):g} × the model's top probability), d = {gate_d}"
+                  + (f" (embedding weight {tried}: mean top-1 of the taught rows)" if tried else "") + "; sharpness "
                   f"{f['sharpness']:g}; a personal sign farther than {f['max_distance']:g} is not offered. The model's "
                   f"own signs with 71-76 taught: {_pct(k['top1_with_taught_signs'])} top-1 "
                   f"({_pct(k['top1_model_alone'])} with none; {k['queries']} of its training recordings)."]
+    for n in pe.get("lookalike_signs", []):
+        lines.append(f"- Known look-alikes (signer {n['signer']}): 71-73 taught from 3 recordings, {n['queries']} "
+                     f"recordings of 74-76 that the validation case's model knows but never learnt from: top-1 "
+                     f"{_pct(n['top1_with_taught_signs'])} (the model alone {_pct(n['top1_model_alone'])}; the fit "
+                     f"allows a loss of {pe.get('lookalike_keep', 0) * 100:g} points at most).")
     for n in pe.get("no_sign", []):
         lines.append(f"- No sign ({n['data']}, signer {n['signer']}): 71-73 taught from {n['k']} recordings, "
                      f"{n['queries']} recordings of 74-76 (neither taught nor known): a taught sign named at "

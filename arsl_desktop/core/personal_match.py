@@ -3,11 +3,13 @@
 The user's own recordings decide. Each example is kept as a match sequence
 (`core.matching`: body-relative keypoints of its signing span at `MATCH_STEPS` instants), and a
 segment is aligned with every example by DTW (the nearest `SHORTLIST` exactly). A personal
-sign's distance is its nearest example's; where the model has an `embedding` output and the
-fusion says so (`embed_weight`), each example's distance also grows with the segment's cosine
-distance to the example's embedding. Then a mixture of two experts (`joint_probabilities`):
+sign's distance d is its nearest example's: the user's keypoints alone rank the personal signs.
+Where the model has an `embedding` output and the fusion says so (`embed_weight`), the gate's
+distance d_gate also grows with the segment's cosine distance to each example's embedding: the
+model helps decide whether a segment is a personal sign at all (a known sign that looks like a
+taught one), never which one. Then a mixture of two experts (`joint_probabilities`):
 
-    g        = sigmoid(gate_bias - gate_slope * d_min - gate_confidence * max p_model)
+    g        = sigmoid(gate_bias - gate_slope * min d_gate - gate_confidence * max p_model)
                how close the nearest personal sign is, against how sure the model is
     p_pers   = softmax(-sharpness * d) over the personal signs offered (d <= max_distance)
     p(sign)  = (1 - g) * p_model(sign) + g * p_pers(personal signs of that sign)
@@ -50,7 +52,7 @@ class Fusion:
     gate_bias: float
     gate_slope: float  # g = sigmoid(gate_bias - gate_slope * nearest distance)
     max_distance: float  # a personal sign farther than this is not offered
-    embed_weight: float = 0.0  # distance += embed_weight * (1 - cosine of the embeddings)
+    embed_weight: float = 0.0  # the gate's distance += embed_weight * (1 - cosine of the embeddings)
     gate_confidence: float = 0.0  # the gate closes as the model's top probability rises
 
     def as_dict(self) -> dict:
@@ -61,9 +63,9 @@ class Fusion:
 
 # Fitted by `python -m training.evaluate --personal --variant mirror_pair_w1 --threads 1 --out runs/personal
 # --webcam-cache cache/webcam` (training.personal_eval; runs/personal/personal.json "fusion"); used
-# for a model whose metadata carries no fusion for this matcher. With match-v2 the embedding adds
-# nothing on the validation rows (weight 0 chosen over 1, 2, 3), so matching alone decides.
-FUSION_DEFAULT = Fusion(sharpness=16.0, gate_bias=18.0, gate_slope=2.0, max_distance=2.52, embed_weight=0.0,
+# for a model whose metadata carries no fusion for this matcher (the embedding term only where the
+# model has an embedding output).
+FUSION_DEFAULT = Fusion(sharpness=8.0, gate_bias=20.0, gate_slope=2.0, max_distance=2.52, embed_weight=2.0,
                         gate_confidence=16.0)
 
 
@@ -109,10 +111,11 @@ def sign_distances(example_distances: np.ndarray, owner: np.ndarray, n_signs: in
     return out
 
 
-def joint_probabilities(probs: np.ndarray, distances: np.ndarray, adapts: np.ndarray, fusion: Fusion
-                        ) -> tuple[np.ndarray, np.ndarray]:
+def joint_probabilities(probs: np.ndarray, distances: np.ndarray, adapts: np.ndarray, fusion: Fusion,
+                        gate_distances: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The mixture of the model and the personal signs, for (Q, C) model probabilities and (Q, S)
-    personal-sign distances. `adapts[j]` is the model class index personal sign j adapts, or -1.
+    personal-sign distances (`gate_distances`: the gate's, with the embedding term; default the
+    same). `adapts[j]` is the model class index personal sign j adapts, or -1.
 
     Returns (model classes (Q, C), personal signs (Q, S)): the first already holds the mass of the
     adapting personal signs; the second is each personal sign's own share (for new words, their
@@ -122,7 +125,8 @@ def joint_probabilities(probs: np.ndarray, distances: np.ndarray, adapts: np.nda
     offered = d <= fusion.max_distance
     if d.shape[1] == 0:
         return probs.copy(), np.zeros_like(d)
-    nearest = np.where(offered, d, np.inf).min(axis=1)
+    gd = d if gate_distances is None else np.atleast_2d(np.asarray(gate_distances, np.float64))
+    nearest = np.where(offered, gd, np.inf).min(axis=1)
     evidence = (fusion.gate_bias - fusion.gate_slope * np.where(np.isfinite(nearest), nearest, 0.0)
                 - fusion.gate_confidence * (probs.max(axis=1) if probs.shape[1] else 0.0))
     gate = np.where(np.isfinite(nearest), 1.0 / (1.0 + np.exp(-evidence)), 0.0)
@@ -159,14 +163,18 @@ class PersonalIndex:
     def __len__(self) -> int:
         return len(self.signs)
 
-    def distances(self, match: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
-        """(n_signs,) each personal sign's distance to a segment (its match sequence and embedding)."""
+    def distances(self, match: np.ndarray, embedding: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Each personal sign's distance to a segment, (n_signs,) twice: by its nearest example's
+        match sequence (which ranks the personal signs), and the gate's (the same plus the
+        embedding term where the fusion uses one)."""
         if not self.signs:
-            return np.zeros(0)
+            return np.zeros(0), np.zeros(0)
         d = self.bank.distances(match)
-        if self.embeddings is not None and embedding is not None:
-            d = d + self.fusion.embed_weight * (1.0 - self.embeddings @ unit(np.asarray(embedding, np.float64).ravel()))
-        return sign_distances(d, self.owner, len(self.signs))
+        by_match = sign_distances(d, self.owner, len(self.signs))
+        if self.embeddings is None or embedding is None:
+            return by_match, by_match
+        cos = self.embeddings @ unit(np.asarray(embedding, np.float64).ravel())
+        return by_match, sign_distances(d + self.fusion.embed_weight * (1.0 - cos), self.owner, len(self.signs))
 
 
 @dataclass(frozen=True)
@@ -184,14 +192,15 @@ ADAPTED_SHARE = 1 / 3
 
 
 def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex | None,
-                  distances: np.ndarray | None, k: int) -> list[Candidate]:
+                  distances: np.ndarray | None, k: int, gate_distances: np.ndarray | None = None) -> list[Candidate]:
     """The model's classes and the personal signs in one list (`joint_probabilities`), best first."""
     probs = SignClassifier.softmax(np.asarray(logits, np.float64).ravel())
     if index is None or distances is None or not len(index):
         cands = [Candidate(int(c), None, float(q)) for c, q in zip(class_ids, probs, strict=True)]
         return sorted(cands, key=lambda c: -c.prob)[:k]
-    p_model, p_pers = (a[0] for a in joint_probabilities(probs[None], np.asarray(distances)[None],
-                                                            index.adapts, index.fusion))
+    p_model, p_pers = (a[0] for a in joint_probabilities(
+        probs[None], np.asarray(distances)[None], index.adapts, index.fusion,
+        None if gate_distances is None else np.asarray(gate_distances)[None]))
     # the likeliest personal sign behind each class, and the share of the class it carries
     behind: dict[int, tuple[PersonalSign, float]] = {}
     pers_sum: dict[int, float] = {}

@@ -139,9 +139,9 @@ class Recognizer:
         if self.personal is not None:
             self.personal.refresh()  # cheap unless the store changed (the CLI or another window wrote)
             index = self.personal.index if self.personal.index else None
-        dist = index.distances(match, None if embedding is None else embedding[0]) if index else None
+        dist, gate = index.distances(match, None if embedding is None else embedding[0]) if index else (None, None)
         return tuple(self._ranked(c) for c in joint_ranking(self.classifier.class_ids, logits[0], index, dist,
-                                                             self.top_k))
+                                                             self.top_k, gate))
 
     def _ranked(self, c: Candidate) -> RankedSign:
         if c.personal is None:

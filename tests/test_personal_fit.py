@@ -1,0 +1,32 @@
+"""The personal-sign fusion's fit (training.personal_eval.fit) honours its guards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")  # training.personal_eval imports the training stack
+
+from training import personal_eval as P  # noqa: E402
+
+
+def computed(n: int, p_top: float, cls: int, near: float, far: float, truth: int | None) -> P.Computed:
+    """n queries the model gives class `cls` with `p_top` (of 2 classes); each is `near` the
+    examples of taught sign 0 and `far` from those of taught sign 1 (two examples each)."""
+    probs = np.tile([1 - p_top, p_top] if cls == 1 else [p_top, 1 - p_top], (n, 1))
+    dtw = np.tile([near, near, far, far], (n, 1))
+    target = np.full(n, 2 + truth if truth is not None else cls)
+    return P.Computed(probs, dtw, np.zeros_like(dtw), np.array([0, 0, 1, 1]), target, np.full(len(P.NEW), -1),
+                      float("nan"))
+
+
+def test_a_fusion_that_lets_taught_signs_take_a_known_look_alike_is_refused():
+    taught = [computed(20, 0.9, 0, 0.5, 2.0, truth=0)]  # new words the model is sure are class 0
+    known = computed(10, 0.999, 0, 3.0, 3.0, truth=None)  # its own training recordings: far from both
+    lookalike = [computed(20, 0.9, 1, 0.5, 2.0, truth=None)]  # a known sign as close as the taught word
+    free, _ = P.fit(taught, known)
+    assert P._top1(taught[0], free) == 1.0 and P._top1(lookalike[0], free) == 0.0  # the look-alike is taken
+    guarded, report = P.fit(taught, known, lookalike)
+    assert P._top1(lookalike[0], guarded) >= 1.0 - P.LOOKALIKE_KEEP
+    assert P._top1(known, guarded) == 1.0
+    assert all(v["lookalike_top1"][0] >= 1.0 - P.LOOKALIKE_KEEP for v in report.values())
