@@ -1,6 +1,7 @@
 """GUI-thread stalls while the window's pipeline runs flat out on a KArSL video.
 
     .venv/bin/python benchmarks/gui_stall_bench.py [--video CLIP] [--model M.onnx] [--seconds 20] [--unpaced]
+        [--personal 200]
 
 A 5 ms QTimer heartbeat on the GUI thread records when it actually fires; the gaps
 between beats are how long the event loop was blocked (painting, signal handling, the
@@ -10,7 +11,10 @@ the worker runs MediaPipe + the classifier back to back on the newest frame (fla
 --unpaced also makes the capture thread decode as fast as it can. Runs offscreen
 unless DISPLAY is set. Without --model and ARSL_MODEL, and no shipped model, a tiny
 random model with the app's interface is built (same pipeline cost, minus a few ms of
-classifier time per sign).
+classifier time per sign). With --personal N, a second phase as long as the first runs after
+N personal signs x 5 examples (jittered copies of real KArSL keypoints) are written to the
+window's store, and the frame rates of the two phases are compared; user data goes to a
+temporary folder (ARSL_USER_DATA), never the user's.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["ARSL_USER_DATA"] = tempfile.mkdtemp(prefix="arsl-bench-user-")  # never the user's signs
 
 from arsl_desktop import paths  # noqa: E402
 
@@ -72,12 +77,41 @@ def gaps_report(label: str, beats: list[float]) -> str:
             f"gaps > 50 ms: {(gaps > 50).sum()}, > 100 ms: {(gaps > 100).sum()}")
 
 
+def personal_phase(args, window, pump, processed: list, signs: list) -> tuple[int, float, float, float]:
+    """Teach `args.personal` signs into the window's store, let it notice, then measure as long
+    again: (signs the recogniser holds, frames/s, median latency ms, seconds)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from personal_bench import jittered, real_clips, synthetic_clips
+
+    from arsl_desktop.core.personal_store import Example, PersonalStore
+
+    clips = (real_clips(3) or synthetic_clips(3))[0][:3]
+    base = [Example.from_keypoints(c) for c in clips]
+    rng = np.random.default_rng(0)
+    store = PersonalStore()
+    for i in range(args.personal):
+        store.add(f"bench {i}", [jittered(base[i % len(base)], rng) for _ in range(5)])
+    personal = window.controller.personal
+    pump(30.0, until=lambda: personal is not None and personal.index is not None
+         and len(personal.index) >= args.personal)  # the next segment re-reads the store
+    processed.clear()
+    signs.clear()
+    t0 = time.perf_counter()
+    pump(args.seconds)
+    seconds = time.perf_counter() - t0
+    lat = [(arrived - item.grabbed_at) * 1000 for item, arrived in processed]
+    held = len(personal.index) if personal is not None and personal.index is not None else 0
+    return held, len(processed) / seconds, float(np.median(lat)) if lat else float("nan"), seconds
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--video", type=Path)
     ap.add_argument("--model", type=Path)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--unpaced", action="store_true", help="decode the clip as fast as possible too")
+    ap.add_argument("--personal", type=int, default=0, metavar="N",
+                    help="then N personal signs x 5 examples taught, and a second phase measured")
     args = ap.parse_args()
     video = args.video
     if video is None:
@@ -140,6 +174,9 @@ def main() -> int:
     elapsed = time.perf_counter() - t0
     cpu1 = thread_cpu()
     busy = list(beats)
+    first, first_signs = list(processed), list(signs)  # the run without personal signs
+    with_personal = personal_phase(args, window, pump, processed, signs) if args.personal else None
+    processed, signs = first, first_signs
     heartbeat.stop()
     dropped = processed[-1][0].dropped if processed else 0
     window.transcript.transcript.mark_saved()  # a script's transcript: close without asking
@@ -161,6 +198,11 @@ def main() -> int:
         parts = ", ".join(f"{k} {v * 1000 / len(processed):.1f}" for k, v in sorted(used.items(), key=lambda kv: -kv[1])
                           if v * 1000 / len(processed) >= 0.05)
         print(f"CPU per recognised frame: {total * 1000 / len(processed):.1f} ms ({total / elapsed:.0%} of one core) = {parts}")
+    if with_personal is not None:
+        n_signs, rate, lat_p, seconds = with_personal
+        base = len(processed) / elapsed
+        print(f"with {n_signs} personal signs x 5 examples ({seconds:.1f} s): {rate:.1f} frames/s recognised "
+              f"({rate / base:.2f}x the run without), frame->GUI latency median {lat_p:.0f} ms")
     alive = [t for t in window.pipeline.history if t.isRunning()]
     print(f"threads still running after close: {len(alive)}")
     return 0
