@@ -93,3 +93,24 @@ def test_a_match_sequence_weighs_the_arms_up_and_the_hands_own_shape_down():
         np.testing.assert_allclose(plain[:, start + hand:start + 2 * hand],
                                    w * matching.HAND_SHAPE_WEIGHT * raw[:, start + hand:start + 2 * hand], rtol=1e-6)
     assert matching.BODY_WEIGHT > 1 > matching.HAND_SHAPE_WEIGHT
+
+
+def test_a_bigger_movement_is_farther_than_the_same_path_at_another_place():
+    """The wrists' ranges (`extents`) count beside the aligned path: a hand moving down twice as
+    far is told from the same small movement made a little to the side."""
+    c = synth_clip(3, frames=20)
+    seq = matching.match_sequence(c.xyz, c.present, c.times, c.aspect, trim=False)
+    ext = matching.extents(seq)
+    assert ext.shape == (4,) and np.all(ext >= 0)
+    assert np.all(matching.extents(np.zeros_like(seq)) == 0)  # no hand seen: no range
+    assert not c.present[:, F.LEFT].any() and ext[0] == ext[1] == 0 and ext[3] > 0.1  # the right hand signs
+    wrist = 2 * len(matching.UPPER_BODY) + 4 * F.N_HAND  # the right hand's wrist x, y
+    bigger, aside = seq.copy(), seq.copy()
+    bigger[:, wrist + 1] *= 2.0  # up-down twice as far (about its own place: the same mean scale)
+    aside[:, wrist] += 0.3  # the same path, further to the side
+    d_extent = matching.extent_distances(seq, matching.extents(np.stack([bigger, aside])))
+    assert d_extent[0] == pytest.approx(matching.EXTENT_WEIGHT * ext[3], rel=1e-5)
+    assert d_extent[1] == pytest.approx(0.0, abs=1e-6)
+    bank = matching.ExampleBank(np.stack([bigger, aside]))
+    plain = matching.dtw_batch(seq, np.stack([bigger, aside]))
+    np.testing.assert_allclose(bank.distances(seq), plain + d_extent, rtol=1e-5)

@@ -107,9 +107,9 @@ def personal_table(fig: dict) -> str:
     k = pe["known_signs"]
     fits = pe.get("fits") or {}
     tried = ", ".join(f"{float(w):g}: {_pct(v['mean_top1'])}" for w, v in fits.items())
-    gate_d = (f"the nearest personal sign's DTW distance + {f['embed_weight']:g} × (1 − embedding cosine)"
-              if f["embed_weight"] else "the nearest personal sign's DTW distance")
-    lines += ["", f"Fusion (in the model's metadata): the personal signs are ranked by DTW distance alone; "
+    gate_d = (f"the nearest personal sign's match distance + {f['embed_weight']:g} × (1 − embedding cosine)"
+              if f["embed_weight"] else "the nearest personal sign's match distance")
+    lines += ["", f"Fusion (in the model's metadata): the personal signs are ranked by their match distance alone (DTW and the wrists' ranges, `core.matching`); "
                   f"gate = sigmoid({f['gate_bias']:g} − {f['gate_slope']:g} × d − "
                   f"{f.get('gate_confidence', 0):g} × the model's top probability), d = {gate_d}"
                   + (f" (embedding weight {tried}: mean top-1 of the taught rows)" if tried else "") + "; sharpness "
@@ -137,14 +137,15 @@ def matcher_choices_table(fig: dict) -> str:
     lines = ["Top-1 among the taught signs only (validation recordings; `" + pe["command"] + "`): own signer"
              " at k = 3, and the mean over every row (a at k = 1, 3, 5, b at k = 3, c; both signers), on which"
              " the choice is made:", "",
-             "| data | frames taken | hand shape weight | upper body weight | a hand that stays down "
-             "| own, signer 01 | own, signer 02 | every row | used |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| data | frames taken | hand shape weight | upper body weight | wrists' ranges weight "
+             "| a hand that stays down | own, signer 01 | own, signer 02 | every row | used |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         how = "evenly spaced frames" if r["sampling"] == "frames" else "instants evenly spaced in time"
         rest = "weighted by its height" if r.get("resting_hand") == "weighted" else "counts fully"
         mean = _pct(r["mean_all_rows"]) if "mean_all_rows" in r else "–"
-        lines.append(f"| {r['data']} | {how} | ×{r['shape_weight']:g} | ×{r.get('body_weight', 1.0):g} | {rest} | "
+        lines.append(f"| {r['data']} | {how} | ×{r['shape_weight']:g} | ×{r.get('body_weight', 1.0):g} | "
+                     f"{r.get('extent_weight', 0.0):g} | {rest} | "
                      f"{_pct(r['signer_01'])} | {_pct(r['signer_02'])} | {mean} | {'**yes**' if r['used'] else ''} |")
     return "\n".join(lines)
 

@@ -184,7 +184,8 @@ def row_result(ep: Episode, comp: Computed, fusion: Fusion) -> dict:
     return out
 
 
-def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool, body_weight: float) -> np.ndarray:
+def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool, body_weight: float,
+                      extent_weight: float = 0.0) -> np.ndarray:
     span = F.signing_span(c.xyz, c.present, c.times, c.aspect)
     xyz, present = c.xyz[span], c.present[span]
     f = matching.frame_match_features(xyz, present, c.aspect, shape_weight, body_weight)
@@ -199,12 +200,19 @@ def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool, b
     return f[np.abs(times[None, :] - grid[:, None]).argmin(axis=1)]  # the frame nearest each instant
 
 
-# (frames by time, hand shape weight, resting hand weighted, upper body weight): the first is the
-# matcher's own, the second the matcher before (match-v1), the others change one thing
-_OWN = (False, matching.HAND_SHAPE_WEIGHT, True, matching.BODY_WEIGHT)
-CHOICES = (_OWN, (False, 1.0, True, 1.0), (False, 1.0, True, _OWN[3]), (False, _OWN[1], True, 1.0),
-           (False, _OWN[1], True, 2.0), (False, _OWN[1], True, 4.0), (False, _OWN[1], False, _OWN[3]),
-           (True, _OWN[1], True, _OWN[3]))
+# (frames by time, hand shape weight, resting hand weighted, upper body weight, extent weight): the
+# first is the matcher's own, the second the first matcher (match-v1), the others change one thing
+_OWN = (False, matching.HAND_SHAPE_WEIGHT, True, matching.BODY_WEIGHT, matching.EXTENT_WEIGHT)
+_V1 = (False, 1.0, True, 1.0, 0.0)
+
+
+def _one_change(index: int, value) -> tuple:
+    return tuple(value if i == index else v for i, v in enumerate(_OWN))
+
+
+CHOICES = (_OWN, _V1, _one_change(1, 1.0), _one_change(3, 1.0), _one_change(3, 2.0), _one_change(3, 4.0),
+           _one_change(4, 0.0), _one_change(4, 0.4), _one_change(4, 1.2), _one_change(2, False),
+           _one_change(0, True))
 
 
 def _choice_top1(choice: tuple, enrolled: list[Clip], queries: list[Clip], memo: dict) -> float:
@@ -216,7 +224,12 @@ def _choice_top1(choice: tuple, enrolled: list[Clip], queries: list[Clip], memo:
 
     bank = np.stack([seq(c) for c in enrolled])
     owner = np.array([NEW.index(c.sign) for c in enrolled])
-    pred = [NEW[int(sign_distances(matching.dtw_batch(seq(q), bank), owner, len(NEW)).argmin())] for q in queries]
+    spread = matching.extents(bank)
+
+    def distances(q: np.ndarray) -> np.ndarray:
+        return matching.dtw_batch(q, bank) + choice[4] * np.abs(matching.extents(q)[None] - spread).sum(axis=1)
+
+    pred = [NEW[int(sign_distances(distances(seq(q)), owner, len(NEW)).argmin())] for q in queries]
     return float(np.mean([p == q.sign for p, q in zip(pred, queries, strict=True)]))
 
 
@@ -224,8 +237,9 @@ def matcher_choices(sets: dict[str, list[Clip]], k: int = 3) -> list[dict]:
     """The matcher's design choices, among the taught signs only: the own-signer rows at `k` for
     each signer, and the mean over every validation row (a at k = 1, 3, 5; b at k = 3; c) of both
     signers, the figure the choice was made on. One thing changed at a time: frames evenly spaced
-    vs instants evenly spaced in time, the hand's own shape weight, the upper body's weight, a
-    hand that stays down weighted by `matching.hand_weights` or always counted."""
+    vs instants evenly spaced in time, the hand's own shape weight, the upper body's weight, the
+    weight of the wrists' ranges (`matching.extents`), a hand that stays down weighted by
+    `matching.hand_weights` or always counted."""
     rows = []
     for data, clips in sets.items():
         by = {x: [c for c in clips if c.signer == x and c.sign in NEW] for x in SIGNERS}
@@ -241,9 +255,10 @@ def matcher_choices(sets: dict[str, list[Clip]], k: int = 3) -> list[dict]:
                 every.append(_choice_top1(choice, first_per_sign(by[y], k)[0], by[x], memo))
                 one, rest1 = first_per_sign(by[x], 1)
                 every.append(_choice_top1(choice, first_per_sign(by[y], 3)[0] + one, rest1, memo))
-            by_time, weight, rest, body = choice
+            by_time, weight, rest, body, extent = choice
             rows.append({"data": data, "sampling": "time" if by_time else "frames", "shape_weight": weight,
-                         "body_weight": body, "resting_hand": "weighted" if rest else "counted", "k": k,
+                         "body_weight": body, "extent_weight": extent,
+                         "resting_hand": "weighted" if rest else "counted", "k": k,
                          **{f"signer_{x}": v for x, v in hits.items()}, "mean_all_rows": round(float(np.mean(every)), 4),
                          "used": choice == _OWN})
     return rows

@@ -26,6 +26,11 @@ weighted x0.5 and the upper body x3 rather than the baseline's x2 and x1, and th
 validation recordings: the table
 "matcher choices" of `training.personal_eval` (docs/PERSONAL_SIGNS.md).
 
+Beside the aligned path, each distance adds `EXTENT_WEIGHT` x how differently far each hand's
+wrist ranges, left-right and up-down, over the sign (`extents`): DTW compares where the hands are
+step by step, and a small movement made a little to the side can look nearer to a still sign
+there than to a bigger movement of its own (chosen on validation rows, as the weights above).
+
 `ExampleBank.distances` aligns a segment with every example: a cheap straight (linear-time)
 distance ranks all of them, and the `SHORTLIST` nearest are aligned exactly with DTW (the
 others keep the straight distance, which is never smaller than their DTW distance). The
@@ -40,10 +45,11 @@ import numpy as np
 
 from arsl_desktop.core import features as F
 
-MATCH_VERSION = "match-v2"
+MATCH_VERSION = "match-v3"
 MATCH_STEPS = 24
 BODY_WEIGHT = 3.0  # the upper body's block in a match sequence
 HAND_SHAPE_WEIGHT = 0.5  # each hand's own shape (joints relative to its wrist) in a match sequence
+EXTENT_WEIGHT = 0.8  # distance += this x the L1 difference of the wrists' ranges (`extents`)
 SHORTLIST = 64
 HAND_UP_Y = 0.5  # a hand whose wrist comes this high (shoulder widths below the shoulders) fully counts
 UPPER_BODY = np.array([0, 11, 12, 13, 14, 15, 16])  # nose, shoulders, elbows, wrists
@@ -77,6 +83,28 @@ def sample_steps(frames: np.ndarray, steps: int = MATCH_STEPS) -> np.ndarray:
     if len(frames) == 0:
         return np.zeros((steps, frames.shape[1]), np.float32)
     return frames[np.round(np.linspace(0, len(frames) - 1, steps)).astype(int)]
+
+
+def extents(sequences: np.ndarray) -> np.ndarray:
+    """(..., L, MATCH_DIM) match sequences -> (..., 4): each hand's wrist range, left-right and
+    up-down, over the steps where the hand is seen (a hand that is missing or rests, all zeros in
+    a match sequence, ranges 0). In the sequence's units: shoulder widths x the hand's weight."""
+    seqs = np.asarray(sequences, np.float64)
+    body, hand = 2 * len(UPPER_BODY), 4 * F.N_HAND
+    out = []
+    for i in range(2):
+        start = body + i * hand
+        wrist = seqs[..., start:start + 2]
+        seen = np.any(seqs[..., start:start + 2 * F.N_HAND] != 0, axis=-1, keepdims=True)
+        hi = np.where(seen, wrist, -np.inf).max(axis=-2)
+        lo = np.where(seen, wrist, np.inf).min(axis=-2)
+        out.append(np.where(np.isfinite(hi) & np.isfinite(lo), hi - lo, 0.0))
+    return np.concatenate(out, axis=-1)
+
+
+def extent_distances(query: np.ndarray, refs: np.ndarray) -> np.ndarray:
+    """`EXTENT_WEIGHT` x the L1 difference of the wrists' ranges (`extents`): (L, D), (N, 4) -> (N,)."""
+    return EXTENT_WEIGHT * np.abs(extents(query)[None] - np.asarray(refs, np.float64)).sum(axis=-1)
 
 
 def hand_weights(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> np.ndarray:
@@ -173,6 +201,7 @@ class ExampleBank:
             seqs = np.zeros((0, MATCH_STEPS, MATCH_DIM), np.float32)
         self.steps = np.ascontiguousarray(seqs.transpose(1, 0, 2))  # (L, N, D)
         self.squared = (seqs.astype(np.float64) ** 2).sum(-1)  # (N, L)
+        self.extents = extents(seqs)  # (N, 4)
 
     def __len__(self) -> int:
         return self.steps.shape[1]
@@ -190,11 +219,13 @@ class ExampleBank:
         return step.sum(axis=1) / (2 * self.steps.shape[0])
 
     def distances(self, query: np.ndarray, shortlist: int = SHORTLIST) -> np.ndarray:
-        """(N,) DTW distances for the `shortlist` examples nearest by the straight path; the
-        others keep their straight distance (an upper bound of their DTW distance)."""
+        """(N,) match distances (DTW + `extent_distances`) for the `shortlist` examples nearest by
+        the straight path; the others keep their straight distance (an upper bound of their DTW
+        distance), plus the same extent term."""
+        extra = extent_distances(query, self.extents)
         if len(self) <= shortlist:
-            return dtw_batch(query, self.sequences, self.squared)
-        straight = self.straight_distances(query)
+            return dtw_batch(query, self.sequences, self.squared) + extra
+        straight = self.straight_distances(query) + extra
         near = np.argpartition(straight, shortlist)[:shortlist]
-        straight[near] = dtw_batch(query, self.steps[:, near].transpose(1, 0, 2), self.squared[near])
+        straight[near] = dtw_batch(query, self.steps[:, near].transpose(1, 0, 2), self.squared[near]) + extra[near]
         return straight
