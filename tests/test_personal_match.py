@@ -18,6 +18,7 @@ from arsl_desktop.core.personal_match import (
     Fusion,
     PersonalSigns,
     fusion_of,
+    joint_probabilities,
     joint_ranking,
 )
 from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore
@@ -227,3 +228,17 @@ def test_embeddings_are_kept_on_disk_so_a_new_start_embeds_nothing(tmp_path):
     damaged.refresh()
     assert calls == [3] and len(damaged.index) == 1
     assert store.load().problems == ()  # the cache folder is not taken for a sign
+
+
+def test_the_gate_may_see_the_embedding_but_the_users_keypoints_rank_the_personal_signs():
+    probs = np.array([[0.7, 0.3]])
+    fusion = Fusion(sharpness=8.0, gate_bias=6.0, gate_slope=6.0, max_distance=1.5, embed_weight=2.0)
+    near = np.array([[0.2, 0.6]])  # by keypoints, personal sign 0 is the nearer
+    _, same = joint_probabilities(probs, near, np.array([-1, -1]), fusion)
+    assert same[0, 0] > same[0, 1] and same.sum() > 0.9  # close: the personal signs take the segment
+    # the embedding says the segment is unlike either example: the gate closes, the model's ranking stands
+    model, far = joint_probabilities(probs, near, np.array([-1, -1]), fusion, gate_distances=np.array([[2.0, 2.6]]))
+    assert far.sum() < 0.01 and model[0] == pytest.approx(probs[0], abs=0.01)
+    # the embedding never reorders them: a gate half open still puts sign 0 first
+    _, half = joint_probabilities(probs, near, np.array([-1, -1]), fusion, gate_distances=np.array([[1.0, 0.1]]))
+    assert half[0, 0] > half[0, 1]

@@ -20,11 +20,11 @@ frames evenly spaced (the nearest frame, never a blend, so a missing hand stays 
 15 fps webcam and a 30 fps recording of the same sign give the same sequence, and every
 sequence has the same length, so one segment is aligned with all examples at once
 (`dtw_batch`). A hand that never comes up from the lap during the sign counts for nothing
-(`hand_weights`): whether a resting hand is in the picture depends on the camera, not the sign. Both choices, evenly spaced frames rather than instants evenly spaced in time
-(KArSL's sparse recordings keep more frames where the hands move), the hand's own shape
-weighted x0.5 and the upper body x3 rather than the baseline's x2 and x1, and the resting hand's weight, were made on
-validation recordings: the table
-"matcher choices" of `training.personal_eval` (docs/PERSONAL_SIGNS.md).
+(`hand_weights`): whether a resting hand is in the picture depends on the camera, not the sign.
+These choices, evenly spaced frames rather than instants evenly spaced in time (KArSL's sparse
+recordings keep more frames where the hands move), the hand's own shape x0.5 and the upper body
+x3 rather than the baseline's x2 and x1, and the resting hand's weight, were made on validation
+recordings: the table "matcher choices" of `training.personal_eval` (docs/PERSONAL_SIGNS.md).
 
 Beside the aligned path, each distance adds `EXTENT_WEIGHT` x how differently far each hand's
 wrist ranges, left-right and up-down, over the sign (`extents`): DTW compares where the hands are
