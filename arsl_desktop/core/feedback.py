@@ -3,7 +3,7 @@
 Parts (the "signing hand" is the reference's hand that takes part more, `Prepared.signing_hand`;
 the attempt has already been mirrored when the learner signed with the other hand):
 
-    hand_shape   the signing hand's shape (`shape_descriptor`: finger joint angles, fingertip
+    hand_shape   the signing hand's shape (`core.handshape`: finger joint angles, fingertip
                  distances over the palm size, the palm's facing; not the hand's size or distance)
     hand_place   the signing hand's mean wrist place relative to the shoulders (the text says
                  which way to go, and "near the face" when the reference's is at face height)
@@ -37,7 +37,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from arsl_desktop.core import features as F
-from arsl_desktop.core.handshape import handshape
 from arsl_desktop.core.personal_store import Example
 
 
@@ -59,7 +58,7 @@ TYPICAL = {"hand_shape": (0.945, 1.694), "hand_place": (0.144, 0.287), "movement
            "other_hand": (0.42, 1.535), "speed": (0.129, 0.295)}
 MAX_ITEMS = 3
 # Chosen on training-split attempts altered on purpose (`training.learn_eval`), with both hands of a
-# two-handed sign compared and `shape_descriptor`: 0.1 named the altered part first in 92.0% of all
+# two-handed sign compared and `core.handshape` shapes: 0.1 named the altered part first in 92.0% of all
 # alterations (reversed 80.4%, frozen 90.8%); 0.05 91.6%, 0.15 91.4%, 0.2 91.4% (reversed 77.3%),
 # 0.3 91.4%. (With one hand compared and joints over shoulder widths, 0.2 had been chosen: 88.4%.)
 AMOUNT_WEIGHT = 0.1
@@ -92,14 +91,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "speed_slower": ("Sign slower: you took {a:.1f} s, the sign takes about {r:.1f} s",
                      "أبطئ قليلًا: استغرقت {a:.1f} ث، والإشارة تستغرق نحو {r:.1f} ث"),
 }
-
-
-def shape_descriptor(hand: np.ndarray) -> np.ndarray:
-    """(..., 21, 3) hand points in isotropic units -> (..., HANDSHAPE_DIM): what the hand-shape part
-    compares (`core.handshape`: finger joint angles and spread, fingertip distances and reach over
-    the palm size, the palm's facing), so a hand held nearer the camera, bigger or turned a little
-    is not "another shape"."""
-    return handshape(hand)
 
 
 def _velocity(p, hand: int) -> np.ndarray:

@@ -37,6 +37,7 @@ from arsl_desktop.core import features as F
 from arsl_desktop.core import feedback as FB
 from arsl_desktop.core import matching as M
 from arsl_desktop.core.feedback import Feedback
+from arsl_desktop.core.handshape import handshape
 from arsl_desktop.core.personal_store import Example
 
 __all__ = ["PASS_MARK", "Feedback", "PracticeResult", "karsl_references", "score_attempt"]
@@ -74,7 +75,7 @@ class Prepared:
     frames: np.ndarray  # (STEPS,) indices into the recording's frames
     times: np.ndarray  # (STEPS,) seconds from the recording's first frame
     wrist: np.ndarray  # (STEPS, 2, 2) each hand's wrist (left, right) rel. shoulder centre, / shoulder width
-    shape: np.ndarray  # (STEPS, 2, D) each hand's shape (`feedback.shape_descriptor`)
+    shape: np.ndarray  # (STEPS, 2, D) each hand's shape (`core.handshape`)
     hands: np.ndarray  # (STEPS, 2, 42) each hand's joints rel. shoulder centre (for the other hand)
     seen: np.ndarray  # (STEPS, 2) bool
     weights: np.ndarray  # (2,) how much each hand takes part (`matching.hand_weights`)
@@ -116,7 +117,7 @@ def prepare(xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: flo
     hands = hands * seen[:, :, None, None]
     wrist = hands[:, :, 0]
     iso = sx[idx] * np.array([aspect, 1.0, aspect], np.float32)  # x, y, z on one scale
-    shape = FB.shape_descriptor(np.stack([iso[:, F.LEFT_SL], iso[:, F.RIGHT_SL]], axis=1)) * seen[:, :, None]
+    shape = handshape(np.stack([iso[:, F.LEFT_SL], iso[:, F.RIGHT_SL]], axis=1)) * seen[:, :, None]
     all_wrists = ((sx[:, [F.LEFT_SL.start, F.RIGHT_SL.start], :2] * np.array([aspect, 1.0], np.float32)
                    - centre) / width)  # (n, 2, 2)
     hand_ok = sp[:, [F.LEFT, F.RIGHT]]
