@@ -86,12 +86,17 @@ ROW_TITLES = {"a": "own signer, new words", "b": "taught by the other signer (a 
               "c": "the other signer's 3 + one own recording", "e": "adaptation: own way of a known sign"}
 
 
+def _not_measured(result: str) -> str:
+    """What a table says when the model carries no `result` (measured, then set into the model)."""
+    return (f"Not measured for this model (`python -m training.evaluate --{result}`, then "
+            f"`python -m training.export --set-{result}`).")
+
+
 def personal_table(fig: dict) -> str:
     """Taught signs as the app ranks them, beside the DTW baseline (training.personal_eval)."""
     pe = fig.get("personal")
     if not pe:
-        return "Not measured for this model (`python -m training.evaluate --personal`, then " \
-               "`python -m training.export --set-personal`)."
+        return _not_measured("personal")
     f = pe["fusion"]
     lines = [f"Signs {pe['new_signs']} taught from the first k training recordings of signer X (other rows: see "
              f"the first column), X's other training recordings named (test splits never used): `{pe['command']}`. "
@@ -109,7 +114,8 @@ def personal_table(fig: dict) -> str:
     tried = ", ".join(f"{float(w):g}: {_pct(v['mean_top1'])}" for w, v in fits.items())
     gate_d = (f"the nearest personal sign's match distance + {f['embed_weight']:g} × (1 − embedding cosine)"
               if f["embed_weight"] else "the nearest personal sign's match distance")
-    lines += ["", f"Fusion (in the model's metadata): the personal signs are ranked by their match distance alone (DTW and the wrists' ranges, `core.matching`); "
+    lines += ["", "Fusion (in the model's metadata): the personal signs are ranked by their match distance alone "
+                  "(DTW and the wrists' ranges, `core.matching`); "
                   f"gate = sigmoid({f['gate_bias']:g} − {f['gate_slope']:g} × d − "
                   f"{f.get('gate_confidence', 0):g} × the model's top probability), d = {gate_d}"
                   + (f" (embedding weight {tried}: mean top-1 of the taught rows)" if tried else "") + "; sharpness "
@@ -160,8 +166,7 @@ def continuous_table(fig: dict) -> str:
     """Signs in a row: the sign error rate of the app's transcription (training.continuous_eval)."""
     co = fig.get("continuous")
     if not co:
-        return "Not measured for this model (`python -m training.evaluate --continuous`, then " \
-               "`python -m training.export --set-continuous`)."
+        return _not_measured("continuous")
     st = co["streams"]
     lines = [f"Streams of {st['signs_per_stream']} recordings of one signer that the measuring model never learnt "
              f"from (different signs in a row, placed where the first signer stands), joined either with the hands "

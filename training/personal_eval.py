@@ -184,8 +184,7 @@ def row_result(ep: Episode, comp: Computed, fusion: Fusion) -> dict:
     return out
 
 
-def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool, body_weight: float,
-                      extent_weight: float = 0.0) -> np.ndarray:
+def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool, body_weight: float) -> np.ndarray:
     span = F.signing_span(c.xyz, c.present, c.times, c.aspect)
     xyz, present = c.xyz[span], c.present[span]
     f = matching.frame_match_features(xyz, present, c.aspect, shape_weight, body_weight)
@@ -219,7 +218,7 @@ def _choice_top1(choice: tuple, enrolled: list[Clip], queries: list[Clip], memo:
     """Top-1 among the taught signs of one way of building the match sequence."""
     def seq(c: Clip) -> np.ndarray:
         if id(c) not in memo:
-            memo[id(c)] = _variant_sequence(c, *choice)
+            memo[id(c)] = _variant_sequence(c, *choice[:4])
         return memo[id(c)]
 
     bank = np.stack([seq(c) for c in enrolled])
@@ -227,7 +226,7 @@ def _choice_top1(choice: tuple, enrolled: list[Clip], queries: list[Clip], memo:
     spread = matching.extents(bank)
 
     def distances(q: np.ndarray) -> np.ndarray:
-        return matching.dtw_batch(q, bank) + choice[4] * np.abs(matching.extents(q)[None] - spread).sum(axis=1)
+        return matching.dtw_batch(q, bank) + matching.extent_distances(q, spread, choice[4])
 
     pred = [NEW[int(sign_distances(distances(seq(q)), owner, len(NEW)).argmin())] for q in queries]
     return float(np.mean([p == q.sign for p, q in zip(pred, queries, strict=True)]))
@@ -301,8 +300,9 @@ def fit(taught: list[Computed], known: Computed, lookalike: list[Computed] = (),
             look = [_top1(c, f) for c in lookalike]
             if any(v < a0 - LOOKALIKE_KEEP for v, a0 in zip(look, look_alone, strict=True)):
                 continue
-            top1 = float(np.mean([_top1(c, f) for c in taught]))
-            nll = float(np.mean([_nll(joint(c, f), c.target).mean() for c in taught]))
+            joints = [joint(c, f) for c in taught]  # each row's joint probabilities, once
+            top1 = float(np.mean([(p.argmax(1) == c.target).mean() for p, c in zip(joints, taught, strict=True)]))
+            nll = float(np.mean([_nll(p, c.target).mean() for p, c in zip(joints, taught, strict=True)]))
             cands.append((top1, -nll, k_top1, look, f))
         top1, neg_nll, k_top1, look, f = max(cands, key=lambda x: (round(x[0], 6), x[1]))
         report[str(w)] = {"mean_top1": round(top1, 4), "nll": round(-neg_nll, 4), "known_top1": round(k_top1, 4),

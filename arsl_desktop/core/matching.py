@@ -102,9 +102,9 @@ def extents(sequences: np.ndarray) -> np.ndarray:
     return np.concatenate(out, axis=-1)
 
 
-def extent_distances(query: np.ndarray, refs: np.ndarray) -> np.ndarray:
-    """`EXTENT_WEIGHT` x the L1 difference of the wrists' ranges (`extents`): (L, D), (N, 4) -> (N,)."""
-    return EXTENT_WEIGHT * np.abs(extents(query)[None] - np.asarray(refs, np.float64)).sum(axis=-1)
+def extent_distances(query: np.ndarray, refs: np.ndarray, weight: float = EXTENT_WEIGHT) -> np.ndarray:
+    """`weight` x the L1 difference of the wrists' ranges (`extents`): (L, D), (N, 4) -> (N,)."""
+    return weight * np.abs(extents(query)[None] - np.asarray(refs, np.float64)).sum(axis=-1)
 
 
 def hand_weights(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> np.ndarray:
