@@ -24,9 +24,21 @@ def test_a_fusion_that_lets_taught_signs_take_a_known_look_alike_is_refused():
     taught = [computed(20, 0.9, 0, 0.5, 2.0, truth=0)]  # new words the model is sure are class 0
     known = computed(10, 0.999, 0, 3.0, 3.0, truth=None)  # its own training recordings: far from both
     lookalike = [computed(20, 0.9, 1, 0.5, 2.0, truth=None)]  # a known sign as close as the taught word
-    free, _ = P.fit(taught, known)
+    free, _, _ = P.fit(taught, known)
     assert P._top1(taught[0], free) == 1.0 and P._top1(lookalike[0], free) == 0.0  # the look-alike is taken
-    guarded, report = P.fit(taught, known, lookalike)
+    guarded, report, by_reach = P.fit(taught, known, lookalike)
     assert P._top1(lookalike[0], guarded) >= 1.0 - P.LOOKALIKE_KEEP
     assert P._top1(known, guarded) == 1.0
-    assert all(v["lookalike_top1"][0] >= 1.0 - P.LOOKALIKE_KEEP for v in report.values())
+    assert all(v["lookalike_top1"][0] >= 1.0 - P.LOOKALIKE_KEEP for v in (*report.values(), *by_reach.values()))
+
+
+def test_max_distance_reaches_a_true_sign_beyond_the_99th_percentile():
+    near = computed(99, 0.6, 0, 1.0, 3.0, truth=0)
+    far = computed(1, 0.6, 0, 1.2, 3.0, truth=0)  # the nearest taught sign, but farther than the rest
+    taught = [P.Computed(*(np.concatenate([getattr(near, f), getattr(far, f)]) for f in ("probs", "dtw", "cos")),
+                         near.owner, np.concatenate([near.target, far.target]), near.adapts, float("nan"))]
+    known = computed(10, 0.999, 0, 3.0, 3.0, truth=None)
+    fusion, _, by_reach = P.fit(taught, known)
+    assert list(by_reach) == ["1.01", "1.26", "1.51"]  # 99th percentile 1.002 times MAX_DISTANCE_REACH, rounded up
+    assert by_reach["1.01"]["mean_top1"] == 0.99  # the far recording is never offered
+    assert fusion.max_distance >= 1.2 and P._top1(taught[0], fusion) == 1.0

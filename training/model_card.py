@@ -112,6 +112,7 @@ def personal_table(fig: dict) -> str:
     k = pe["known_signs"]
     fits = pe.get("fits") or {}
     tried = ", ".join(f"{float(w):g}: {_pct(v['mean_top1'])}" for w, v in fits.items())
+    reach = ", ".join(f"{d}: {_pct(v['mean_top1'])}" for d, v in (pe.get("reach_fits") or {}).items())
     gate_d = (f"the nearest personal sign's match distance + {f['embed_weight']:g} × (1 − embedding cosine)"
               if f["embed_weight"] else "the nearest personal sign's match distance")
     lines += ["", "Fusion (in the model's metadata): the personal signs are ranked by their match distance alone "
@@ -119,7 +120,8 @@ def personal_table(fig: dict) -> str:
                   f"gate = sigmoid({f['gate_bias']:g} − {f['gate_slope']:g} × d − "
                   f"{f.get('gate_confidence', 0):g} × the model's top probability), d = {gate_d}"
                   + (f" (embedding weight {tried}: mean top-1 of the taught rows)" if tried else "") + "; sharpness "
-                  f"{f['sharpness']:g}; a personal sign farther than {f['max_distance']:g} is not offered. The model's "
+                  f"{f['sharpness']:g}; a personal sign farther than {f['max_distance']:g} is not offered"
+                  + (f" (max distance {reach}: mean top-1 of the taught rows)" if reach else "") + ". The model's "
                   f"own signs with 71-76 taught: {_pct(k['top1_with_taught_signs'])} top-1 "
                   f"({_pct(k['top1_model_alone'])} with none; {k['queries']} of its training recordings)."]
     for n in pe.get("lookalike_signs", []):

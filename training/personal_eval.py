@@ -274,23 +274,28 @@ def _top1(c: Computed, f: Fusion) -> float:
     return float((joint(c, f).argmax(1) == c.target).mean())
 
 
+MAX_DISTANCE_REACH = (1.0, 1.25, 1.5)  # max_distance candidates: these times the true sign's 99th percentile
+
+
 def fit(taught: list[Computed], known: Computed, lookalike: list[Computed] = (), weights=(0.0, 1.0, 2.0, 3.0),
-        keep: float = 0.99) -> tuple[Fusion, dict]:
+        keep: float = 0.99) -> tuple[Fusion, dict, dict]:
     """The fusion: the taught rows' mean top-1 is maximised over `embed_weight` (the embedding's
-    share of the gate's distance), sharpness and
+    share of the gate's distance), `max_distance` (`MAX_DISTANCE_REACH` times the 99th percentile
+    of the true sign's distance: a true sign far away may still be the nearest), sharpness and
     gate (bias, slope, confidence), among the settings that keep the model's own signs named:
     its training recordings at least `keep` times as often as with no personal signs, and each
     signer's recordings of known look-alikes it never learnt from (`lookalike_known`) losing at
     most `LOOKALIKE_KEEP` of their top-1 (personal signs must not take the model's signs); ties
-    go to the lower NLL. `max_distance` is the 99th percentile of the true sign's distance."""
+    go to the lower NLL. Returns the fusion and the best of each embedding weight and of each
+    max_distance."""
     alone = float((known.probs.argmax(1) == known.target).mean())
     look_alone = [float((c.probs.argmax(1) == c.target).mean()) for c in lookalike]
-    best, report = None, {}
     true_d = np.concatenate([sign_distances(c.dtw, c.owner, len(NEW))[np.arange(len(c.target)), _truth(c)]
                              for c in taught])
-    max_d = float(np.ceil(np.percentile(true_d, 99) * 100) / 100)
-    for w in weights:
-        cands = []
+    p99 = float(np.percentile(true_d, 99))
+    reaches = [float(np.ceil(p99 * r * 100) / 100) for r in MAX_DISTANCE_REACH]
+    found = []
+    for w, max_d in itertools.product(weights, reaches):
         for s, a, b, conf in itertools.product((4.0, 8.0, 16.0), np.linspace(-4, 24, 15), (0.5, 1.0, 2.0, 4.0),
                                                (0.0, 2.0, 4.0, 8.0, 12.0, 16.0)):
             f = Fusion(s, float(a), b, max_d, w, conf)
@@ -303,15 +308,19 @@ def fit(taught: list[Computed], known: Computed, lookalike: list[Computed] = (),
             joints = [joint(c, f) for c in taught]  # each row's joint probabilities, once
             top1 = float(np.mean([(p.argmax(1) == c.target).mean() for p, c in zip(joints, taught, strict=True)]))
             nll = float(np.mean([_nll(p, c.target).mean() for p, c in zip(joints, taught, strict=True)]))
-            cands.append((top1, -nll, k_top1, look, f))
+            found.append((top1, -nll, k_top1, look, f))
+
+    def best_of(cands: list) -> dict:
         top1, neg_nll, k_top1, look, f = max(cands, key=lambda x: (round(x[0], 6), x[1]))
-        report[str(w)] = {"mean_top1": round(top1, 4), "nll": round(-neg_nll, 4), "known_top1": round(k_top1, 4),
-                          "lookalike_top1": [round(v, 4) for v in look], **f.__dict__}
-        log.info("embed_weight %.2f: mean top-1 %.4f  NLL %.4f  known %.4f  look-alikes %s  %s", w, top1, -neg_nll,
-                 k_top1, [round(v, 4) for v in look], f)
-        if best is None or top1 > best[0] + 1e-9:
-            best = (top1, f)
-    return best[1], report
+        return {"mean_top1": round(top1, 4), "nll": round(-neg_nll, 4), "known_top1": round(k_top1, 4),
+                "lookalike_top1": [round(v, 4) for v in look], **f.__dict__}
+
+    by_weight = {str(w): best_of([c for c in found if c[4].embed_weight == w]) for w in weights}
+    by_reach = {f"{d:g}": best_of([c for c in found if c[4].max_distance == d]) for d in reaches}
+    for name, r in (*by_weight.items(), *by_reach.items()):
+        log.info("%s: %s", name, r)
+    top1, _, _, _, fusion = max(found, key=lambda x: (round(x[0], 6), x[1]))
+    return fusion, by_weight, by_reach
 
 
 def _truth(c: Computed) -> np.ndarray:
@@ -431,7 +440,7 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
     own3 = next(ep for ep in eps if ep.row == "a" and ep.k == 3 and ep.data == "original")
     known = compute_known(known_ep, own3)
     lookalike = lookalike_known(cache, load_view("validation", validation_ckpt, temperature))
-    fusion, fits = fit(comps, known, lookalike)
+    fusion, fits, reach_fits = fit(comps, known, lookalike)
     rows = [row_result(ep, c, fusion) for ep, c in zip(eps, comps, strict=True)]
     no_sign = [no_sign_result(ep, compute(ep), fusion, THRESHOLD)
                for data, clips in sets.items() for ep in no_sign_episodes(data, clips, transfer)]
@@ -440,7 +449,7 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
     for r in rows:
         log.info("%s", r)
     choices = matcher_choices(sets)
-    return {"new_signs": "71-76", "splits": "train", "rows": rows, "fusion": fusion.as_dict(), "fits": fits,
+    return {"new_signs": "71-76", "splits": "train", "rows": rows, "fusion": fusion.as_dict(), "fits": fits, "reach_fits": reach_fits,
             "matcher_choices": choices, "no_sign": no_sign,
             "known_signs": {"queries": len(known.target), "top1_with_taught_signs": round(known_top1, 4),
                             "top1_model_alone": round(known_alone, 4),

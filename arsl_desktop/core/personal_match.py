@@ -65,7 +65,7 @@ class Fusion:
 # --webcam-cache cache/webcam` (training.personal_eval; runs/personal/personal.json "fusion"); used
 # for a model whose metadata carries no fusion for this matcher (the embedding term only where the
 # model has an embedding output).
-FUSION_DEFAULT = Fusion(sharpness=4.0, gate_bias=4.0, gate_slope=0.5, max_distance=4.12, embed_weight=3.0,
+FUSION_DEFAULT = Fusion(sharpness=4.0, gate_bias=4.0, gate_slope=0.5, max_distance=6.18, embed_weight=3.0,
                         gate_confidence=2.0)
 
 
