@@ -42,3 +42,17 @@ def test_max_distance_reaches_a_true_sign_beyond_the_99th_percentile():
     assert list(by_reach) == ["1.01", "1.26", "1.51"]  # 99th percentile 1.002 times MAX_DISTANCE_REACH, rounded up
     assert by_reach["1.01"]["mean_top1"] == 0.99  # the far recording is never offered
     assert fusion.max_distance >= 1.2 and P._top1(taught[0], fusion) == 1.0
+
+
+def test_held_out_queries_from_another_recording_day_are_counted():
+    from training.cache import Clip
+
+    def clip(sign: int, stamp: str) -> Clip:
+        return Clip(np.zeros((1, 100, 3), np.float32), np.zeros((1, 4), bool), np.zeros(1), 1.0, "01", "train",
+                    sign, f"03_01_{sign:04d}_({stamp})", "")
+
+    assert P.recording_day("03_01_0071_(01_12_16_15_52_44)") == "01_12_16"
+    taught = [clip(71, "01_12_16_15_52_44"), clip(72, "20_11_16_16_00_01")]
+    queries = [clip(71, "01_12_16_15_59_00"), clip(71, "20_11_16_16_10_00"), clip(72, "01_12_16_15_00_00")]
+    ep = P.Episode("a", "original", "01", 1, None, taught, queries, False)
+    assert P.other_day(ep) == 2  # the second 71 and the 72: days their sign was not taught on

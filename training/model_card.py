@@ -109,6 +109,16 @@ def personal_table(fig: dict) -> str:
         lines.append(f"| {r['row']}: {ROW_TITLES[r['row']]} | {r['data']} | {r['signer']} | {r['k']} | {r['queries']} | "
                      f"**{_pct(r['app_top1'])}** | {_pct(r['matcher_top1_taught_only'])} | "
                      f"{_pct(r['dtw_baseline_top1_taught_only'])} | {_pct(r.get('model_alone_top1'))} |")
+    if pe.get("held_out"):
+        lines += ["", "Held-out check, after the fit (never chosen on): X teaches 71-76 from the same first 3 "
+                      "training recordings, and X's **test** recordings (KArSL's held-out split; *other day*: how "
+                      "many were recorded on a day none of their sign's taught recordings was) are named.", "",
+                  "| row | data | X | k | queries | other day | app top-1 | matcher top-1 | DTW baseline top-1 | "
+                  "model alone |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in pe["held_out"]:
+            lines.append(f"| {r['row']}: {ROW_TITLES[r['row']]} | {r['data']} | {r['signer']} | {r['k']} | "
+                         f"{r['queries']} | {r.get('other_day', '–')} | **{_pct(r['app_top1'])}** | {_pct(r['matcher_top1_taught_only'])} | "
+                         f"{_pct(r['dtw_baseline_top1_taught_only'])} | {_pct(r.get('model_alone_top1'))} |")
     k = pe["known_signs"]
     fits = pe.get("fits") or {}
     tried = ", ".join(f"{float(w):g}: {_pct(v['mean_top1'])}" for w, v in fits.items())

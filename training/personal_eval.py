@@ -38,7 +38,6 @@ from pathlib import Path
 
 import numpy as np
 
-from arsl_desktop.core import features as F
 from arsl_desktop.core import matching
 from arsl_desktop.core.dtw import dtw_distances
 from arsl_desktop.core.personal_match import Fusion, joint_probabilities, sign_distances, unit
@@ -184,85 +183,6 @@ def row_result(ep: Episode, comp: Computed, fusion: Fusion) -> dict:
     return out
 
 
-def _variant_sequence(c: Clip, by_time: bool, shape_weight: float, rest: bool, body_weight: float) -> np.ndarray:
-    span = F.signing_span(c.xyz, c.present, c.times, c.aspect)
-    xyz, present = c.xyz[span], c.present[span]
-    f = matching.frame_match_features(xyz, present, c.aspect, shape_weight, body_weight)
-    if rest:
-        body, hand = 2 * len(matching.UPPER_BODY), 4 * F.N_HAND
-        for i, w in enumerate(matching.hand_weights(xyz, present, c.aspect)):
-            f[:, body + i * hand: body + (i + 1) * hand] *= w
-    if not by_time:
-        return matching.sample_steps(f, matching.MATCH_STEPS)
-    times = c.times[span]
-    grid = np.linspace(times[0], times[-1], matching.MATCH_STEPS)
-    return f[np.abs(times[None, :] - grid[:, None]).argmin(axis=1)]  # the frame nearest each instant
-
-
-# (frames by time, hand shape weight, resting hand weighted, upper body weight, extent weight): the
-# first is the matcher's own, the second the first matcher (match-v1), the others change one thing
-_OWN = (False, matching.HAND_SHAPE_WEIGHT, True, matching.BODY_WEIGHT, matching.EXTENT_WEIGHT)
-_V1 = (False, 1.0, True, 1.0, 0.0)
-
-
-def _one_change(index: int, value) -> tuple:
-    return tuple(value if i == index else v for i, v in enumerate(_OWN))
-
-
-CHOICES = (_OWN, _V1, _one_change(1, 1.0), _one_change(3, 1.0), _one_change(3, 2.0), _one_change(3, 4.0),
-           _one_change(4, 0.0), _one_change(4, 0.4), _one_change(4, 1.2), _one_change(2, False),
-           _one_change(0, True))
-
-
-def _choice_top1(choice: tuple, enrolled: list[Clip], queries: list[Clip], memo: dict) -> float:
-    """Top-1 among the taught signs of one way of building the match sequence."""
-    def seq(c: Clip) -> np.ndarray:
-        if id(c) not in memo:
-            memo[id(c)] = _variant_sequence(c, *choice[:4])
-        return memo[id(c)]
-
-    bank = np.stack([seq(c) for c in enrolled])
-    owner = np.array([NEW.index(c.sign) for c in enrolled])
-    spread = matching.extents(bank)
-
-    def distances(q: np.ndarray) -> np.ndarray:
-        return matching.dtw_batch(q, bank) + matching.extent_distances(q, spread, choice[4])
-
-    pred = [NEW[int(sign_distances(distances(seq(q)), owner, len(NEW)).argmin())] for q in queries]
-    return float(np.mean([p == q.sign for p, q in zip(pred, queries, strict=True)]))
-
-
-def matcher_choices(sets: dict[str, list[Clip]], k: int = 3) -> list[dict]:
-    """The matcher's design choices, among the taught signs only: the own-signer rows at `k` for
-    each signer, and the mean over every validation row (a at k = 1, 3, 5; b at k = 3; c) of both
-    signers, the figure the choice was made on. One thing changed at a time: frames evenly spaced
-    vs instants evenly spaced in time, the hand's own shape weight, the upper body's weight, the
-    weight of the wrists' ranges (`matching.extents`), a hand that stays down weighted by
-    `matching.hand_weights` or always counted."""
-    rows = []
-    for data, clips in sets.items():
-        by = {x: [c for c in clips if c.signer == x and c.sign in NEW] for x in SIGNERS}
-        for choice in CHOICES:
-            memo: dict = {}
-            hits, every = {}, []
-            for x, y in (("01", "02"), ("02", "01")):
-                for kk in KS:
-                    own, rest_q = first_per_sign(by[x], kk)
-                    every.append(_choice_top1(choice, own, rest_q, memo))
-                    if kk == k:
-                        hits[x] = round(every[-1], 4)
-                every.append(_choice_top1(choice, first_per_sign(by[y], k)[0], by[x], memo))
-                one, rest1 = first_per_sign(by[x], 1)
-                every.append(_choice_top1(choice, first_per_sign(by[y], 3)[0] + one, rest1, memo))
-            by_time, weight, rest, body, extent = choice
-            rows.append({"data": data, "sampling": "time" if by_time else "frames", "shape_weight": weight,
-                         "body_weight": body, "extent_weight": extent,
-                         "resting_hand": "weighted" if rest else "counted", "k": k,
-                         **{f"signer_{x}": v for x, v in hits.items()}, "mean_all_rows": round(float(np.mean(every)), 4),
-                         "used": choice == _OWN})
-    return rows
-
-
 def _nll(p: np.ndarray, target: np.ndarray) -> np.ndarray:
     return -np.log(np.maximum(p[np.arange(len(target)), target], 1e-12))
 
@@ -347,6 +267,37 @@ def episodes(data: str, clips: list[Clip], transfer: ModelView, loso: dict[str, 
         one, rest1 = first_per_sign(by[x], 1)
         out.append(Episode("c", data, x, 1, transfer, first_per_sign(by[y], 3)[0] + one, rest1, False))
     return out
+
+
+def held_out_episodes(data: str, train: list[Clip], test: list[Clip], transfer: ModelView,
+                      loso: dict[str, ModelView], k: int = 3) -> list[Episode]:
+    """The check after the fit, never chosen on: X teaches 71-76 from their first k TRAINING
+    recordings (new words to the transfer model, row a; their way of known signs to the model
+    trained on the other signer, row e), and X's TEST recordings (another session) are named."""
+    out = []
+    for x in SIGNERS:
+        own = first_per_sign([c for c in train if c.signer == x and c.sign in NEW], k)[0]
+        queries = [c for c in test if c.signer == x and c.sign in NEW]
+        if len(own) < len(NEW) or not queries:
+            continue
+        out.append(Episode("a", data, x, k, transfer, own, queries, False))
+        if x in loso:
+            out.append(Episode("e", data, x, k, loso[x], own, queries, True))
+    return out
+
+
+def recording_day(sample: str) -> str:
+    """The day of a KArSL recording from its name, '03_01_0071_(01_12_16_15_52_44)' -> '01_12_16'."""
+    inside = sample.rsplit("(", 1)[-1].rstrip(")").split("_")
+    return "_".join(inside[:3]) if len(inside) >= 3 else sample
+
+
+def other_day(ep: Episode) -> int:
+    """How many queries were recorded on a day none of their sign's taught recordings was."""
+    days: dict[int, set[str]] = {}
+    for c in ep.enrolled:
+        days.setdefault(c.sign, set()).add(recording_day(c.sample))
+    return sum(recording_day(q.sample) not in days.get(q.sign, set()) for q in ep.queries)
 
 
 def no_sign_episodes(data: str, clips: list[Clip], transfer: ModelView, k: int = 3) -> list[Episode]:
@@ -448,8 +399,17 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
     known_alone = float((known.probs.argmax(1) == known.target).mean())
     for r in rows:
         log.info("%s", r)
+    held_out = []
+    for data, root in (("original", cache), ("webcam", webcam_cache)):
+        test = load_cache(root, splits={"test"}, signs=set(NEW)) if root is not None else []
+        for ep in held_out_episodes(data, sets.get(data, []), test, transfer, loso):
+            held_out.append({**row_result(ep, compute(ep), fusion), "other_day": other_day(ep)})
+            log.info("held out: %s", held_out[-1])
+    from training.matcher_choices import matcher_choices  # it imports this module's sign lists
+
     choices = matcher_choices(sets)
     return {"new_signs": "71-76", "splits": "train", "rows": rows, "fusion": fusion.as_dict(), "fits": fits, "reach_fits": reach_fits,
+            "held_out": held_out,
             "matcher_choices": choices, "no_sign": no_sign,
             "known_signs": {"queries": len(known.target), "top1_with_taught_signs": round(known_top1, 4),
                             "top1_model_alone": round(known_alone, 4),
