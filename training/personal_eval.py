@@ -14,7 +14,7 @@ looked at). Rows, each for both signers as X (Y is the other), k = 1, 3, 5 recor
      (`training.figures` case loso_test_X); X teaches their way of each sign (KArSL ids) from k
      recordings; X's other recordings are named among the model's signs
   d  rows a and e again on webcam-like renderings (`training.webcam_like`, keypoints by the
-     app's landmarker: `python -m training.extract --webcam --signs 71-76 --splits train
+     app's landmarker: `python -m training.extract --webcam --signs 71-76 --splits train,test
      --out cache/webcam`), when `--webcam-cache` is given
 Every row also scores the baseline the matcher must beat: DTW 1-NN among the taught signs only
 (`baseline_scores`: x, y of the upper body and both hands relative to the shoulders, each
@@ -27,6 +27,10 @@ the taught signs among the settings that leave the model's own signs named as be
 this guard is lenient), and losing at most `LOOKALIKE_KEEP` of the top-1 on known look-alikes
 the model never learnt from (`lookalike_known`: 71-73 taught, recordings of 74-76 named by the
 validation case's model, trained here as `validation`).
+
+After the fit, a held-out check that nothing is chosen on (`held_out_episodes`): rows a and e at
+k = 3, taught from the same training recordings, naming X's TEST recordings (where the cache has
+them: original always, webcam-like when extracted with `--splits train,test`).
 """
 
 from __future__ import annotations
