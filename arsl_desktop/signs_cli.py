@@ -8,6 +8,8 @@
 
 The signs live in `<user data>/signs` (`ARSL_USER_DATA` moves it). Errors are one line on
 stderr and a non-zero exit; nothing is written unless every recording given was usable.
+`add` and `import` also embed the new examples with the model (`--model`, else the shipped one)
+into the signs' embedding cache, so that the next window or `recognize` starts fast.
 Heavy imports (MediaPipe) happen only in `add`.
 """
 
@@ -135,7 +137,24 @@ def _add(args: argparse.Namespace, store) -> int:
         print(f"Taught '{sign.label}' ({what}) from {added} example(s).")
     if len(sign.examples) < 3:
         print("Tip: 3 to 5 recordings make a sign recognised more reliably.")
+    _prepare(args, store)
     return EXIT_OK
+
+
+def _prepare(args: argparse.Namespace, store) -> None:
+    """Embed the examples just written with the model recognition uses (`--model`, else the shipped
+    one) into the store's embedding cache, so that the next window or `recognize` starts without
+    embedding them. The signs are written already: a failure here is one warning, not an error."""
+    from arsl_desktop import paths
+    from arsl_desktop.commands import _one_line
+    from arsl_desktop.core.classifier import SignClassifier
+    from arsl_desktop.core.personal_match import prime_embeddings
+
+    try:
+        prime_embeddings(store, SignClassifier(getattr(args, "model", None) or paths.default_model_path()))
+    except Exception as exc:  # noqa: BLE001 - the cache only saves time: a missing model, a full disk...
+        _warn(f"saved, but the new examples could not be prepared for a fast start ({_one_line(exc)}); "
+              "the next window or `recognize` prepares them.")
 
 
 def recorders(examples) -> dict[str, int]:
@@ -192,6 +211,8 @@ def _import(args: argparse.Namespace, store) -> int:
         _warn(f"'{name}' skipped: {why}.")
     names = ", ".join(result.imported)
     print(f"Imported {len(result.imported)} sign(s) from {args.pack}" + (f": {names}" if names else "."))
+    if result.imported:
+        _prepare(args, store)
     return EXIT_OK
 
 

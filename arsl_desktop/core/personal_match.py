@@ -25,6 +25,7 @@ NLL on validation recordings) and carried in the model's metadata (`arsl_persona
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -226,6 +227,23 @@ def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex
     return cands[:k]
 
 
+@functools.lru_cache(maxsize=8)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    """The model file's digest (hashed once per file version: a refresh or a priming hashes no more)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def example_key(path: Path) -> tuple:
+    """What an example is cached by: its file, modification time and size (OSError if it is gone)."""
+    st = path.stat()
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def uses_embeddings(classifier: SignClassifier) -> bool:
+    """Whether the personal signs need the examples' embeddings with this model (`Fusion.embed_weight`)."""
+    return bool(classifier.embedding_dim) and fusion_of(classifier).embed_weight > 0
+
+
 class EmbeddingCache:
     """Examples' embeddings by one model, kept on disk beside the signs (`.cache/` of the signs folder,
     which the store never reads as a sign): a window or command that starts again embeds only
@@ -233,7 +251,8 @@ class EmbeddingCache:
     unreadable cache is ignored and rewritten (it only saves time)."""
 
     def __init__(self, root: Path, classifier: SignClassifier) -> None:
-        digest = hashlib.sha256(Path(classifier.path).read_bytes()).hexdigest()[:16]
+        st = Path(classifier.path).stat()
+        digest = _digest(str(classifier.path), st.st_mtime_ns, st.st_size)
         self.path = Path(root) / ".cache" / f"embeddings-{digest}.npz"
 
     def read(self) -> dict[tuple, np.ndarray]:
@@ -289,13 +308,15 @@ class PersonalSigns:
                 self.problems = (*self.problems, problem)
             return False
 
-    def _embeddings(self, pending: list[tuple[tuple, Example]], keep: set[tuple]) -> np.ndarray:
+    def _embeddings(self, pending: list[tuple[tuple, Example]], keep: set[tuple],
+                    known: dict[tuple, np.ndarray] | None = None) -> np.ndarray:
         """The pending examples' unit embeddings where the fusion uses them ((n, 0) where not):
-        from the embedding cache on disk, else computed by the model and added to that cache."""
-        if fusion_of(self.classifier).embed_weight <= 0 or not self.classifier.embedding_dim:
+        from the embedding cache on disk (`known`: as already read), else computed by the model and
+        added to that cache, which then holds the examples in `keep`."""
+        if not uses_embeddings(self.classifier):
             return np.zeros((len(pending), 0))
         disk = EmbeddingCache(self.store.root, self.classifier)
-        known = disk.read()
+        known = disk.read() if known is None else known
         todo = [ex for key, ex in pending if key not in known]
         if todo:
             known.update(zip((key for key, _ in pending if key not in known),
@@ -315,8 +336,7 @@ class PersonalSigns:
             for name in sign.examples:
                 path = sign.folder / name
                 try:
-                    st = path.stat()
-                    key = (str(path), st.st_mtime_ns, st.st_size)
+                    key = example_key(path)
                 except OSError:
                     problems.append(f"Example {name} of '{sign.en}' is missing (expected in {sign.folder}).")
                     continue
@@ -342,3 +362,31 @@ class PersonalSigns:
         self.problems = tuple(problems)
         self._stamp = stamp
         return True
+
+
+def prime_embeddings(store: PersonalStore, classifier: SignClassifier) -> int:
+    """Embed the store's examples that the embedding cache of this model lacks, and write the cache.
+
+    Whatever writes examples (`signs add`, `signs import`, the window's Teach and My signs) calls
+    it, so that the next window or command finds every embedding cached (`PersonalSigns.refresh`
+    then embeds nothing). Returns how many examples were embedded: 0 where the fusion uses no
+    embedding or nothing is missing. Unreadable examples are left for `refresh` to report; an
+    unwritable cache only costs the time next start (a model that fails to run raises)."""
+    if not uses_embeddings(classifier):
+        return 0
+    known = EmbeddingCache(store.root, classifier).read()
+    keep: set[tuple] = set()
+    missing: list[tuple[tuple, Example]] = []
+    for sign in store.load().signs:
+        for name in sign.examples:
+            path = sign.folder / name
+            try:
+                key = example_key(path)
+                keep.add(key)
+                if key not in known:
+                    missing.append((key, Example.from_bytes(path, f"Example {name} of '{sign.en}'")))
+            except (OSError, StoreError):
+                continue
+    if missing:
+        PersonalSigns(classifier, store)._embeddings(missing, keep, known)
+    return len(missing)

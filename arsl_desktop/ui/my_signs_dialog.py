@@ -71,6 +71,7 @@ def examples_cell(examples: list[Example]) -> str:
 
 class MySignsDialog(QDialog):
     record_yourself = Signal(object)  # the PersonalSign to add one's own recording to
+    imported = Signal()  # a pack added signs to the store
 
     def __init__(self, labels: LabelTable, store: PersonalStore | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -266,6 +267,8 @@ class MySignsDialog(QDialog):
         lines += [tr("import_skipped", detail=f"{name}: {why}") for name, why in result.skipped]
         self._say("\n".join(lines), error=bool(result.skipped))
         self.reload()
+        if result.imported:
+            self.imported.emit()
         return True
 
     def import_dialog(self) -> None:

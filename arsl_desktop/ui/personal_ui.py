@@ -5,13 +5,20 @@ The worker reads the store (`PersonalSigns.refresh`, off the GUI thread) and rep
 `workers.PersonalStatus` whenever it re-read it. Damaged entries are said once each, in the
 strip (it does not block anything and the run goes on); nothing is deleted. A model without an
 embedding output is said once per model, when there are personal signs to match.
+Examples saved by Teach or imported in My signs are embedded at once, on a thread, with the
+window's model (`prime_embeddings`), so that the next start finds their embeddings cached.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton
 
+from arsl_desktop.core.personal_match import prime_embeddings
+from arsl_desktop.core.personal_store import PersonalStore
 from arsl_desktop.ui.i18n import isolate, tr
 from arsl_desktop.ui.learn_dialog import LearnDialog
 from arsl_desktop.ui.my_signs_dialog import MySignsDialog
@@ -19,6 +26,23 @@ from arsl_desktop.ui.teach_dialog import TeachDialog
 from arsl_desktop.ui.workers import PersonalStatus
 
 MAX_LINES = 4  # problems shown in the strip; the rest in its tooltip
+log = logging.getLogger(__name__)
+_one_at_a_time = threading.Lock()  # two primings at once could each write the cache without the other's
+
+
+def prime_in_background(store: PersonalStore, classifier) -> threading.Thread:
+    """Embed the store's new examples into its embedding cache on a thread (the GUI goes on; a
+    closing window waits for it, seconds at most). A failure is logged: the cache only saves time."""
+    def prime() -> None:
+        try:
+            with _one_at_a_time:
+                prime_embeddings(store, classifier)
+        except Exception:  # noqa: BLE001
+            log.warning("the new personal examples were not embedded ahead", exc_info=True)
+
+    thread = threading.Thread(target=prime, name="arsl-prime-embeddings")
+    thread.start()
+    return thread
 
 
 class NoticeBar(QFrame):
@@ -56,6 +80,7 @@ class PersonalUi:
         self.teach: TeachDialog | None = None
         self.my_signs: MySignsDialog | None = None
         self.learn: LearnDialog | None = None
+        self.priming: threading.Thread | None = None  # the last `prime_in_background`
         window.pipeline.personal_changed.connect(self.on_status)
         window.actions["teach_sign"].triggered.connect(lambda: self.show_teach())
         window.actions["my_signs"].triggered.connect(self.show_my_signs)
@@ -97,7 +122,13 @@ class PersonalUi:
         self.teach.activateWindow()
         return self.teach
 
+    def _prime(self, store: PersonalStore) -> None:
+        classifier = self.window.controller.classifier
+        if classifier is not None:
+            self.priming = prime_in_background(store, classifier)
+
     def _on_saved(self, _sign) -> None:
+        self._prime(self.teach.teach.store)
         if self.my_signs is not None and self.my_signs.isVisible():
             self.my_signs.reload()
         if self.learn is not None:
@@ -118,6 +149,7 @@ class PersonalUi:
         if self.my_signs is None:
             self.my_signs = MySignsDialog(self.window.labels, parent=self.window)
             self.my_signs.record_yourself.connect(self.show_teach)
+            self.my_signs.imported.connect(lambda: self._prime(self.my_signs.store))
         else:
             self.my_signs.reload()
         self.my_signs.show()

@@ -1,0 +1,179 @@
+"""Whatever writes examples also fills the embedding cache (`prime_embeddings`): after `signs add`,
+`signs import`, or a save or import in the window, the next start embeds nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from training_synth import synth_clip
+
+from arsl_desktop import signs_cli
+from arsl_desktop.cli import main
+from arsl_desktop.core import personal_match
+from arsl_desktop.core.classifier import SignClassifier
+from arsl_desktop.core.personal_match import FUSION_DEFAULT, PersonalSigns, prime_embeddings
+from arsl_desktop.core.personal_pack import export_pack
+from arsl_desktop.core.personal_store import Example, PersonalStore
+
+TRANSFER_MODEL = Path(__file__).parent / "data" / "karsl_without_71_76.onnx"
+
+
+def example(sign: int, k: int) -> Example:
+    c = synth_clip(sign, frames=30)
+    noise = np.random.default_rng([sign, k]).normal(0, 0.004, c.xyz.shape).astype(np.float32)
+    return Example(np.where(c.xyz != 0, c.xyz + noise, 0).astype(np.float32), c.present, c.times, c.aspect)
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    """The transfer model carrying a fusion that weighs the embedding (whatever FUSION_DEFAULT says)."""
+    import onnx
+
+    m = onnx.load(str(TRANSFER_MODEL))
+    for prop in [p for p in m.metadata_props if p.key == "arsl_personal"]:
+        m.metadata_props.remove(prop)
+    m.metadata_props.add(key="arsl_personal", value=json.dumps({**FUSION_DEFAULT.as_dict(), "embed_weight": 2.0}))
+    path = tmp_path_factory.mktemp("model") / "embedding_fusion.onnx"
+    onnx.save(m, str(path))
+    return path
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[int]:
+    """How many examples each call of `example_embeddings` embedded."""
+    calls: list[int] = []
+    real = personal_match.example_embeddings
+    monkeypatch.setattr(personal_match, "example_embeddings",
+                        lambda clf, examples: calls.append(len(examples)) or real(clf, examples))
+    return calls
+
+
+def cold_start(model: Path, store: PersonalStore | None = None) -> PersonalSigns:
+    personal = PersonalSigns(SignClassifier(model), store)
+    personal.refresh()
+    return personal
+
+
+def test_priming_embeds_only_what_the_cache_lacks_and_a_new_start_embeds_nothing(model, tmp_path, counted):
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    clf = SignClassifier(model)
+    assert prime_embeddings(store, clf) == 3 and counted == [3]
+    assert len(list((store.root / ".cache").glob("embeddings-*.npz"))) == 1
+    assert prime_embeddings(store, clf) == 0 and counted == [3]  # all cached: the model is not run
+    store.add("zigzag", [example(2, k) for k in range(2)])
+    assert prime_embeddings(store, clf) == 2 and counted == [3, 2]
+    primed = cold_start(model, store)
+    assert counted == [3, 2] and [s.en for s in primed.index.signs] == ["circle", "zigzag"]
+    for f in (store.root / ".cache").iterdir():
+        f.unlink()
+    fresh = cold_start(model, store)  # embedded at load, as before: the same vectors
+    assert counted == [3, 2, 5]
+    np.testing.assert_allclose(primed.index.embeddings, fresh.index.embeddings, atol=1e-6)
+
+
+def test_priming_does_nothing_where_the_fusion_uses_no_embedding(tiny_model, tmp_path, counted):
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    assert prime_embeddings(store, SignClassifier(tiny_model)) == 0
+    assert counted == [] and not (store.root / ".cache").exists()
+
+
+@pytest.fixture
+def synthetic_recordings(monkeypatch, tmp_path) -> list[str]:
+    """Three 'recordings' whose keypoints are synthetic (no MediaPipe): `signs add` as from videos."""
+    monkeypatch.setattr(signs_cli, "_examples", lambda files, recorded_by="": [example(3, k) for k in range(len(files))])
+    files = [tmp_path / f"clip{k}.mp4" for k in range(3)]
+    for f in files:
+        f.write_bytes(b"")
+    return [str(f) for f in files]
+
+
+def test_signs_add_fills_the_cache_for_the_default_model(model, synthetic_recordings, monkeypatch, capsys, counted):
+    monkeypatch.setenv("ARSL_MODEL", str(model))  # the model the app uses by default
+    assert main(["signs", "add", "--en", "wave", *synthetic_recordings]) == 0
+    out, err = capsys.readouterr()
+    assert "Taught 'wave'" in out and err == ""
+    assert counted == [3] and list((PersonalStore().root / ".cache").glob("embeddings-*.npz"))
+    personal = cold_start(model)  # the next window or `recognize`
+    assert counted == [3] and [s.en for s in personal.index.signs] == ["wave"]
+
+
+def test_signs_add_uses_the_model_option(model, tiny_model, synthetic_recordings, monkeypatch, counted):
+    monkeypatch.setenv("ARSL_MODEL", str(tiny_model))  # no embedding: priming for it would do nothing
+    assert main(["--model", str(model), "signs", "add", "--en", "wave", *synthetic_recordings]) == 0
+    assert counted == [3]
+    cold_start(model)
+    assert counted == [3]
+
+
+def test_a_model_that_cannot_be_loaded_still_adds_the_sign(synthetic_recordings, tmp_path, capsys):
+    assert main(["--model", str(tmp_path / "gone.onnx"), "signs", "add", "--en", "wave", *synthetic_recordings]) == 0
+    out, err = capsys.readouterr()
+    assert "Taught 'wave'" in out
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("arsl-desktop: warning: saved, but the new examples could not")
+    assert "Model file not found" in lines[0]
+    sign = PersonalStore().find("wave")
+    assert sign is not None and len(PersonalStore().examples(sign)[0]) == 3
+
+
+def test_an_unwritable_cache_still_adds_the_sign(model, synthetic_recordings, capsys):
+    root = PersonalStore().root
+    root.mkdir(parents=True)
+    (root / ".cache").write_text("not a folder")  # the cache cannot be written
+    assert main(["--model", str(model), "signs", "add", "--en", "wave", *synthetic_recordings]) == 0
+    assert "Taught 'wave'" in capsys.readouterr().out
+    assert PersonalStore().find("wave") is not None
+
+
+def test_signs_import_fills_the_cache(model, tmp_path, monkeypatch, capsys, counted):
+    teacher = PersonalStore(tmp_path / "teacher")
+    teacher.add("circle", [example(1, k) for k in range(3)])
+    teacher.add("zigzag", [example(2, k) for k in range(2)])
+    pack = tmp_path / "class.zip"
+    export_pack(teacher, pack)
+    assert main(["--model", str(model), "signs", "import", str(pack)]) == 0
+    assert counted == [5] and capsys.readouterr().err == ""
+    assert main(["--model", str(model), "signs", "import", str(pack)]) == 0  # both skipped: nothing to embed
+    assert counted == [5]
+    personal = cold_start(model)
+    assert counted == [5] and len(personal.index) == 2
+
+
+def test_the_window_fills_the_cache_after_teach_and_after_a_pack_import(make_window, model, tmp_path, counted):
+    from arsl_desktop.ui.teach import Target
+
+    w = make_window(model)
+    teach = w.personal.show_teach().teach
+    teach.kept = [example(1, k) for k in range(3)]
+    assert teach.save(Target("circle")) is not None
+    w.personal.priming.join(timeout=60)
+    assert counted == [3]
+    teacher = PersonalStore(tmp_path / "teacher")
+    teacher.add("zigzag", [example(2, k) for k in range(2)])
+    export_pack(teacher, tmp_path / "class.zip")
+    dialog = w.personal.show_my_signs()
+    assert dialog.import_from(tmp_path / "class.zip")
+    w.personal.priming.join(timeout=60)
+    assert counted == [3, 2]
+    personal = cold_start(model)  # the window started again
+    assert counted == [3, 2] and len(personal.index) == 2
+
+
+def test_a_failing_priming_in_the_window_is_only_logged(tmp_path, caplog):
+    from arsl_desktop.ui.personal_ui import prime_in_background
+
+    class Broken:
+        embedding_dim = 8
+
+        def info(self, key):
+            raise RuntimeError("broken model")
+
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, 0)])
+    prime_in_background(store, Broken()).join(timeout=60)
+    assert "not embedded ahead" in caplog.text and "broken model" in caplog.text
