@@ -58,7 +58,7 @@ def _warn(msg: str) -> None:
 
 def _personal_signs(clf):
     """The signs the user taught, read once up front; their problems are warnings, printed once."""
-    from arsl_desktop.core.personal_match import PersonalSigns
+    from arsl_desktop.core.personal_signs import PersonalSigns
 
     personal = PersonalSigns(clf)
     try:

@@ -234,7 +234,7 @@ def _user_data() -> str:
 
 def _personal_signs(report: Report, classifier) -> None:
     """What the user taught (not a failure when damaged: those entries are skipped and kept)."""
-    from arsl_desktop.core.personal_match import PersonalSigns
+    from arsl_desktop.core.personal_signs import PersonalSigns
 
     try:
         personal = PersonalSigns(classifier)

@@ -148,7 +148,7 @@ def _prepare(args: argparse.Namespace, store) -> None:
     from arsl_desktop import paths
     from arsl_desktop.commands import _one_line
     from arsl_desktop.core.classifier import SignClassifier
-    from arsl_desktop.core.personal_match import prime_embeddings
+    from arsl_desktop.core.personal_signs import prime_embeddings
 
     try:
         prime_embeddings(store, SignClassifier(getattr(args, "model", None) or paths.default_model_path()))

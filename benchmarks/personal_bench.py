@@ -39,8 +39,9 @@ from arsl_desktop.core import features as F
 from arsl_desktop.core import matching
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.landmarks import Keypoints, create_landmarker, stack
-from arsl_desktop.core.personal_match import PersonalSigns, joint_ranking, prime_embeddings
+from arsl_desktop.core.personal_match import joint_ranking
 from arsl_desktop.core.personal_pack import export_pack
+from arsl_desktop.core.personal_signs import PersonalSigns, prime_embeddings
 from arsl_desktop.core.personal_store import Example, PersonalStore
 from arsl_desktop.core.recognizer import Recognizer
 from arsl_desktop.core.sources import open_source

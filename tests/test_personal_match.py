@@ -10,17 +10,17 @@ import numpy as np
 import pytest
 from training_synth import synth_clip
 
-from arsl_desktop.core import personal_match
+from arsl_desktop.core import personal_signs
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.matching import MATCH_VERSION
 from arsl_desktop.core.personal_match import (
     FUSION_DEFAULT,
     Fusion,
-    PersonalSigns,
     fusion_of,
     joint_probabilities,
     joint_ranking,
 )
+from arsl_desktop.core.personal_signs import PersonalSigns
 from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore
 from arsl_desktop.core.recognizer import Recognizer
 
@@ -105,7 +105,7 @@ def test_the_matcher_names_the_nearest_personal_sign_with_any_model(tiny_model, 
     index = personal.index
     for sign, name in ((1, "circle"), (2, "zigzag")):
         ex = example(sign, 7)
-        d, gate = index.distances(personal_match.example_match(ex), None)
+        d, gate = index.distances(personal_signs.example_match(ex), None)
         assert index.signs[int(np.argmin(d))].en == name and d.min() < FUSION_DEFAULT.max_distance
         np.testing.assert_array_equal(gate, d)  # no embedding: the gate sees the same distances
 
@@ -150,13 +150,13 @@ def test_a_change_prepares_only_the_new_examples(tmp_path, monkeypatch):
     store.add("circle", [example(1, k) for k in range(3)])
     personal = PersonalSigns(clf, store)
     prepared = []
-    real = personal_match.example_match
+    real = personal_signs.example_match
 
     def counting(ex):
         prepared.append(ex.frames)
         return real(ex)
 
-    monkeypatch.setattr(personal_match, "example_match", counting)
+    monkeypatch.setattr(personal_signs, "example_match", counting)
     personal.refresh()
     assert len(prepared) == 3
     before = personal.index.bank.sequences[:3].copy()

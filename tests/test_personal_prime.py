@@ -12,10 +12,11 @@ from training_synth import synth_clip
 
 from arsl_desktop import signs_cli
 from arsl_desktop.cli import main
-from arsl_desktop.core import personal_match
+from arsl_desktop.core import personal_signs
 from arsl_desktop.core.classifier import SignClassifier
-from arsl_desktop.core.personal_match import FUSION_DEFAULT, PersonalSigns, prime_embeddings
+from arsl_desktop.core.personal_match import FUSION_DEFAULT
 from arsl_desktop.core.personal_pack import export_pack
+from arsl_desktop.core.personal_signs import PersonalSigns, prime_embeddings
 from arsl_desktop.core.personal_store import Example, PersonalStore
 
 TRANSFER_MODEL = Path(__file__).parent / "data" / "karsl_without_71_76.onnx"
@@ -45,8 +46,8 @@ def model(tmp_path_factory) -> Path:
 def counted(monkeypatch) -> list[int]:
     """How many examples each call of `example_embeddings` embedded."""
     calls: list[int] = []
-    real = personal_match.example_embeddings
-    monkeypatch.setattr(personal_match, "example_embeddings",
+    real = personal_signs.example_embeddings
+    monkeypatch.setattr(personal_signs, "example_embeddings",
                         lambda clf, examples: calls.append(len(examples)) or real(clf, examples))
     return calls
 

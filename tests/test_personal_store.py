@@ -18,7 +18,7 @@ from test_personal_pack import synth_example
 from arsl_desktop.cli import main
 from arsl_desktop.core import features as F
 from arsl_desktop.core.classifier import SignClassifier
-from arsl_desktop.core.personal_match import PersonalSigns
+from arsl_desktop.core.personal_signs import PersonalSigns
 from arsl_desktop.core.personal_store import Example, PersonalStore, StoreError
 
 MODEL = Path(__file__).parent / "data" / "karsl_without_71_76.onnx"

@@ -18,7 +18,8 @@ from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.coach import AdviceTally, Coach, CoachState
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
 from arsl_desktop.core.landmarks import Keypoints, TasksLandmarker, create_landmarker, stack
-from arsl_desktop.core.personal_match import Candidate, PersonalSigns, joint_ranking
+from arsl_desktop.core.personal_match import Candidate, joint_ranking
+from arsl_desktop.core.personal_signs import PersonalSigns
 from arsl_desktop.core.segmentation import SplitConfig, best_split, split_config
 from arsl_desktop.core.sources import Frame
 from arsl_desktop.core.spotting import Segment, SignSpotter, SpotState, SpotterConfig

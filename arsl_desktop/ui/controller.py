@@ -19,7 +19,7 @@ from arsl_desktop import paths
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.labels import LabelTable, default_labels, require_known_ids
-from arsl_desktop.core.personal_match import PersonalSigns
+from arsl_desktop.core.personal_signs import PersonalSigns
 from arsl_desktop.core.recognizer import SignResult
 from arsl_desktop.core.spotting import SpotState
 from arsl_desktop.ui.messages import ViewMessage, for_error

@@ -17,7 +17,7 @@ import threading
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton
 
-from arsl_desktop.core.personal_match import prime_embeddings
+from arsl_desktop.core.personal_signs import prime_embeddings
 from arsl_desktop.core.personal_store import PersonalStore
 from arsl_desktop.ui.i18n import isolate, tr
 from arsl_desktop.ui.learn_dialog import LearnDialog

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from arsl_desktop.core.classifier import SignClassifier
-from arsl_desktop.core.personal_match import PersonalSigns
+from arsl_desktop.core.personal_signs import PersonalSigns
 from arsl_desktop.ui.mailbox import FrameMailbox
 from arsl_desktop.ui.workers import CaptureThread, Processed, RecognitionThread
 

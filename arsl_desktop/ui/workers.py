@@ -19,7 +19,7 @@ from PySide6.QtCore import QThread, Signal
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.errors import ArslError, SourceUnreadable
 from arsl_desktop.core.landmarks import LIVE_STRIDES, quiet_mediapipe
-from arsl_desktop.core.personal_match import PersonalSigns
+from arsl_desktop.core.personal_signs import PersonalSigns
 from arsl_desktop.core.recognizer import FrameResult, Recognizer
 from arsl_desktop.core.sources import Frame, FrameSource, open_source
 from arsl_desktop.ui.mailbox import FrameMailbox, Grabbed, Marker
