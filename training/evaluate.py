@@ -71,7 +71,9 @@ def _record(a: argparse.Namespace, argv: list[str] | None, out: Path, fig: dict,
 def _personal(a: argparse.Namespace, argv: list[str] | None) -> int:
     """--personal: the taught-sign rows and the fusion, into <out>/personal.json (and --into)."""
     from training.figures import variant_config
+    from training.matcher_choices import matcher_choices
     from training.personal_eval import run as run_personal
+    from training.personal_eval import taught_sets
     from training.train import TrainConfig
 
     out = a.out or paths.install_root() / "runs" / "personal"
@@ -82,8 +84,9 @@ def _personal(a: argparse.Namespace, argv: list[str] | None) -> int:
 
         temperature = float(SignClassifier(paths.default_model_path()).meta.get("arsl_temperature", 1.0))
     base = variant_config(a.variant, TrainConfig(threads=a.threads, seed=a.seed))
-    res = _record(a, argv, out, fig, "personal",
-                  run_personal(a.cache, out, base, temperature=temperature, webcam_cache=a.webcam_cache))
+    res = run_personal(a.cache, out, base, temperature=temperature, webcam_cache=a.webcam_cache)
+    res["matcher_choices"] = matcher_choices(taught_sets(a.cache, a.webcam_cache))
+    res = _record(a, argv, out, fig, "personal", res)
     for r in res["rows"]:
         print(f"{r['row']} {r['data']:8s} signer {r['signer']} k={r['k']}: app {r['app_top1']:.3f}  matcher "
               f"{r['matcher_top1_taught_only']:.3f}  DTW baseline {r['dtw_baseline_top1_taught_only']:.3f}  "

@@ -376,6 +376,14 @@ def train_models(cache: Path, out: Path, base: TrainConfig) -> tuple[Path, dict[
             out / "validation" / "best.pt")
 
 
+def taught_sets(cache: Path, webcam_cache: Path | None = None) -> dict[str, list[Clip]]:
+    """The training recordings of 71-76: original keypoints, and webcam-like ones when given."""
+    sets = {"original": load_cache(cache, splits={"train"}, signs=set(NEW))}
+    if webcam_cache is not None:
+        sets["webcam"] = load_cache(webcam_cache, splits={"train"}, signs=set(NEW))
+    return sets
+
+
 def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
         webcam_cache: Path | None = None) -> dict:
     """Train (unless there) the three models, score every row, fit the fusion. The models' logits
@@ -383,9 +391,7 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
     transfer_ckpt, loso_ckpts, validation_ckpt = train_models(cache, out, base)
     transfer = load_view("transfer", transfer_ckpt, temperature)
     loso = {x: load_view(f"loso_test_{x}", p, temperature) for x, p in loso_ckpts.items()}
-    sets = {"original": load_cache(cache, splits={"train"}, signs=set(NEW))}
-    if webcam_cache is not None:
-        sets["webcam"] = load_cache(webcam_cache, splits={"train"}, signs=set(NEW))
+    sets = taught_sets(cache, webcam_cache)
     eps = [ep for data, clips in sets.items() for ep in episodes(data, clips, transfer, loso)]
     comps = []
     for ep in eps:
@@ -409,12 +415,9 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
         for ep in held_out_episodes(data, sets.get(data, []), test, transfer, loso):
             held_out.append({**row_result(ep, compute(ep), fusion), "other_day": other_day(ep)})
             log.info("held out: %s", held_out[-1])
-    from training.matcher_choices import matcher_choices  # it imports this module's sign lists
-
-    choices = matcher_choices(sets)
     return {"new_signs": "71-76", "splits": "train", "rows": rows, "fusion": fusion.as_dict(), "fits": fits, "reach_fits": reach_fits,
             "held_out": held_out,
-            "matcher_choices": choices, "no_sign": no_sign,
+            "no_sign": no_sign,
             "known_signs": {"queries": len(known.target), "top1_with_taught_signs": round(known_top1, 4),
                             "top1_model_alone": round(known_alone, 4),
                             "note": "the transfer model's own training recordings (signer 01) with 71-76 "
