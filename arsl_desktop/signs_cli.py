@@ -7,7 +7,9 @@
     signs import PACK.zip
 
 The signs live in `<user data>/signs` (`ARSL_USER_DATA` moves it). Errors are one line on
-stderr and a non-zero exit; nothing is written unless every recording given was usable.
+stderr and a non-zero exit. `add` keeps the usable recordings and names each one it could not
+use (a sign taught from 2 of 3 recordings still works; add the third later); nothing is written
+when none is usable.
 `add` and `import` also embed the new examples with the model (`--model`, else the shipped one)
 into the signs' embedding cache, so that the next window or `recognize` starts fast.
 Heavy imports (MediaPipe) happen only in `add`.
@@ -63,15 +65,16 @@ def _warn(msg: str) -> None:
     print(f"arsl-desktop: warning: {msg}", file=sys.stderr, flush=True)
 
 
-def _examples(files: list[Path], recorded_by: str = ""):
-    """One example per file; every file is tried, and all must be usable (else None after the messages)."""
+def _examples(files: list[Path], recorded_by: str = "") -> tuple[list, list[Path]]:
+    """One example per usable file, and the files that were not (each with its message on stderr):
+    every file is tried, so one bad recording does not cost the good ones."""
     from arsl_desktop.commands import _one_line
     from arsl_desktop.core.errors import ArslError
     from arsl_desktop.core.landmarks import create_landmarker
     from arsl_desktop.core.personal_store import MAX_EXAMPLE_FRAMES, Example
     from arsl_desktop.core.sources import open_source
 
-    examples, ok = [], True
+    examples, refused = [], []
     with create_landmarker() as lm:
         for path in files:
             try:
@@ -90,13 +93,13 @@ def _examples(files: list[Path], recorded_by: str = ""):
                 examples.append(Example.from_bytes(ex.to_bytes(), str(path)))  # what the store will read back
             except ArslError as exc:
                 _err(str(exc))
-                ok = False
+                refused.append(path)
             except (KeyboardInterrupt, SystemExit):
                 raise
             except Exception as exc:  # noqa: BLE001 - cv2.error, MemoryError...: this file fails
                 _err(f"cannot process {path}: {_one_line(exc)}")
-                ok = False
-    return examples if ok else None
+                refused.append(path)
+    return examples, refused
 
 
 def _add(args: argparse.Namespace, store) -> int:
@@ -124,8 +127,8 @@ def _add(args: argparse.Namespace, store) -> int:
         store.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"The personal signs folder {store.root} cannot be created ({exc.strerror}).") from None
-    examples = _examples(args.files, args.by if args.by is not None else this_user())
-    if examples is None:
+    examples, refused = _examples(args.files, args.by if args.by is not None else this_user())
+    if not examples:
         print("arsl-desktop: nothing was added.", file=sys.stderr)
         return EXIT_ERROR
     sign = store.add(en, examples, ar=ar, karsl_id=args.sign, append=True)
@@ -135,6 +138,9 @@ def _add(args: argparse.Namespace, store) -> int:
     else:
         what = f"your way of KArSL sign {sign.karsl_id}" if sign.karsl_id else "a new word"
         print(f"Taught '{sign.label}' ({what}) from {added} example(s).")
+    if refused:
+        _warn(f"{len(refused)} of the {len(args.files)} recordings could not be used (see above); record "
+              f"them again and add them with: arsl-desktop signs add --en \"{sign.en}\" FILE")
     if len(sign.examples) < 3:
         print("Tip: 3 to 5 recordings make a sign recognised more reliably.")
     _prepare(args, store)

@@ -175,11 +175,20 @@ def test_errors_are_one_line_and_lose_nothing(user, tmp_path, monkeypatch, capsy
     for i in range(3):
         cv2.imwrite(str(handless / f"f_{i:04d}.jpg"), np.zeros((64, 64, 3), np.uint8))
     good = recordings(sample_dir, "train", 74)[0]
-    err = one_error(["signs", "add", "--en", "new", str(good), str(corrupt), str(handless)])
+    err = one_error(["signs", "add", "--en", "new", str(corrupt), str(handless)])  # none usable
     lines = err.strip().splitlines()
     assert len(lines) == 3 and "damaged" in lines[0] and "no hand was seen" in lines[1]
     assert lines[2] == "arsl-desktop: nothing was added."
     assert sorted(str(p) for p in (user / "signs").rglob("*") if p.name != ".changed") == store_before
+
+    # one bad recording does not cost the good one: the sign is taught from what was usable
+    assert main(["signs", "add", "--en", "new", str(good), str(corrupt), str(handless)]) == 0
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert "damaged" in lines[0] and "no hand was seen" in lines[1]
+    assert lines[2].startswith("arsl-desktop: warning: 2 of the 3 recordings could not be used")
+    assert "Taught 'new' (a new word) from 1 example(s)." in out
+    assert [len(s.examples) for s in PersonalStore().load().signs if s.en == "new"] == [1]
 
     blocker = tmp_path / "a file"
     blocker.write_text("not a folder")
