@@ -86,7 +86,7 @@ def test_priming_does_nothing_where_the_fusion_uses_no_embedding(tiny_model, tmp
 @pytest.fixture
 def synthetic_recordings(monkeypatch, tmp_path) -> list[str]:
     """Three 'recordings' whose keypoints are synthetic (no MediaPipe): `signs add` as from videos."""
-    monkeypatch.setattr(signs_cli, "_examples", lambda files, recorded_by="": [example(3, k) for k in range(len(files))])
+    monkeypatch.setattr(signs_cli, "_examples", lambda files, recorded_by="": ([example(3, k) for k in range(len(files))], []))
     files = [tmp_path / f"clip{k}.mp4" for k in range(3)]
     for f in files:
         f.write_bytes(b"")
