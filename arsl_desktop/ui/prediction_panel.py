@@ -54,7 +54,7 @@ class PredictionPanel(QFrame):
         for i in range(N_ALTERNATIVES):
             label = QLabel()
             label.setFont(arabic_font(15))
-            gloss = QLabel()
+            gloss = QLabel(wordWrap=True)  # a long English name wraps instead of being cut off
             bar = QProgressBar(maximum=100, textVisible=True)
             bar.setFixedWidth(100)
             grid.addWidget(label, i, 0)
