@@ -135,7 +135,9 @@ def personal_table(fig: dict) -> str:
                   f"own signs with 71-76 taught: {_pct(k['top1_with_taught_signs'])} top-1 "
                   f"({_pct(k['top1_model_alone'])} with none; {k['queries']} of its training recordings)."]
     for n in pe.get("lookalike_signs", []):
-        lines.append(f"- Known look-alikes (signer {n['signer']}): 71-73 taught from 3 recordings, {n['queries']} "
+        by = n.get("taught_by", n["signer"])
+        who = "by the signer" if by == n["signer"] else f"by signer {by} (a teacher's pack)"
+        lines.append(f"- Known look-alikes (signer {n['signer']}): 71-73 taught {who} from 3 recordings, {n['queries']} "
                      f"recordings of 74-76 that the validation case's model knows but never learnt from: top-1 "
                      f"{_pct(n['top1_with_taught_signs'])} (the model alone {_pct(n['top1_model_alone'])}; the fit "
                      f"allows a loss of {pe.get('lookalike_keep', 0) * 100:g} points at most).")

@@ -25,8 +25,8 @@ The fusion (`core.personal_match.Fusion`) is chosen on the same rows: the best m
 the taught signs among the settings that leave the model's own signs named as before: within
 1% on signer 01's recordings of the signs the transfer model knows (which it learnt from, so
 this guard is lenient), and losing at most `LOOKALIKE_KEEP` of the top-1 on known look-alikes
-the model never learnt from (`lookalike_known`: 71-73 taught, recordings of 74-76 named by the
-validation case's model, trained here as `validation`).
+the model never learnt from (`lookalike_known`: 71-73 taught by X or by the other signer,
+recordings of 74-76 named by the validation case's model, trained here as `validation`).
 
 After the fit, a held-out check that nothing is chosen on (`held_out_episodes`): rows a and e at
 k = 3, taught from the same training recordings, naming X's TEST recordings (where the cache has
@@ -339,18 +339,21 @@ def compute_known(ep: Episode, taught_like: Episode) -> Computed:
                     np.array([ids.index(c.sign) for c in ep.queries]), np.full(len(NEW), -1), float("nan"))
 
 
-def lookalike_known(cache: Path, view: ModelView, k: int = 3) -> list[Computed]:
-    """Known look-alike signs must stay named: each signer X teaches 71-73 as new words (first k
-    recordings), and X's recordings of 74-76 that `view` (the validation case model, which knows
+def lookalike_known(cache: Path, view: ModelView, k: int = 3) -> list[tuple[str, str, Computed]]:
+    """Known look-alike signs must stay named: 71-73 are taught as new words (first k recordings),
+    and each signer X's recordings of 74-76 that `view` (the validation case model, which knows
     all of 71-77 from one recording per signer) never learnt from are named. Unlike the model's
-    own training recordings (`known_queries`), the model is unsure of these as it is live."""
+    own training recordings (`known_queries`), the model is unsure of these as it is live. Each X
+    twice: 71-73 taught by X themselves, and by the other signer (a teacher's pack). Returns
+    (X, who taught, scores)."""
     out = []
-    for x in SIGNERS:
-        mine = load_cache(cache, {x}, {"train"})
-        taught = first_per_sign([c for c in mine if c.sign in NEW[:3]], k)[0]
-        queries = [c for c in mine if c.sign in NEW[3:] and c.sample not in view.trained_on]
-        out.append(compute_known(Episode("lookalike", "original", x, 0, view, [], queries, False),
-                                 Episode("a", "original", x, k, view, taught, [], False)))
+    by = {x: load_cache(cache, {x}, {"train"}) for x in SIGNERS}
+    for x, y in (("01", "02"), ("02", "01")):
+        queries = [c for c in by[x] if c.sign in NEW[3:] and c.sample not in view.trained_on]
+        for teacher in (x, y):
+            taught = first_per_sign([c for c in by[teacher] if c.sign in NEW[:3]], k)[0]
+            out.append((x, teacher, compute_known(Episode("lookalike", "original", x, 0, view, [], queries, False),
+                                                  Episode("a", "original", x, k, view, taught, [], False))))
     return out
 
 
@@ -400,8 +403,8 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
     known_ep = known_queries(cache, transfer)
     own3 = next(ep for ep in eps if ep.row == "a" and ep.k == 3 and ep.data == "original")
     known = compute_known(known_ep, own3)
-    lookalike = lookalike_known(cache, load_view("validation", validation_ckpt, temperature))
-    fusion, fits, reach_fits = fit(comps, known, lookalike)
+    looks = lookalike_known(cache, load_view("validation", validation_ckpt, temperature))
+    fusion, fits, reach_fits = fit(comps, known, [c for _, _, c in looks])
     rows = [row_result(ep, c, fusion) for ep, c in zip(eps, comps, strict=True)]
     no_sign = [no_sign_result(ep, compute(ep), fusion, THRESHOLD)
                for data, clips in sets.items() for ep in no_sign_episodes(data, clips, transfer)]
@@ -422,9 +425,10 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
                             "top1_model_alone": round(known_alone, 4),
                             "note": "the transfer model's own training recordings (signer 01) with 71-76 "
                                     "taught from 3 recordings of signer 01"},
-            "lookalike_signs": [{"signer": x, "queries": len(c.target), "top1_with_taught_signs": round(_top1(c, fusion), 4),
+            "lookalike_signs": [{"signer": x, "taught_by": t, "queries": len(c.target),
+                                 "top1_with_taught_signs": round(_top1(c, fusion), 4),
                                  "top1_model_alone": round(float((c.probs.argmax(1) == c.target).mean()), 4)}
-                                for x, c in zip(SIGNERS, lookalike, strict=True)],
+                                for x, t, c in looks],
             "lookalike_keep": LOOKALIKE_KEEP,
             "temperature": temperature, "matcher": matching.MATCH_VERSION,
             "match_steps": matching.MATCH_STEPS, "shortlist": matching.SHORTLIST}
