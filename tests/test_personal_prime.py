@@ -12,9 +12,10 @@ from training_synth import synth_clip
 
 from arsl_desktop import signs_cli
 from arsl_desktop.cli import main
+from arsl_desktop.core import features as F
 from arsl_desktop.core import personal_signs
 from arsl_desktop.core.classifier import SignClassifier
-from arsl_desktop.core.personal_match import FUSION_DEFAULT
+from arsl_desktop.core.personal_match import FUSION_DEFAULT, unit
 from arsl_desktop.core.personal_pack import export_pack
 from arsl_desktop.core.personal_signs import PersonalSigns, prime_embeddings
 from arsl_desktop.core.personal_store import Example, PersonalStore
@@ -178,3 +179,14 @@ def test_a_failing_priming_in_the_window_is_only_logged(tmp_path, caplog):
     store.add("circle", [example(1, 0)])
     prime_in_background(store, Broken()).join(timeout=60)
     assert "not embedded ahead" in caplog.text and "broken model" in caplog.text
+
+
+def test_many_examples_are_embedded_in_chunks_as_one_batch_would_be(model):
+    clf = SignClassifier(model)
+    examples = [example(1 + i % 5, i) for i in range(2 * personal_signs.EMBED_CHUNK + 5)]  # three chunks
+    seqs = np.stack([F.clip_sequence(e.xyz, e.present, e.times, clf.seq_len, e.aspect)
+                     for e in examples])
+    whole = unit(clf.outputs(seqs)[1])
+    got = personal_signs.example_embeddings(clf, examples)
+    assert got.shape == whole.shape
+    np.testing.assert_allclose(got, whole, atol=1e-5)  # same vectors, same order

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -36,12 +37,27 @@ def example_match(ex: Example) -> np.ndarray:
     return matching.match_sequence(ex.xyz, ex.present, ex.times, ex.aspect)
 
 
+EMBED_CHUNK = 64  # examples per model call when many are embedded at once
+
+
 def example_embeddings(classifier: SignClassifier, examples: list[Example]) -> np.ndarray:
-    """(n, D) unit embeddings of the examples' model inputs (model without an embedding: (n, 0))."""
+    """(n, D) unit embeddings of the examples' model inputs (model without an embedding: (n, 0)).
+
+    Many examples (a store read after a model change) are embedded in chunks on two threads: the
+    model call releases the interpreter, so one chunk's features are computed while the other's
+    model call runs, and two cores share the calls (onnxruntime sessions may be run concurrently)."""
     if not classifier.embedding_dim or not examples:
         return np.zeros((len(examples), 0))
-    seqs = np.stack([F.clip_sequence(e.xyz, e.present, e.times, classifier.seq_len, e.aspect) for e in examples])
-    return unit(classifier.outputs(seqs)[1])
+
+    def embed(part: list[Example]) -> np.ndarray:
+        seqs = np.stack([F.clip_sequence(e.xyz, e.present, e.times, classifier.seq_len, e.aspect) for e in part])
+        return classifier.outputs(seqs)[1]
+
+    chunks = [examples[i:i + EMBED_CHUNK] for i in range(0, len(examples), EMBED_CHUNK)]
+    if len(chunks) == 1:
+        return unit(embed(chunks[0]))
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed") as pool:
+        return unit(np.concatenate(list(pool.map(embed, chunks))))
 
 
 @functools.lru_cache(maxsize=8)
