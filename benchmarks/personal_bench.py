@@ -171,10 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         load = statistics.median(load_ms)
         print(f"  load in a new window or command after `signs import` (cache filled at import), median of 3: "
               f"{load:.0f} ms ({load / n_ex:.2f} ms per example)   target < 3 s: {'met' if load < 3000 else 'NOT met'}")
-        first = statistics.median(first_ms)
+        first_load = statistics.median(first_ms)
         print(f"  first load with nothing cached, as after a model change (read, check, match sequences"
-              f"{', embed every example' if embeds else ''}), median of 3: {first:.0f} ms "
-              f"({first / n_ex:.2f} ms per example)   target < 3 s: {'met' if first < 3000 else 'NOT met'}")
+              f"{', embed every example' if embeds else ''}), median of 3: {first_load:.0f} ms "
+              f"({first_load / n_ex:.2f} ms per example)   target < 3 s: {'met' if first_load < 3000 else 'NOT met'}")
         print(f"    of which reading and checking the files (load + examples): {statistics.median(read_ms):.0f} ms; "
               "the rest is preparing every example's match sequence (and, the first time, its embedding)")
         print(f"  reload after one more sign was added (cached examples not prepared again), median of 3: "

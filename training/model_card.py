@@ -92,6 +92,21 @@ def _not_measured(result: str) -> str:
             f"`python -m training.export --set-{result}`).")
 
 
+def _personal_head(*extra: str) -> list[str]:
+    """The header of a table of taught-sign rows (`_personal_row`), with `extra` columns after queries."""
+    cols = ["row", "data", "X", "k", "queries", *extra, "app top-1", "matcher top-1", "DTW baseline top-1",
+            "model alone"]
+    return ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+
+
+def _personal_row(r: dict, *extra) -> str:
+    """One row of `training.personal_eval` (`row_result`) as a table line; `extra` cells after queries."""
+    cells = [f"{r['row']}: {ROW_TITLES[r['row']]}", r["data"], r["signer"], r["k"], r["queries"], *extra,
+             f"**{_pct(r['app_top1'])}**", _pct(r["matcher_top1_taught_only"]),
+             _pct(r["dtw_baseline_top1_taught_only"]), _pct(r.get("model_alone_top1"))]
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
 def personal_table(fig: dict) -> str:
     """Taught signs as the app ranks them, beside the DTW baseline (training.personal_eval)."""
     pe = fig.get("personal")
@@ -103,22 +118,14 @@ def personal_table(fig: dict) -> str:
              "*app*: the app's own ranking among all the model's signs and the taught ones (rows a-c: the model "
              "trained without 71-76; row e: the model trained on the other signer only, which knows 71-76); "
              "*matcher* and *DTW baseline*: among the taught signs only.", "",
-             "| row | data | X | k | queries | app top-1 | matcher top-1 | DTW baseline top-1 | model alone |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for r in pe["rows"]:
-        lines.append(f"| {r['row']}: {ROW_TITLES[r['row']]} | {r['data']} | {r['signer']} | {r['k']} | {r['queries']} | "
-                     f"**{_pct(r['app_top1'])}** | {_pct(r['matcher_top1_taught_only'])} | "
-                     f"{_pct(r['dtw_baseline_top1_taught_only'])} | {_pct(r.get('model_alone_top1'))} |")
+             *_personal_head()]
+    lines += [_personal_row(r) for r in pe["rows"]]
     if pe.get("held_out"):
         lines += ["", "Held-out check, after the fit (never chosen on): X teaches 71-76 from the same first 3 "
                       "training recordings, and X's **test** recordings (KArSL's held-out split; *other day*: how "
                       "many were recorded on a day none of their sign's taught recordings was) are named.", "",
-                  "| row | data | X | k | queries | other day | app top-1 | matcher top-1 | DTW baseline top-1 | "
-                  "model alone |", "|---|---|---|---|---|---|---|---|---|---|"]
-        for r in pe["held_out"]:
-            lines.append(f"| {r['row']}: {ROW_TITLES[r['row']]} | {r['data']} | {r['signer']} | {r['k']} | "
-                         f"{r['queries']} | {r.get('other_day', '–')} | **{_pct(r['app_top1'])}** | {_pct(r['matcher_top1_taught_only'])} | "
-                         f"{_pct(r['dtw_baseline_top1_taught_only'])} | {_pct(r.get('model_alone_top1'))} |")
+                  *_personal_head("other day")]
+        lines += [_personal_row(r, r.get("other_day", "–")) for r in pe["held_out"]]
     k = pe["known_signs"]
     fits = pe.get("fits") or {}
     tried = ", ".join(f"{float(w):g}: {_pct(v['mean_top1'])}" for w, v in fits.items())

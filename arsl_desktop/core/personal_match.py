@@ -86,6 +86,19 @@ def sign_distances(example_distances: np.ndarray, owner: np.ndarray, n_signs: in
     return out
 
 
+def match_and_gate_distances(example_distances: np.ndarray, cosines: np.ndarray | None, owner: np.ndarray,
+                             n_signs: int, embed_weight: float) -> tuple[np.ndarray, np.ndarray]:
+    """(..., n_examples) match distances (and the examples' embedding cosines to the segment, or
+    None) -> each sign's distance twice, (..., n_signs): its nearest example's match distance,
+    which ranks the personal signs, and the gate's, the nearest of match distance +
+    `embed_weight` x (1 - cosine) (the first again where there is no embedding term)."""
+    by_match = sign_distances(example_distances, owner, n_signs)
+    if cosines is None or not embed_weight:
+        return by_match, by_match
+    return by_match, sign_distances(np.asarray(example_distances, np.float64) + embed_weight * (1.0 - cosines),
+                                    owner, n_signs)
+
+
 def joint_probabilities(probs: np.ndarray, distances: np.ndarray, adapts: np.ndarray, fusion: Fusion,
                         gate_distances: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The mixture of the model and the personal signs, for (Q, C) model probabilities and (Q, S)
@@ -144,12 +157,10 @@ class PersonalIndex:
         embedding term where the fusion uses one)."""
         if not self.signs:
             return np.zeros(0), np.zeros(0)
-        d = self.bank.distances(match)
-        by_match = sign_distances(d, self.owner, len(self.signs))
-        if self.embeddings is None or embedding is None:
-            return by_match, by_match
-        cos = self.embeddings @ unit(np.asarray(embedding, np.float64).ravel())
-        return by_match, sign_distances(d + self.fusion.embed_weight * (1.0 - cos), self.owner, len(self.signs))
+        cos = (None if self.embeddings is None or embedding is None
+               else self.embeddings @ unit(np.asarray(embedding, np.float64).ravel()))
+        return match_and_gate_distances(self.bank.distances(match), cos, self.owner, len(self.signs),
+                                        self.fusion.embed_weight)
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,23 @@ class EmbeddingCache:
             pass  # a read-only folder: embeddings are computed again next time
 
 
+def cached_embeddings(store: PersonalStore, classifier: SignClassifier, pending: list[tuple[tuple, Example]],
+                      keep: set[tuple], known: dict[tuple, np.ndarray] | None = None) -> np.ndarray:
+    """The pending examples' unit embeddings where the fusion uses them ((n, 0) where not): from
+    the store's embedding cache on disk (`known`: as already read), else computed by the model and
+    added to that cache, which then holds the examples in `keep`."""
+    if not uses_embeddings(classifier):
+        return np.zeros((len(pending), 0))
+    disk = EmbeddingCache(store.root, classifier)
+    known = disk.read() if known is None else known
+    todo = [ex for key, ex in pending if key not in known]
+    if todo:
+        known.update(zip((key for key, _ in pending if key not in known),
+                         example_embeddings(classifier, todo), strict=True))
+        disk.write({k: v for k, v in known.items() if k in keep})
+    return np.stack([known[key] for key, _ in pending])
+
+
 class PersonalSigns:
     """The store as one classifier sees it, rebuilt when the store changes on disk."""
 
@@ -141,22 +158,6 @@ class PersonalSigns:
                 self.problems = (*self.problems, problem)
             return False
 
-    def _embeddings(self, pending: list[tuple[tuple, Example]], keep: set[tuple],
-                    known: dict[tuple, np.ndarray] | None = None) -> np.ndarray:
-        """The pending examples' unit embeddings where the fusion uses them ((n, 0) where not):
-        from the embedding cache on disk (`known`: as already read), else computed by the model and
-        added to that cache, which then holds the examples in `keep`."""
-        if not uses_embeddings(self.classifier):
-            return np.zeros((len(pending), 0))
-        disk = EmbeddingCache(self.store.root, self.classifier)
-        known = disk.read() if known is None else known
-        todo = [ex for key, ex in pending if key not in known]
-        if todo:
-            known.update(zip((key for key, _ in pending if key not in known),
-                             example_embeddings(self.classifier, todo), strict=True))
-            disk.write({k: v for k, v in known.items() if k in keep})
-        return np.stack([known[key] for key, _ in pending])
-
     def _refresh(self, force: bool) -> bool:
         stamp = self.store.stamp()
         if not force and stamp == self._stamp:
@@ -186,7 +187,7 @@ class PersonalSigns:
                 problems.append(f"Personal sign '{sign.en}' has no readable example; it is not used.")
             layout.append((sign, keys))
         if pending:
-            embedded = self._embeddings(pending, {k for _, keys in layout for k in keys})
+            embedded = cached_embeddings(self.store, self.classifier, pending, {k for _, keys in layout for k in keys})
             cache.update({key: (example_match(ex), e) for (key, ex), e in zip(pending, embedded, strict=True)})
         self._cache = cache  # only what the store still has
         self.index = PersonalIndex(self.classifier, [
@@ -221,5 +222,5 @@ def prime_embeddings(store: PersonalStore, classifier: SignClassifier) -> int:
             except (OSError, StoreError):
                 continue
     if missing:
-        PersonalSigns(classifier, store)._embeddings(missing, keep, known)
+        cached_embeddings(store, classifier, missing, keep, known)
     return len(missing)
