@@ -68,37 +68,33 @@ def _warn(msg: str) -> None:
 def _examples(files: list[Path], recorded_by: str = "") -> tuple[list, list[Path]]:
     """One example per usable file, and the files that were not (each with its message on stderr):
     every file is tried, so one bad recording does not cost the good ones."""
-    from arsl_desktop.commands import _one_line
+    from arsl_desktop.commands import guarded
     from arsl_desktop.core.errors import ArslError
     from arsl_desktop.core.landmarks import create_landmarker
     from arsl_desktop.core.personal_store import MAX_EXAMPLE_FRAMES, Example
     from arsl_desktop.core.sources import open_source
 
+    def one(path: Path) -> Example:
+        with open_source(path) as src:
+            lm.reset()  # as Recognizer.keypoints_of: each clip tracked from scratch
+            kps = [lm.process(f.image, f.timestamp) for f in src]
+        if not kps:
+            raise ArslError(f"{path} has no frames that could be read.")
+        if not any(k.any_hand for k in kps):
+            raise ArslError(f"{path}: no hand was seen in any frame; record the sign with your hands in view.")
+        if len(kps) > MAX_EXAMPLE_FRAMES:
+            raise ArslError(f"{path} is {len(kps)} frames long (at most {MAX_EXAMPLE_FRAMES}); cut it to the one sign.")
+        ex = Example.from_keypoints(kps, recorded_by)
+        return Example.from_bytes(ex.to_bytes(), str(path))  # what the store will read back
+
     examples, refused = [], []
     with create_landmarker() as lm:
         for path in files:
-            try:
-                with open_source(path) as src:
-                    lm.reset()  # as Recognizer.keypoints_of: each clip tracked from scratch
-                    kps = [lm.process(f.image, f.timestamp) for f in src]
-                if not kps:
-                    raise ArslError(f"{path} has no frames that could be read.")
-                if not any(k.any_hand for k in kps):
-                    raise ArslError(f"{path}: no hand was seen in any frame; record the sign with your hands "
-                                    "in view.")
-                if len(kps) > MAX_EXAMPLE_FRAMES:
-                    raise ArslError(f"{path} is {len(kps)} frames long (at most {MAX_EXAMPLE_FRAMES}); "
-                                    "cut it to the one sign.")
-                ex = Example.from_keypoints(kps, recorded_by)
-                examples.append(Example.from_bytes(ex.to_bytes(), str(path)))  # what the store will read back
-            except ArslError as exc:
-                _err(str(exc))
+            ex = guarded(path, one)  # a failing file: its one line on stderr, and the others go on
+            if ex is None:
                 refused.append(path)
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except Exception as exc:  # noqa: BLE001 - cv2.error, MemoryError...: this file fails
-                _err(f"cannot process {path}: {_one_line(exc)}")
-                refused.append(path)
+            else:
+                examples.append(ex)
     return examples, refused
 
 
