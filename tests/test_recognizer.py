@@ -38,6 +38,9 @@ def test_live_path_reports_each_frame_and_one_sign(recognizer, dense_video):
     assert all(r.landmark_ms > 0 for r in results)
     final = recognizer.finish()
     assert len(final) == 1 and final[0].frames > 5  # one sign, not cut into parts
+    # the frames that were named travel with the result (a correction adds them to the right sign)
+    assert len(final[0].keypoints) == final[0].frames
+    assert final[0].keypoints[-1].timestamp == pytest.approx(results[-1].timestamp)
     assert recognizer.finish() == []  # flushed once
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -49,6 +49,8 @@ class SignResult:
     frames: int
     hands_seen: bool = True  # False: no hand in any frame, the ranking means little
     advice: tuple[str, ...] = ()  # camera coach codes seen in most of an isolated clip's frames
+    # the frames that were ranked: a correction adds them to the sign they really were (`core.correction`)
+    keypoints: tuple[Keypoints, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def best(self) -> RankedSign:
@@ -130,7 +132,7 @@ class Recognizer:
         top = self.rank(seq, matching.match_sequence(xyz, present, times, aspect, trim=False))
         start = float(times[0]) if len(times) else 0.0
         end = float(times[-1]) if len(times) else 0.0
-        return SignResult(start, end, top, top[0].prob >= self.threshold, len(keypoints))
+        return SignResult(start, end, top, top[0].prob >= self.threshold, len(keypoints), keypoints=tuple(keypoints))
 
     def rank(self, sequence: np.ndarray, match: np.ndarray) -> tuple[RankedSign, ...]:
         """The best `top_k` KArSL and personal signs for one sign: its model input and its match
