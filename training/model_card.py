@@ -126,6 +126,8 @@ def personal_table(fig: dict) -> str:
                       "many were recorded on a day none of their sign's taught recordings was) are named.", "",
                   *_personal_head("other day")]
         lines += [_personal_row(r, r.get("other_day", "–")) for r in pe["held_out"]]
+    if pe.get("corrections"):
+        lines += ["", *corrections_lines(pe)]
     k = pe["known_signs"]
     fits = pe.get("fits") or {}
     tried = ", ".join(f"{float(w):g}: {_pct(v['mean_top1'])}" for w, v in fits.items())
@@ -154,6 +156,26 @@ def personal_table(fig: dict) -> str:
                      f"≥ {n['threshold']:g} confidence {_pct(n['named_taught_share'])}, any sign "
                      f"{_pct(n['named_any_share'])} (the model alone {_pct(n['model_alone_named_share'])}).")
     return "\n".join(lines)
+
+
+def corrections_lines(pe: dict) -> list[str]:
+    """The corrections table (`training.corrections_eval`): each row named in recording order with
+    every miss corrected once, beside the same row without corrections."""
+    static = {(r["row"], r["data"], r["signer"], r["k"]): r for r in pe["rows"]}
+    lines = ["With corrections, after the fit (never chosen on): the same rows, X's recordings named in the order "
+             "they were made; each one named wrongly is corrected once by the user (*Not this sign?* in the window, "
+             "`signs add` on the command line), so it becomes an example of its sign. Each column corrects its own "
+             "misses: top-1 (corrections made).", "",
+             "| row | data | X | k | queries | app, no corrections | **app** | matcher | DTW baseline |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in pe["corrections"]:
+        before = static.get((r["row"], r["data"], r["signer"], r["k"]), {}).get("app_top1")
+        cells = [f"{r['row']}: {ROW_TITLES[r['row']]}", r["data"], r["signer"], r["k"], r["queries"], _pct(before),
+                 f"**{_pct(r['app_top1'])}** ({r['app_corrections']})",
+                 f"{_pct(r['matcher_top1'])} ({r['matcher_corrections']})",
+                 f"{_pct(r['dtw_baseline_top1'])} ({r['dtw_baseline_corrections']})"]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return lines
 
 
 def matcher_choices_table(fig: dict) -> str:

@@ -17,7 +17,7 @@ looked at). Rows, each for both signers as X (Y is the other), k = 1, 3, 5 recor
      app's landmarker: `python -m training.extract --webcam --signs 71-76 --splits train,test
      --out cache/webcam`), when `--webcam-cache` is given
 Every row also scores the baseline the matcher must beat: DTW 1-NN among the taught signs only
-(`baseline_scores`: x, y of the upper body and both hands relative to the shoulders, each
+(`training.baseline`: x, y of the upper body and both hands relative to the shoulders, each
 hand relative to its wrist x2, missing hand zeros, every frame of the recording, path cost
 over the two lengths), and the matcher alone among the taught signs.
 
@@ -31,6 +31,10 @@ recordings of 74-76 named by the validation case's model, trained here as `valid
 After the fit, a held-out check that nothing is chosen on (`held_out_episodes`): rows a and e at
 k = 3, taught from the same training recordings, naming X's TEST recordings (where the cache has
 them: original always, webcam-like when extracted with `--splits train,test`).
+
+Then corrections (`training.corrections_eval`), also never chosen on: rows a and e at k = 3 and
+row c, the signer's recordings named in the order they were made, each miss corrected once (it
+becomes an example of its sign), for the app, the matcher alone and the DTW baseline.
 """
 
 from __future__ import annotations
@@ -43,7 +47,6 @@ from pathlib import Path
 import numpy as np
 
 from arsl_desktop.core import matching
-from arsl_desktop.core.dtw import dtw_distances
 from arsl_desktop.core.personal_match import (
     Fusion,
     joint_probabilities,
@@ -51,7 +54,9 @@ from arsl_desktop.core.personal_match import (
     sign_distances,
     unit,
 )
+from training.baseline import baseline_scores
 from training.cache import Clip, load_cache
+from training.corrections_eval import corrected_row
 from training.dataset import eval_features
 from training.train import TrainConfig, first_per_sign, train
 
@@ -109,24 +114,6 @@ class Episode:
     enrolled: list[Clip]
     queries: list[Clip]
     adapt: bool  # the taught signs are the user's way of KArSL signs (else new words)
-
-
-def baseline_features(c: Clip) -> np.ndarray:
-    """The baseline's features: every frame of the recording, no trimming, no resampling, each
-    hand's own shape weighted x2."""
-    return matching.frame_match_features(c.xyz, c.present, c.aspect, shape_weight=2.0).astype(np.float64)
-
-
-def baseline_scores(enrolled: list[Clip], queries: list[Clip], signs: list[int]) -> np.ndarray:
-    """(Q, S) minus the DTW distance to each sign's nearest enrolled recording (the floor to beat)."""
-    refs = [baseline_features(c) for c in enrolled]
-    owner = np.array([signs.index(c.sign) for c in enrolled])
-    out = np.zeros((len(queries), len(signs)))
-    for q, clip in enumerate(queries):
-        f = baseline_features(clip)
-        d = np.array([dtw_distances(f, r[None])[0] for r in refs])
-        out[q] = -sign_distances(d, owner, len(signs))
-    return out
 
 
 @dataclass
@@ -427,8 +414,13 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
         for ep in held_out_episodes(data, sets.get(data, []), test, transfer, loso):
             held_out.append({**row_result(ep, compute(ep), fusion), "other_day": other_day(ep)})
             log.info("held out: %s", held_out[-1])
+    corrections = []
+    for ep, c in zip(eps, comps, strict=True):
+        if (ep.row in ("a", "e") and ep.k == 3) or ep.row == "c":
+            corrections.append(corrected_row(ep, c, fusion, NEW, joint))
+            log.info("corrections: %s", corrections[-1])
     return {"new_signs": "71-76", "splits": "train", "rows": rows, "fusion": fusion.as_dict(), "fits": fits,
-            "reach_fits": reach_fits, "held_out": held_out, "no_sign": no_sign,
+            "reach_fits": reach_fits, "held_out": held_out, "corrections": corrections, "no_sign": no_sign,
             "known_signs": {"queries": len(known.target), "top1_with_taught_signs": round(known_top1, 4),
                             "top1_model_alone": round(known_alone, 4),
                             "note": "the transfer model's own training recordings (signer 01) with 71-76 "
