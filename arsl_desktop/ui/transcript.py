@@ -64,6 +64,19 @@ class Transcript:
         self.signs.clear()
         self._changes += 1
 
+    def replace_last(self, sign: Sign) -> Sign | None:
+        """The last word was another sign (a correction): an edit, like Undo. Returns the word replaced."""
+        if not self.signs:
+            return None
+        old, self.signs[-1] = self.signs[-1], sign
+        self._changes += 1
+        return old
+
+    @property
+    def version(self) -> int:
+        """Changes with every edit: the same number means the same words."""
+        return self._changes
+
     @property
     def unsaved(self) -> bool:
         """Signs that would be lost on quitting: something changed since the last save (or ever)."""
@@ -160,6 +173,10 @@ class TranscriptPanel(QFrame):
     def clear(self) -> None:
         if len(self.transcript):
             self.transcript.clear()
+            self._refresh()
+
+    def replace_last(self, sign: Sign) -> None:
+        if self.transcript.replace_last(sign) is not None:
             self._refresh()
 
     def copy(self) -> None:
