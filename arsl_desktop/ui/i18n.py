@@ -148,6 +148,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "record_yourself": {"en": "Record yourself…", "ar": "سجّل نفسك…"},
     "record_yourself_title": {"en": "Record yourself: {name}", "ar": "سجّل نفسك: {name}"},
     "recorder_unknown": {"en": "unknown", "ar": "غير معروف"},
+    # correcting a wrongly named sign ("Not this sign?")
+    "correct_button": {"en": "Not this sign?", "ar": "ليست هذه الإشارة؟"},
+    "correct_tip": {"en": "Say which sign it really was: this recording is added to your signs, and signs like it "
+                          "are recognised from now on",
+                    "ar": "حدّد الإشارة الصحيحة: يُضاف هذا التسجيل إلى إشاراتك، ويُتعرّف على مثيلاتها من الآن"},
+    "correct_it_was": {"en": "It was: {name}", "ar": "كانت: {name}"},
+    "correct_other": {"en": "Another sign…", "ar": "إشارة أخرى…"},
+    "correct_title": {"en": "Which sign was it?", "ar": "ما الإشارة الصحيحة؟"},
+    "correct_shown": {"en": "Recognised as: {name}", "ar": "تعرّف عليها التطبيق على أنها: {name}"},
+    "correct_known": {"en": "A KArSL sign", "ar": "إشارة من KArSL"},
+    "correct_mine": {"en": "One of my signs", "ar": "إحدى إشاراتي"},
+    "correct_no_mine": {"en": "One of my signs (you have none yet)", "ar": "إحدى إشاراتي (لا توجد لديك إشارات بعد)"},
+    "correct_ok": {"en": "Add the recording", "ar": "إضافة التسجيل"},
+    "correct_done": {"en": "Added this recording to “{name}”: it is recognised from now on.",
+                     "ar": "أُضيف هذا التسجيل إلى «{name}»: سيُتعرّف عليها من الآن."},
+    "correct_failed_title": {"en": "Not corrected", "ar": "لم يُصحَّح"},
+    "correct_failed": {"en": "The recording was not added: {detail}", "ar": "لم يُضف التسجيل: {detail}"},
     # teach a sign
     "teach_title": {"en": "Teach a sign", "ar": "تعليم إشارة"},
     "teach_what": {"en": "What to teach", "ar": "ماذا تُعلِّم"},

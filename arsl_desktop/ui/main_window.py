@@ -29,6 +29,7 @@ from arsl_desktop.ui import i18n
 from arsl_desktop.ui.actions import WindowActions
 from arsl_desktop.ui.cameras import CameraPicker
 from arsl_desktop.ui.controller import RunController
+from arsl_desktop.ui.correction_ui import CorrectionUi
 from arsl_desktop.ui.dialogs import shortcuts_box, warning_box
 from arsl_desktop.ui.i18n import isolate, tr
 from arsl_desktop.ui.messages import ViewMessage
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.actions = WindowActions(self)
         self.cameras = CameraPicker(self.actions.camera_combo, settings.camera, self)
         self.personal = PersonalUi(self)  # Teach a sign, My signs, and what the store says
+        self.correction = CorrectionUi(self)  # "Not this sign?": a wrong name corrected into My signs
         left = QVBoxLayout()
         left.addWidget(self.personal.notice)
         left.addWidget(self.video, 1)
@@ -145,6 +147,7 @@ class MainWindow(QMainWindow):
         self.prediction.retranslate()
         self.transcript.retranslate()
         self.personal.retranslate()
+        self.correction.retranslate()
         self.cameras.refresh()
         self.options.apply_threshold()
         self._update_status()
@@ -192,12 +195,14 @@ class MainWindow(QMainWindow):
 
     def _on_sign_shown(self, result: SignResult) -> None:
         self.prediction.show_result(result)
+        self.correction.controller.show(result)
         self.sign_shown.emit(result)
 
     def _on_sign_accepted(self, result: SignResult) -> None:
         if self.personal.teaching:
             return  # examples for the Teach dialog, not words of a sentence
         self.transcript.add(result.best.sign)
+        self.correction.controller.added_to_transcript(result)
         if self.actions["speak"].isChecked() and not self.speaker.say_sign(result.best.sign.ar, result.best.sign.en):
             self.options.speech_failed()
 

@@ -5,7 +5,7 @@ The worker reads the store (`PersonalSigns.refresh`, off the GUI thread) and rep
 `workers.PersonalStatus` whenever it re-read it. Damaged entries are said once each, in the
 strip (it does not block anything and the run goes on); nothing is deleted. A model without an
 embedding output is said once per model, when there are personal signs to match.
-Examples saved by Teach or imported in My signs are embedded at once, on a thread, with the
+Examples saved by Teach, added by a correction or imported in My signs are embedded at once, on a thread, with the
 window's model (`prime_embeddings`), so that the next start finds their embeddings cached.
 """
 
@@ -127,12 +127,16 @@ class PersonalUi:
         if classifier is not None:
             self.priming = prime_in_background(store, classifier)
 
-    def _on_saved(self, _sign) -> None:
-        self._prime(self.teach.teach.store)
+    def store_changed(self, store: PersonalStore) -> None:
+        """The window wrote examples (Teach, a correction): embed them ahead, show them in the open dialogs."""
+        self._prime(store)
         if self.my_signs is not None and self.my_signs.isVisible():
             self.my_signs.reload()
         if self.learn is not None:
             self.learn.reload()
+
+    def _on_saved(self, _sign) -> None:
+        self.store_changed(self.teach.teach.store)
 
     def show_learn(self) -> LearnDialog:
         """Learn signs: practise a deck, each attempt scored against the sign's references."""

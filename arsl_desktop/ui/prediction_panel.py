@@ -1,10 +1,13 @@
 """The current sign in large Arabic text (right to left), its English gloss, the next
-best candidates with confidence bars, and what the recogniser is doing right now."""
+best candidates with confidence bars, and what the recogniser is doing right now.
+
+"Not this sign?" (`correct_button`) shows while the sign can be corrected (`set_correctable`);
+its menu and what it does are `correction_ui`'s."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from arsl_desktop.core.recognizer import SignResult
 from arsl_desktop.core.spotting import SpotState
@@ -46,6 +49,11 @@ class PredictionPanel(QFrame):
         self.personal.hide()
         self.note = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="note")
         self.note.setStyleSheet("color: #c05621;")
+        self.correct_button = QPushButton(objectName="correctButton")
+        policy = self.correct_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the alternatives below do not jump when it shows
+        self.correct_button.setSizePolicy(policy)
+        self.correct_button.hide()
         self.alt_title = QLabel()
         grid = QGridLayout()
         self.alt_labels: list[QLabel] = []  # Arabic words
@@ -71,6 +79,7 @@ class PredictionPanel(QFrame):
         layout.addWidget(self.gloss)
         layout.addWidget(self.personal, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.note)
+        layout.addWidget(self.correct_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.alt_title)
         layout.addLayout(grid)
         layout.addStretch()
@@ -87,6 +96,10 @@ class PredictionPanel(QFrame):
         self.state.setText(tr(text_key))
         self.state.setStyleSheet(f"QLabel#state {{ background: {colour}; color: white; border-radius: 6px; "
                                  "padding: 4px 10px; font-weight: bold; }")
+
+    def set_correctable(self, on: bool) -> None:
+        """The sign shown can be corrected ("Not this sign?")."""
+        self.correct_button.setVisible(on)
 
     def show_result(self, result: SignResult | None) -> None:
         """Show a finished sign (accepted or not); None clears the panel."""
@@ -127,5 +140,7 @@ class PredictionPanel(QFrame):
         self.alt_title.setText(f"<b>{tr('alternatives')}</b>")
         self.personal.setText(tr("personal_tag"))
         self.personal.setToolTip(tr("personal_tip"))
+        self.correct_button.setText(tr("correct_button"))
+        self.correct_button.setToolTip(tr("correct_tip"))
         self.set_state(self.state_key)
         self.show_result(self.result)
