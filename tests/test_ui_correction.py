@@ -213,6 +213,14 @@ def test_the_menu_corrects_the_last_word_and_says_so(window, qtbot):
     assert w.statusBar().currentMessage() == f"Added this recording to “{i18n.isolate('Chest')}”: it is recognised " \
                                              "from now on."
     assert not w.prediction.correct_button.isVisible() and w.correction.show_menu() is None
+    # the panel now shows the sign it really was, the user's own, in place of the wrong name
+    p = w.prediction
+    assert p.word.text() == CHEST.ar and p.gloss.text() == "Chest  ·  corrected by you" and p.personal.isVisible()
+    assert not any(label.text() for label in p.alt_labels)
+    w.set_language("ar")
+    assert p.word.text() == CHEST.ar and p.gloss.text().endswith("صحّحتَها أنت")
+    show_sign(w, result())  # the next sign replaces it
+    assert p.gloss.text() != "Chest  ·  corrected by you" and p.corrected is None
 
 
 def test_another_sign_a_new_word_and_a_refusal_in_a_box(window, qtbot):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from arsl_desktop.core.correction import Correction
 from arsl_desktop.core.personal_store import PersonalSign, PersonalStore
 from arsl_desktop.core.recognizer import SignResult
-from arsl_desktop.ui.correction import Choice, CorrectionController
+from arsl_desktop.ui.correction import Choice, CorrectionController, as_word
 from arsl_desktop.ui.correction_dialog import OtherSignDialog, sign_name
 from arsl_desktop.ui.dialogs import warning_box
 from arsl_desktop.ui.i18n import isolate, language, tr
@@ -91,7 +91,9 @@ class CorrectionUi:
             self.controller.correct(correction, result)
 
     # -- what the controller says --------------------------------------------------------------
-    def _on_corrected(self, _result: SignResult, sign: PersonalSign) -> None:
+    def _on_corrected(self, result: SignResult, sign: PersonalSign) -> None:
+        if self.window.prediction.result is result:  # still on show: show the sign it really was
+            self.window.prediction.show_corrected(as_word(sign, self.window.labels))
         name = (sign.ar or sign.en) if language() == "ar" else sign.en
         self.window.statusBar().showMessage(tr("correct_done", name=isolate(name)), MESSAGE_MS)
         self.window.personal.store_changed(self.controller.store)

@@ -154,6 +154,7 @@ STRINGS: dict[str, dict[str, str]] = {
                           "are recognised from now on",
                     "ar": "حدّد الإشارة الصحيحة: يُضاف هذا التسجيل إلى إشاراتك، ويُتعرّف على مثيلاتها من الآن"},
     "correct_it_was": {"en": "It was: {name}", "ar": "كانت: {name}"},
+    "correct_yours": {"en": "corrected by you", "ar": "صحّحتَها أنت"},
     "correct_other": {"en": "Another sign…", "ar": "إشارة أخرى…"},
     "correct_title": {"en": "Which sign was it?", "ar": "ما الإشارة الصحيحة؟"},
     "correct_shown": {"en": "Recognised as: {name}", "ar": "تعرّف عليها التطبيق على أنها: {name}"},

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from arsl_desktop.core.labels import Sign
 from arsl_desktop.core.recognizer import SignResult
 from arsl_desktop.core.spotting import SpotState
 from arsl_desktop.ui.fonts import arabic_font
@@ -101,9 +102,19 @@ class PredictionPanel(QFrame):
         """The sign shown can be corrected ("Not this sign?")."""
         self.correct_button.setVisible(on)
 
+    def show_corrected(self, sign: Sign) -> None:
+        """The sign shown was corrected by the user: show the sign it really was (their own example
+        now), in place of the wrong name and its alternatives."""
+        self.show_result(None)
+        self.corrected = sign
+        self.word.setText(word(sign))
+        self.gloss.setText(f"{sign.en}  ·  {tr('correct_yours')}")
+        self.personal.show()
+
     def show_result(self, result: SignResult | None) -> None:
         """Show a finished sign (accepted or not); None clears the panel."""
         self.result = result
+        self.corrected: Sign | None = None
         if result is None:
             self.word.setText("")
             self.gloss.setText("")
@@ -143,4 +154,7 @@ class PredictionPanel(QFrame):
         self.correct_button.setText(tr("correct_button"))
         self.correct_button.setToolTip(tr("correct_tip"))
         self.set_state(self.state_key)
+        corrected = self.corrected
         self.show_result(self.result)
+        if corrected is not None:
+            self.show_corrected(corrected)
