@@ -22,6 +22,17 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ARSL_USER_DATA", str(tmp_path_factory.mktemp("userdata")))
 
 
+@pytest.fixture
+def english():
+    """The UI in English for one test (the language it had is put back after)."""
+    from arsl_desktop.ui import i18n
+
+    before = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
+
+
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     d = paths.sample_dir()

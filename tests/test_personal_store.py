@@ -183,3 +183,20 @@ def test_two_processes_adding_at_once_both_land(tmp_path):
     assert problems == [] and len(good) == 12
     assert not [p for p in root.iterdir() if p.name.startswith(".") and p.name != ".changed"]  # no lock left
     assert F.KEYPOINT_SCHEMA in (root / "shared" / "manifest.json").read_text()
+
+
+def test_written_or_said_gives_the_result_or_says_why_not():
+    from arsl_desktop.core.personal_store import StoreError, written_or_said
+
+    said: list[str] = []
+    assert written_or_said(lambda: 7, said.append) == 7 and said == []
+
+    def refused():
+        raise StoreError("A personal sign named 'wave' already exists.")
+
+    def disk_full():
+        raise OSError(28, "No space left on device")
+
+    assert written_or_said(refused, said.append) is None
+    assert written_or_said(disk_full, said.append) is None
+    assert said == ["A personal sign named 'wave' already exists.", "OSError: [Errno 28] No space left on device"]

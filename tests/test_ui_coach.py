@@ -24,11 +24,7 @@ from arsl_desktop.ui.workers import Processed  # noqa: E402
 WAIT_MS = 60_000
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    i18n.set_language("en")
-    yield
-    i18n.set_language("en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def processed(generation: int, state: SpotState, codes: tuple[str, ...], t: float) -> Processed:

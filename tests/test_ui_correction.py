@@ -28,12 +28,7 @@ LABELS = default_labels()
 SKELETON, CHEST, FACE = LABELS[71], LABELS[74], LABELS[80]
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    before = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(before)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def frames(n: int = 12) -> tuple[Keypoints, ...]:

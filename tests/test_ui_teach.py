@@ -34,12 +34,7 @@ WAIT_MS = 60_000
 WITHOUT_71_76 = Path(__file__).parent / "data" / "karsl_without_71_76.onnx"
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    before = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(before)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 # -- synthetic keypoints for the widget-free tests ------------------------------------------------

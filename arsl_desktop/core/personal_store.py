@@ -20,10 +20,11 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -31,6 +32,8 @@ from arsl_desktop import paths
 from arsl_desktop.core import features as F
 from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.landmarks import Keypoints, stack
+
+T = TypeVar("T")
 
 MANIFEST = "manifest.json"
 CHANGED = ".changed"  # touched by every write: readers reload when it changes
@@ -140,6 +143,18 @@ class PersonalSign:
 class StoreContents:
     signs: tuple[PersonalSign, ...]
     problems: tuple[str, ...]  # one line per damaged entry, for the user
+
+
+def written_or_said(write: Callable[[], T], say: Callable[[str], None]) -> T | None:
+    """`write()`'s result, or None after `say` got why the store refused it (its `StoreError`, or
+    any other OSError the store did not wrap): the caller keeps what it was about to write."""
+    try:
+        return write()
+    except StoreError as exc:
+        say(str(exc))
+    except OSError as exc:
+        say(f"{exc.__class__.__name__}: {exc}")
+    return None
 
 
 def clean_name(text: str | None, what: str) -> str:

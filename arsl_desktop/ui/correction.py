@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from arsl_desktop.core.correction import Correction, apply_correction
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels
-from arsl_desktop.core.personal_store import PersonalSign, PersonalStore, StoreError
+from arsl_desktop.core.personal_store import PersonalSign, PersonalStore, written_or_said
 from arsl_desktop.core.recognizer import RankedSign, SignResult
 from arsl_desktop.ui.transcript import Transcript
 
@@ -113,13 +113,8 @@ class CorrectionController(QObject):
         if not correctable(result) or self.done(result):
             return None
         last_word = self.in_transcript(result)
-        try:
-            sign = apply_correction(self.store, result.keypoints, correction)
-        except StoreError as exc:
-            self.failed.emit(str(exc))
-            return None
-        except OSError as exc:  # the store wraps its own; anything else must still not lose the sign
-            self.failed.emit(f"{exc.__class__.__name__}: {exc}")
+        sign = written_or_said(lambda: apply_correction(self.store, result.keypoints, correction), self.failed.emit)
+        if sign is None:  # nothing was written: the sign can still be corrected
             return None
         self._done.append(result)
         if result is self.result:

@@ -17,7 +17,14 @@ from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
 
-from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError, this_user
+from arsl_desktop.core.personal_store import (
+    Example,
+    PersonalSign,
+    PersonalStore,
+    StoreError,
+    this_user,
+    written_or_said,
+)
 from arsl_desktop.core.spotting import Segment
 from arsl_desktop.ui.countdown import Countdown, UsesCountdown
 
@@ -166,16 +173,14 @@ class TeachController(UsesCountdown, QObject):
         added to it). A refusal says why (`save_failed`) and keeps every recording."""
         if self.missing(target) is not None:
             return None
-        try:
+        def write() -> PersonalSign:
             existing = self.store.find(target.en)
             append = existing is not None and (self.adding_to is not None or (
                 target.karsl_id is not None and existing.karsl_id == target.karsl_id))
-            sign = self.store.add(target.en, list(self.kept), ar=target.ar, karsl_id=target.karsl_id, append=append)
-        except StoreError as exc:
-            self.save_failed.emit(str(exc))
-            return None
-        except OSError as exc:  # the store wraps its own; anything else still must not lose the recordings
-            self.save_failed.emit(f"{exc.__class__.__name__}: {exc}")
+            return self.store.add(target.en, list(self.kept), ar=target.ar, karsl_id=target.karsl_id, append=append)
+
+        sign = written_or_said(write, self.save_failed.emit)
+        if sign is None:  # refused: every recording is kept
             return None
         self.kept.clear()
         self._set(TeachState.IDLE)
