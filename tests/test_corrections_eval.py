@@ -1,21 +1,20 @@
-"""The corrections figure (training.corrections_eval) and the baseline's ragged DTW (training.baseline)."""
+"""The corrections figure (training.corrections_eval) and DTW over references of any lengths (core.dtw)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from arsl_desktop.core.dtw import dtw_distances
-from training.baseline import ragged_dtw
 from training.corrections_eval import _sequential, in_recording_order, recording_time
 
 
-def test_ragged_dtw_is_each_reference_aligned_alone():
+def test_dtw_over_references_of_any_lengths_is_each_aligned_alone():
     rng = np.random.default_rng(3)
     query = rng.normal(size=(9, 4))
     refs = [rng.normal(size=(n, 4)) for n in (3, 12, 9, 1)]
     alone = np.array([dtw_distances(query, r[None])[0] for r in refs])
-    assert np.allclose(ragged_dtw(query, refs), alone, rtol=0, atol=1e-12)
-    assert ragged_dtw(query, []).shape == (0,)
+    assert np.allclose(dtw_distances(query, refs), alone, rtol=0, atol=1e-12)
+    assert dtw_distances(query, []).shape == (0,)
 
 
 def test_recordings_are_named_in_the_order_they_were_made():

@@ -18,8 +18,9 @@ from dataclasses import replace
 import numpy as np
 
 from arsl_desktop.core import matching
+from arsl_desktop.core.dtw import dtw_distances
 from arsl_desktop.core.personal_match import Fusion, sign_distances
-from training.baseline import baseline_features, ragged_dtw
+from training.baseline import baseline_features
 from training.cache import Clip
 
 
@@ -84,7 +85,7 @@ def corrected_row(ep, comp, fusion: Fusion, new_signs: list[int], joint: Callabl
     base_owner = np.array([new_signs.index(c.sign) for c in ep.enrolled])
 
     def baseline_right(i: int, corrected: list[int]) -> bool:
-        d = ragged_dtw(feats[i], refs + [feats[j] for j in corrected])
+        d = dtw_distances(feats[i], refs + [feats[j] for j in corrected])
         return int(sign_distances(d, np.concatenate([base_owner, truth[corrected]]), n_signs).argmin()) == truth[i]
 
     out = {"row": ep.row, "data": ep.data, "signer": ep.signer, "k": ep.k, "queries": len(queries)}
