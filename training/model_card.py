@@ -92,19 +92,33 @@ def _not_measured(result: str) -> str:
             f"`python -m training.export --set-{result}`).")
 
 
+_ROW_COLUMNS = ("row", "data", "X", "k", "queries")  # what every taught-sign table starts with
+
+
+def _line(cells) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _head(*cols: str) -> list[str]:
+    """A taught-sign table's header: `_ROW_COLUMNS`, then `cols`."""
+    cols = (*_ROW_COLUMNS, *cols)
+    return [_line(cols), "|" + "---|" * len(cols)]
+
+
+def _row_cells(r: dict) -> list:
+    """The `_ROW_COLUMNS` cells of one taught-sign row (`personal_eval.row_result`, `corrected_row`)."""
+    return [f"{r['row']}: {ROW_TITLES[r['row']]}", r["data"], r["signer"], r["k"], r["queries"]]
+
+
 def _personal_head(*extra: str) -> list[str]:
     """The header of a table of taught-sign rows (`_personal_row`), with `extra` columns after queries."""
-    cols = ["row", "data", "X", "k", "queries", *extra, "app top-1", "matcher top-1", "DTW baseline top-1",
-            "model alone"]
-    return ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    return _head(*extra, "app top-1", "matcher top-1", "DTW baseline top-1", "model alone")
 
 
 def _personal_row(r: dict, *extra) -> str:
     """One row of `training.personal_eval` (`row_result`) as a table line; `extra` cells after queries."""
-    cells = [f"{r['row']}: {ROW_TITLES[r['row']]}", r["data"], r["signer"], r["k"], r["queries"], *extra,
-             f"**{_pct(r['app_top1'])}**", _pct(r["matcher_top1_taught_only"]),
-             _pct(r["dtw_baseline_top1_taught_only"]), _pct(r.get("model_alone_top1"))]
-    return "| " + " | ".join(str(c) for c in cells) + " |"
+    return _line([*_row_cells(r), *extra, f"**{_pct(r['app_top1'])}**", _pct(r["matcher_top1_taught_only"]),
+                  _pct(r["dtw_baseline_top1_taught_only"]), _pct(r.get("model_alone_top1"))])
 
 
 def personal_table(fig: dict) -> str:
@@ -166,15 +180,12 @@ def corrections_lines(pe: dict) -> list[str]:
              "they were made; each one named wrongly is corrected once by the user (*Not this sign?* in the window, "
              "`signs add` on the command line), so it becomes an example of its sign. Each column corrects its own "
              "misses: top-1 (corrections made).", "",
-             "| row | data | X | k | queries | app, no corrections | **app** | matcher | DTW baseline |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             *_head("app, no corrections", "**app**", "matcher", "DTW baseline")]
     for r in pe["corrections"]:
         before = static.get((r["row"], r["data"], r["signer"], r["k"]), {}).get("app_top1")
-        cells = [f"{r['row']}: {ROW_TITLES[r['row']]}", r["data"], r["signer"], r["k"], r["queries"], _pct(before),
-                 f"**{_pct(r['app_top1'])}** ({r['app_corrections']})",
-                 f"{_pct(r['matcher_top1'])} ({r['matcher_corrections']})",
-                 f"{_pct(r['dtw_baseline_top1'])} ({r['dtw_baseline_corrections']})"]
-        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+        lines.append(_line([*_row_cells(r), _pct(before), f"**{_pct(r['app_top1'])}** ({r['app_corrections']})",
+                            f"{_pct(r['matcher_top1'])} ({r['matcher_corrections']})",
+                            f"{_pct(r['dtw_baseline_top1'])} ({r['dtw_baseline_corrections']})"]))
     return lines
 
 

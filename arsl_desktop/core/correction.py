@@ -82,10 +82,7 @@ def apply_correction(store: PersonalStore, keypoints: Sequence[Keypoints], corre
             raise StoreError(f"'{clash.label}' is already one of your signs, not your way of KArSL sign "
                              f"{known.id}; rename it in My signs first.")
         return store.add(known.en, [example], ar=known.ar, karsl_id=known.id)
-    en, ar = clean_name(correction.en, "English"), clean_name(correction.ar, "Arabic")
-    if not en:
+    if not clean_name(correction.en, "English"):
         raise StoreError("Type the English name of the new word.")
-    existing = store.find(en) or (store.find(ar) if ar else None)
-    if existing is not None:  # the name of a sign already taught: it is one more example of it
-        return store.add(existing.en, [example], append=True)
-    return store.add(en, [example], ar=ar)
+    # the name (English or Arabic) of a sign already taught: one more example of it (`PersonalStore.add`)
+    return store.add(correction.en, [example], ar=correction.ar, append=True)

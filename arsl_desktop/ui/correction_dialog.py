@@ -1,4 +1,4 @@
-""""Another sign…": which sign a wrongly named recording really was, when it is not among the
+"""The "Another sign…" dialog: which sign a wrongly named recording really was, when it is not among the
 alternatives: any KArSL sign (the searchable table the Teach dialog uses), one of the user's
 personal signs, or a new word (English name required, Arabic optional). Widgets only; the
 choice is a `core.correction.Correction` and `correction.CorrectionController` applies it.
