@@ -142,6 +142,8 @@ def personal_table(fig: dict) -> str:
         lines += [_personal_row(r, r.get("other_day", "–")) for r in pe["held_out"]]
     if pe.get("corrections"):
         lines += ["", *corrections_lines(pe)]
+    if pe.get("look_alike"):
+        lines += ["", *look_alike_lines(pe)]
     k = pe["known_signs"]
     fits = pe.get("fits") or {}
     tried = ", ".join(f"{float(w):g}: {_pct(v['mean_top1'])}" for w, v in fits.items())
@@ -186,6 +188,24 @@ def corrections_lines(pe: dict) -> list[str]:
         lines.append(_line([*_row_cells(r), _pct(before), f"**{_pct(r['app_top1'])}** ({r['app_corrections']})",
                             f"{_pct(r['matcher_top1'])} ({r['matcher_corrections']})",
                             f"{_pct(r['dtw_baseline_top1'])} ({r['dtw_baseline_corrections']})"]))
+    return lines
+
+
+def look_alike_lines(pe: dict) -> list[str]:
+    """Recordings that look like another taught sign (`training.look_alike`), and rows a and e at
+    k = 3 over the others."""
+    lines = ["Recordings that look like another taught sign, after the fit (never chosen on): a recording of X "
+             "that the matcher (X's first 3 examples) and the model trained on the other signer only (which knows "
+             f"71-76; probability ≥ {pe.get('look_alike_sure', 0.5):g}) both name as the same other taught sign. "
+             "Judged on the original keypoints; the webcam-like rendering of the same recording counts the same "
+             "(*as*: what the matcher names it there). Rows a and e at k = 3 over the other recordings:", "",
+             _line(["data", "X", "k", "queries", "look alike", "as", "a: app top-1", "e: app top-1",
+                    "matcher top-1", "DTW baseline top-1"]), "|" + "---|" * 10]
+    for r in pe["look_alike"]:
+        seen = ", ".join(f"{what} ×{n}" for what, n in r["as"].items()) or "–"
+        lines.append(_line([r["data"], r["signer"], r["k"], r["queries"], r["look_alike"], seen,
+                            f"**{_pct(r['a_app_top1_rest'])}**", f"**{_pct(r['e_app_top1_rest'])}**",
+                            _pct(r["matcher_top1_rest"]), _pct(r["dtw_baseline_top1_rest"])]))
     return lines
 
 

@@ -34,7 +34,9 @@ them: original always, webcam-like when extracted with `--splits train,test`).
 
 Then corrections (`training.corrections_eval`), also never chosen on: rows a and e at k = 3 and
 row c, the signer's recordings named in the order they were made, each miss corrected once (it
-becomes an example of its sign), for the app, the matcher alone and the DTW baseline.
+becomes an example of its sign), for the app, the matcher alone and the DTW baseline. And the
+recordings that look like another taught sign (`training.look_alike`: the matcher and the other
+signer's model both name the same other sign), with rows a and e at k = 3 over the others.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from training.baseline import baseline_scores
 from training.cache import Clip, load_cache
 from training.corrections_eval import corrected_row
 from training.dataset import eval_features
+from training.look_alike import SURE, look_alike_rows
 from training.train import TrainConfig, first_per_sign, train
 
 log = logging.getLogger("training.personal_eval")
@@ -419,8 +422,12 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
         if (ep.row in ("a", "e") and ep.k == 3) or ep.row == "c":
             corrections.append(corrected_row(ep, c, fusion, NEW, joint))
             log.info("corrections: %s", corrections[-1])
+    look_alike = look_alike_rows(eps, comps, NEW, fusion, joint)
+    for r in look_alike:
+        log.info("look-alike recordings: %s", r)
     return {"new_signs": "71-76", "splits": "train", "rows": rows, "fusion": fusion.as_dict(), "fits": fits,
-            "reach_fits": reach_fits, "held_out": held_out, "corrections": corrections, "no_sign": no_sign,
+            "reach_fits": reach_fits, "held_out": held_out, "corrections": corrections,
+            "look_alike": look_alike, "look_alike_sure": SURE, "no_sign": no_sign,
             "known_signs": {"queries": len(known.target), "top1_with_taught_signs": round(known_top1, 4),
                             "top1_model_alone": round(known_alone, 4),
                             "note": "the transfer model's own training recordings (signer 01) with 71-76 "
