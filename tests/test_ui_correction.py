@@ -147,6 +147,58 @@ def test_a_refused_correction_writes_nothing_says_why_and_can_be_redone(qtbot, f
     assert store.find("Chest plate") is not None
 
 
+def test_an_undone_correction_takes_its_example_out_and_brings_back_the_word(qtbot, fix, store):
+    wave = store.add("wave", [Example.from_keypoints(frames(10 + i)) for i in range(3)], ar="تلويح")
+    transcript = fix.transcript
+    fix.replace_word.connect(transcript.replace_last)
+    shown = result(RankedSign(SKELETON, 0.5), personal(Sign(None, "تلويح", "wave", "", ""), wave.key))
+    fix.show(shown)
+    transcript.add(shown.best.sign)
+    fix.added_to_transcript(shown)
+    before = files(store)
+    with qtbot.waitSignal(fix.undoable, check_params_cb=lambda on: on, timeout=1000):
+        fix.correct(fix.choices()[0].correction)
+    assert len(store.find("wave").examples) == 4 and transcript.english() == "wave"
+    with qtbot.waitSignal(fix.undone, timeout=1000) as undone, \
+            qtbot.waitSignal(fix.undoable, check_params_cb=lambda on: not on, timeout=1000):
+        assert fix.undo()
+    assert undone.args[0] is shown and undone.args[1].key == wave.key
+    assert files(store) == before  # the three examples it had, byte for byte
+    assert transcript.english() == "Skeleton"
+    assert fix.result is shown and fix.applied is None and len(fix.choices()) == 1  # correctable again
+    assert not fix.undo()  # once
+
+
+def test_undoing_a_correction_that_made_a_sign_removes_it(qtbot, fix, store):
+    fix.show(result())
+    fix.correct(Correction.new_word("Lamp", "مصباح"))
+    assert store.find("Lamp") is not None
+    assert fix.undo()
+    assert store.load().signs == ()
+
+
+def test_undo_is_offered_only_while_the_corrected_sign_is_on_show(qtbot, fix, store):
+    fix.show(result())
+    fix.correct(Correction.of_karsl(CHEST))
+    with qtbot.waitSignal(fix.undoable, check_params_cb=lambda on: not on, timeout=1000):
+        fix.show(result(accepted=False))  # the next sign
+    assert not fix.undo() and len(store.find("Chest").examples) == 1
+    older = fix.result
+    fix.show(result())
+    with qtbot.assertNotEmitted(fix.undoable):
+        fix.correct(Correction.of_karsl(CHEST), older)  # a sign no longer on show: corrected, no undo
+    assert fix.applied is None and len(store.find("Chest").examples) == 2
+
+
+def test_an_undo_the_store_refuses_says_why(qtbot, fix, store):
+    fix.show(result())
+    fix.correct(Correction.of_karsl(CHEST))
+    store.remove("Chest")  # removed in My signs meanwhile
+    with qtbot.waitSignal(fix.undo_failed, timeout=1000) as failed, qtbot.assertNotEmitted(fix.undone):
+        assert not fix.undo()
+    assert failed.args[0] == f"'{CHEST.ar} (Chest)' is no longer in My signs." and fix.applied is None
+
+
 @pytest.mark.parametrize("shown", [result(keypoints=False), result(hands=False), None])
 def test_a_sign_without_frames_or_hands_offers_nothing(qtbot, fix, store, shown):
     fix.show(result())
@@ -207,15 +259,43 @@ def test_the_menu_corrects_the_last_word_and_says_so(window, qtbot):
     assert w.actions["undo"].isEnabled() and w.transcript.transcript.unsaved
     assert w.statusBar().currentMessage() == f"Added this recording to “{i18n.isolate('Chest')}”: it is recognised " \
                                              "from now on."
-    assert not w.prediction.correct_button.isVisible() and w.correction.show_menu() is None
+    assert w.correction.show_menu() is None  # corrected once; the button now undoes it
+    button = w.prediction.correct_button
+    assert button.isVisible() and button.text() == "Undo this correction"
     # the panel now shows the sign it really was, the user's own, in place of the wrong name
     p = w.prediction
     assert p.word.text() == CHEST.ar and p.gloss.text() == "Chest  ·  corrected by you" and p.personal.isVisible()
     assert not any(label.text() for label in p.alt_labels)
     w.set_language("ar")
     assert p.word.text() == CHEST.ar and p.gloss.text().endswith("صحّحتَها أنت")
+    assert button.text() == "تراجع عن هذا التصحيح"
     show_sign(w, result())  # the next sign replaces it
     assert p.gloss.text() != "Chest  ·  corrected by you" and p.corrected is None
+    assert button.isVisible() and button.text() == "ليست هذه الإشارة؟"  # the new sign can be corrected
+
+
+def test_the_button_undoes_a_wrong_pick(window, qtbot):
+    w = window
+    shown = result()
+    show_sign(w, shown)
+    menu = w.correction.show_menu()
+    with qtbot.waitSignal(w.correction.controller.corrected, timeout=5000):
+        menu.actions()[1].trigger()  # It was: Face (a slip: the user meant Chest)
+    menu.close()
+    assert PersonalStore().find("Face") is not None and w.transcript.transcript.english() == "Face"
+    button = w.prediction.correct_button
+    with qtbot.waitSignal(w.correction.controller.undone, timeout=5000):
+        button.click()
+    assert PersonalStore().load().signs == ()  # the adaptation it made is gone
+    assert w.transcript.transcript.english() == "Skeleton"
+    assert w.prediction.result is shown and w.prediction.word.text() == SKELETON.ar and w.prediction.corrected is None
+    assert w.statusBar().currentMessage() == f"Took this recording out of “{i18n.isolate('Face')}” again."
+    assert button.isVisible() and button.text() == "Not this sign?"
+    menu = w.correction.show_menu()  # and the right sign can be picked now
+    with qtbot.waitSignal(w.correction.controller.corrected, timeout=5000):
+        menu.actions()[0].trigger()
+    menu.close()
+    assert [s.en for s in PersonalStore().load().signs] == ["Chest"] and w.transcript.transcript.english() == "Chest"
 
 
 def test_another_sign_a_new_word_and_a_refusal_in_a_box(window, qtbot):

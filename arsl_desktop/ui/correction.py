@@ -8,7 +8,10 @@ window's `PersonalStore`. The recogniser's worker re-reads the store before its 
 (`PersonalSigns.refresh`), so the correction counts from the next sign on.
 
 A segment is corrected once: after a success it is forgotten. A refusal (`failed`, the store's
-message) writes nothing and keeps the result, so the user can pick another sign. The panel's
+message) writes nothing and keeps the result, so the user can pick another sign. While the
+corrected sign is still on show, the correction can be undone (`undo`, a wrong pick): the example
+it added is taken out of the store again (the sign too, if the correction made it), the
+transcript gets back the word it replaced, and the sign can be corrected again. The panel's
 button, menu and dialog (`correction_ui`) only show what this class says; tests drive it directly.
 """
 
@@ -21,11 +24,23 @@ from PySide6.QtCore import QObject, Signal
 
 from arsl_desktop.core.correction import Correction, apply_correction
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels
-from arsl_desktop.core.personal_store import PersonalSign, PersonalStore, written_or_said
+from arsl_desktop.core.personal_store import PersonalSign, PersonalStore, StoreError, written_or_said
 from arsl_desktop.core.recognizer import RankedSign, SignResult
 from arsl_desktop.ui.transcript import Transcript
 
 REMEMBERED = 16  # corrected results kept (by identity) so that none is corrected twice
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A correction that can still be undone: what it wrote, and the word it replaced."""
+
+    result: SignResult
+    sign: PersonalSign  # the sign the frames went to, as after the correction
+    example: str  # the example file the correction added
+    created: bool  # the correction made the sign: undoing it removes the sign
+    replaced: Sign | None  # the transcript's last word it replaced, if it did
+    version: int  # the transcript's version after that
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,10 @@ class CorrectionController(QObject):
     replace_word = Signal(object)  # Sign: the corrected sign was the transcript's last word; it becomes this
     corrected = Signal(object, object)  # SignResult, the PersonalSign its frames were added to
     failed = Signal(str)  # the store's message; nothing was written and the sign can still be corrected
+    undoable = Signal(bool)  # the last correction can be undone (its sign is still on show)
+    undone = Signal(object, object)  # SignResult, the PersonalSign its frames were taken out of: shown and
+    # correctable again
+    undo_failed = Signal(str)  # the store's message: the correction could not be taken back
 
     def __init__(self, store: PersonalStore | None = None, transcript: Transcript | None = None,
                  labels: LabelTable | None = None, parent: QObject | None = None) -> None:
@@ -70,12 +89,16 @@ class CorrectionController(QObject):
         self.result: SignResult | None = None  # the newest shown sign that can be corrected
         self._last_word: tuple[SignResult, int] | None = None  # a result and the transcript's version after its word
         self._done: deque[SignResult] = deque(maxlen=REMEMBERED)
+        self.applied: Applied | None = None  # the correction that can still be undone
 
     # -- what the window shows ----------------------------------------------------------------
     def show(self, result: SignResult | None) -> None:
         """The panel now shows `result` (None: nothing)."""
         self.result = result if correctable(result) else None
         self.available.emit(self.result is not None)
+        if self.applied is not None:  # another sign (or none) on show: the correction stays
+            self.applied = None
+            self.undoable.emit(False)
 
     def added_to_transcript(self, result: SignResult) -> None:
         """`result`'s word was just added to the end of the transcript."""
@@ -113,13 +136,57 @@ class CorrectionController(QObject):
         if not correctable(result) or self.done(result):
             return None
         last_word = self.in_transcript(result)
+        before = self._examples()
         sign = written_or_said(lambda: apply_correction(self.store, result.keypoints, correction), self.failed.emit)
         if sign is None:  # nothing was written: the sign can still be corrected
             return None
         self._done.append(result)
-        if result is self.result:
+        on_show = result is self.result
+        if on_show:
             self.show(None)
+        replaced = None
         if last_word:
+            replaced = self.transcript.signs[-1]
             self.replace_word.emit(as_word(sign, self.labels))
         self.corrected.emit(result, sign)
+        added = [e for e in sign.examples if e not in before.get(sign.key, ())]
+        if on_show and added:
+            self.applied = Applied(result, sign, added[-1], sign.key not in before, replaced,
+                                   self.transcript.version if self.transcript is not None else 0)
+            self.undoable.emit(True)
         return sign
+
+    def _examples(self) -> dict[str, tuple[str, ...]]:
+        """Each sign's examples now (what a correction is then seen to have added)."""
+        try:
+            return {s.key: s.examples for s in self.store.load().signs}
+        except OSError:
+            return {}  # unreadable: the correction itself says why
+
+    def undo(self) -> bool:
+        """Take the last correction back (`applied`): its example leaves the store (its sign too, if
+        the correction made it), the transcript's word it replaced comes back, and the sign is
+        shown and can be corrected again. False when there is nothing to undo or the store refused
+        (`undo_failed` says why: e.g. the example was removed in My signs meanwhile)."""
+        a = self.applied
+        if a is None:
+            return False
+
+        def take_back() -> PersonalSign:
+            if self.store.find(a.sign.key) is None:
+                raise StoreError(f"'{a.sign.label}' is no longer in My signs.")
+            if a.created:
+                return self.store.remove(a.sign.key)
+            return self.store.remove_example(a.sign.key, a.example)
+
+        self.applied = None
+        self.undoable.emit(False)
+        if written_or_said(take_back, self.undo_failed.emit) is None:
+            return False
+        self._done = deque((r for r in self._done if r is not a.result), maxlen=REMEMBERED)
+        if a.replaced is not None and self.transcript is not None and self.transcript.version == a.version:
+            self.replace_word.emit(a.replaced)
+            self._last_word = (a.result, self.transcript.version)
+        self.show(a.result)
+        self.undone.emit(a.result, a.sign)
+        return True

@@ -4,7 +4,9 @@ correction says in the status bar. `correction.CorrectionController` decides and
 
 A correction that worked replaces the transcript's last word when it was that sign's, and the
 new example is embedded ahead on a thread, as after Teach (`PersonalUi.store_changed`). A
-refused one says why in a box that does not block the window; nothing was written.
+refused one says why in a box that does not block the window; nothing was written. While the
+corrected sign is on show, the same button undoes the correction (a wrong pick): the sign that
+was recognised comes back in the panel and the transcript, and can be corrected again.
 """
 
 from __future__ import annotations
@@ -37,10 +39,19 @@ class CorrectionUi:
         panel = window.prediction
         c = self.controller
         c.available.connect(panel.set_correctable)
+        c.undoable.connect(panel.set_undoable)
         c.replace_word.connect(window.transcript.replace_last)
         c.corrected.connect(self._on_corrected)
         c.failed.connect(self._on_failed)
-        panel.correct_button.clicked.connect(self.show_menu)
+        c.undone.connect(self._on_undone)
+        c.undo_failed.connect(self._on_undo_failed)
+        panel.correct_button.clicked.connect(self._clicked)
+
+    def _clicked(self) -> None:
+        if self.window.prediction.undo_mode:
+            self.controller.undo()
+        else:
+            self.show_menu()
 
     # -- the menu and the dialog ---------------------------------------------------------------
     def show_menu(self) -> QMenu | None:
@@ -94,9 +105,22 @@ class CorrectionUi:
     def _on_corrected(self, result: SignResult, sign: PersonalSign) -> None:
         if self.window.prediction.result is result:  # still on show: show the sign it really was
             self.window.prediction.show_corrected(as_word(sign, self.window.labels))
-        name = (sign.ar or sign.en) if language() == "ar" else sign.en
-        self.window.statusBar().showMessage(tr("correct_done", name=isolate(name)), MESSAGE_MS)
+        self.window.statusBar().showMessage(tr("correct_done", name=isolate(self._name(sign))), MESSAGE_MS)
         self.window.personal.store_changed(self.controller.store)
+
+    def _on_undone(self, result: SignResult, sign: PersonalSign) -> None:
+        self.window.prediction.show_result(result)  # what was recognised, again
+        self.window.statusBar().showMessage(tr("correct_undone", name=isolate(self._name(sign))), MESSAGE_MS)
+        self.window.personal.store_changed(self.controller.store)
+
+    def _on_undo_failed(self, message: str) -> None:
+        self.window.saver.last_error_box = warning_box(self.window, tr("correct_undo_failed_title"),
+                                                       tr("correct_undo_failed", detail=isolate(message)))
+
+    @staticmethod
+    def _name(sign: PersonalSign) -> str:
+        """The sign as the status bar names it, in the interface's language."""
+        return (sign.ar or sign.en) if language() == "ar" else sign.en
 
     def _on_failed(self, message: str) -> None:
         self.window.saver.last_error_box = warning_box(self.window, tr("correct_failed_title"),

@@ -2,7 +2,8 @@
 best candidates with confidence bars, and what the recogniser is doing right now.
 
 "Not this sign?" (`correct_button`) shows while the sign can be corrected (`set_correctable`);
-its menu and what it does are `correction_ui`'s."""
+after a correction the same button reads "Undo this correction" while the corrected sign is on
+show (`set_undoable`, `undo_mode`); its menu and what it does are `correction_ui`'s."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ class PredictionPanel(QFrame):
         policy.setRetainSizeWhenHidden(True)  # the alternatives below do not jump when it shows
         self.correct_button.setSizePolicy(policy)
         self.correct_button.hide()
+        self._correctable = self.undo_mode = False
         self.alt_title = QLabel()
         grid = QGridLayout()
         self.alt_labels: list[QLabel] = []  # Arabic words
@@ -100,7 +102,18 @@ class PredictionPanel(QFrame):
 
     def set_correctable(self, on: bool) -> None:
         """The sign shown can be corrected ("Not this sign?")."""
-        self.correct_button.setVisible(on)
+        self._correctable = on
+        self._show_button()
+
+    def set_undoable(self, on: bool) -> None:
+        """The correction of the sign shown can be undone: the button reads "Undo this correction"."""
+        self.undo_mode = on
+        self._show_button()
+
+    def _show_button(self) -> None:
+        self.correct_button.setText(tr("correct_undo" if self.undo_mode else "correct_button"))
+        self.correct_button.setToolTip(tr("correct_undo_tip" if self.undo_mode else "correct_tip"))
+        self.correct_button.setVisible(self._correctable or self.undo_mode)
 
     def show_corrected(self, sign: Sign) -> None:
         """The sign shown was corrected by the user: show the sign it really was (their own example
@@ -151,8 +164,7 @@ class PredictionPanel(QFrame):
         self.alt_title.setText(f"<b>{tr('alternatives')}</b>")
         self.personal.setText(tr("personal_tag"))
         self.personal.setToolTip(tr("personal_tip"))
-        self.correct_button.setText(tr("correct_button"))
-        self.correct_button.setToolTip(tr("correct_tip"))
+        self._show_button()
         self.set_state(self.state_key)
         corrected = self.corrected
         self.show_result(self.result)
