@@ -17,7 +17,7 @@ def computed(n: int, p_top: float, cls: int, near: float, far: float, truth: int
     dtw = np.tile([near, near, far, far], (n, 1))
     target = np.full(n, 2 + truth if truth is not None else cls)
     return P.Computed(probs, dtw, np.zeros_like(dtw), np.array([0, 0, 1, 1]), target, np.full(len(P.NEW), -1),
-                      float("nan"))
+                      np.zeros(0, bool))
 
 
 def test_a_fusion_that_lets_taught_signs_take_a_known_look_alike_is_refused():
@@ -36,7 +36,7 @@ def test_max_distance_reaches_a_true_sign_beyond_the_99th_percentile():
     near = computed(99, 0.6, 0, 1.0, 3.0, truth=0)
     far = computed(1, 0.6, 0, 1.2, 3.0, truth=0)  # the nearest taught sign, but farther than the rest
     taught = [P.Computed(*(np.concatenate([getattr(near, f), getattr(far, f)]) for f in ("probs", "dtw", "cos")),
-                         near.owner, np.concatenate([near.target, far.target]), near.adapts, float("nan"))]
+                         near.owner, np.concatenate([near.target, far.target]), near.adapts, np.zeros(0, bool))]
     known = computed(10, 0.999, 0, 3.0, 3.0, truth=None)
     fusion, _, by_reach = P.fit(taught, known)
     assert list(by_reach) == ["1.01", "1.26", "1.51"]  # 99th percentile 1.002 times MAX_DISTANCE_REACH, rounded up

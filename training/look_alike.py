@@ -24,17 +24,21 @@ from collections.abc import Callable
 import numpy as np
 
 from arsl_desktop.core.personal_match import sign_distances
-from training.baseline import baseline_scores
 
 SURE = 0.5  # the other signer's model names the other sign with at least this probability
+
+
+def _named(ep, comp, new_signs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(Q,) twice: each query's taught sign, and the one the matcher names (indices into `new_signs`)."""
+    truth = np.array([new_signs.index(c.sign) for c in ep.queries])
+    return truth, sign_distances(comp.dtw, comp.owner, len(new_signs)).argmin(axis=1)
 
 
 def look_alikes(e_ep, e_comp, new_signs: list[int], sure: float = SURE) -> np.ndarray:
     """(Q,) bool: the recordings of row e (`personal_eval.Episode`, `Computed`) that the matcher
     and the other signer's model both name as the same other taught sign."""
     ids = list(e_ep.view.class_ids)
-    truth = np.array([new_signs.index(c.sign) for c in e_ep.queries])
-    matched = sign_distances(e_comp.dtw, e_comp.owner, len(new_signs)).argmin(axis=1)
+    truth, matched = _named(e_ep, e_comp, new_signs)
     cols = [ids.index(s) for s in new_signs]  # the model's classes of the taught signs
     p = e_comp.probs[:, cols]
     model = p.argmax(axis=1)
@@ -42,19 +46,17 @@ def look_alikes(e_ep, e_comp, new_signs: list[int], sure: float = SURE) -> np.nd
 
 
 def look_alike_row(a_ep, a_comp, e_ep, e_comp, new_signs: list[int], fusion, joint: Callable,
-                   samples: set[str] | None = None, baseline: Callable = baseline_scores) -> dict:
+                   samples: set[str] | None = None) -> dict:
     """Rows a and e of one signer, k and data (the same examples and recordings): how many
     recordings look like another taught sign (`samples`: these recordings, as judged on other
-    keypoints of them; default judged here), which, and each figure over the others (`baseline`:
-    the DTW baseline's (Q, S) scores, `training.baseline.baseline_scores`)."""
+    keypoints of them; default judged here), which, and each figure over the others (the DTW
+    baseline's as `compute` scored it, `Computed.baseline_right`)."""
     if [c.sample for c in a_ep.queries] != [c.sample for c in e_ep.queries]:
         raise ValueError("rows a and e must name the same recordings")
     alike = (look_alikes(e_ep, e_comp, new_signs) if samples is None
              else np.array([c.sample in samples for c in e_ep.queries], bool))
     rest = ~alike
-    truth = np.array([new_signs.index(c.sign) for c in e_ep.queries])
-    matched = sign_distances(e_comp.dtw, e_comp.owner, len(new_signs)).argmin(axis=1)
-    base = baseline(e_ep.enrolled, e_ep.queries, new_signs).argmax(axis=1)
+    truth, matched = _named(e_ep, e_comp, new_signs)
     mistaken = Counter(f"{c.sign} → {new_signs[m]}" if m != t else f"{c.sign} (named right)"
                        for c, m, t, a in zip(e_ep.queries, matched, truth, alike, strict=True) if a)
 
@@ -66,11 +68,10 @@ def look_alike_row(a_ep, a_comp, e_ep, e_comp, new_signs: list[int], fusion, joi
             "samples": [c.sample for c, a in zip(e_ep.queries, alike, strict=True) if a],
             "a_app_top1_rest": top1(joint(a_comp, fusion).argmax(1) == a_comp.target),
             "e_app_top1_rest": top1(joint(e_comp, fusion).argmax(1) == e_comp.target),
-            "matcher_top1_rest": top1(matched == truth), "dtw_baseline_top1_rest": top1(base == truth)}
+            "matcher_top1_rest": top1(matched == truth), "dtw_baseline_top1_rest": top1(e_comp.baseline_right)}
 
 
-def look_alike_rows(eps: list, comps: list, new_signs: list[int], fusion, joint: Callable, k: int = 3,
-                    baseline: Callable = baseline_scores) -> list[dict]:
+def look_alike_rows(eps: list, comps: list, new_signs: list[int], fusion, joint: Callable, k: int = 3) -> list[dict]:
     """`look_alike_row` for every signer and data at `k`, the look-alikes judged on the original
     keypoints and carried to the webcam-like renderings of the same recordings."""
     pairs = {}
@@ -84,7 +85,7 @@ def look_alike_rows(eps: list, comps: list, new_signs: list[int], fusion, joint:
             continue
         (a_ep, a_comp), (e_ep, e_comp) = rows["a"], rows["e"]
         row = look_alike_row(a_ep, a_comp, e_ep, e_comp, new_signs, fusion, joint,
-                             None if data == "original" else judged.get(signer), baseline)
+                             None if data == "original" else judged.get(signer))
         if data == "original":
             judged[signer] = set(row["samples"])
         out.append(row)

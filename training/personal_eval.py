@@ -129,7 +129,11 @@ class Computed:
     owner: np.ndarray  # (E,) index into NEW
     target: np.ndarray  # (Q,) index into the joint list: class, or C + new sign
     adapts: np.ndarray  # (S,) class index adapted, or -1
-    baseline_top1: float
+    baseline_right: np.ndarray  # (Q,) bool: the DTW baseline named the query right (empty: not scored)
+
+    @property
+    def baseline_top1(self) -> float:
+        return float(self.baseline_right.mean()) if self.baseline_right.size else float("nan")
 
 
 def _scored(view: ModelView, queries: list[Clip], enrolled: list[Clip]) -> tuple[np.ndarray, ...]:
@@ -156,7 +160,7 @@ def compute(ep: Episode) -> Computed:
     base = baseline_scores(ep.enrolled, ep.queries, NEW)
     truth = np.array([NEW.index(c.sign) for c in ep.queries])
     return Computed(probs, dtw, cos, np.array([NEW.index(c.sign) for c in ep.enrolled]), target,
-                    adapts, float((base.argmax(1) == truth).mean()))
+                    adapts, base.argmax(1) == truth)
 
 
 def joint(comp: Computed, fusion: Fusion) -> np.ndarray:
@@ -335,7 +339,7 @@ def compute_known(ep: Episode, taught_like: Episode) -> Computed:
     probs, dtw, cos = _scored(ep.view, ep.queries, taught_like.enrolled)
     ids = ep.view.class_ids
     return Computed(probs, dtw, cos, np.array([NEW.index(c.sign) for c in taught_like.enrolled]),
-                    np.array([ids.index(c.sign) for c in ep.queries]), np.full(len(NEW), -1), float("nan"))
+                    np.array([ids.index(c.sign) for c in ep.queries]), np.full(len(NEW), -1), np.zeros(0, bool))
 
 
 def lookalike_known(cache: Path, view: ModelView, k: int = 3) -> list[tuple[str, str, Computed]]:

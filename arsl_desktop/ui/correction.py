@@ -37,10 +37,18 @@ class Applied:
 
     result: SignResult
     sign: PersonalSign  # the sign the frames went to, as after the correction
-    example: str  # the example file the correction added
-    created: bool  # the correction made the sign: undoing it removes the sign
     replaced: Sign | None  # the transcript's last word it replaced, if it did
     version: int  # the transcript's version after that
+
+    # A correction adds one example, after the sign's others (`PersonalStore.add`): it is the last
+    # one, and a sign left with only it was made by the correction.
+    @property
+    def example(self) -> str:
+        return self.sign.examples[-1]
+
+    @property
+    def created(self) -> bool:
+        return len(self.sign.examples) == 1
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,6 @@ class CorrectionController(QObject):
         if not correctable(result) or self.done(result):
             return None
         last_word = self.in_transcript(result)
-        before = self._examples()
         sign = written_or_said(lambda: apply_correction(self.store, result.keypoints, correction), self.failed.emit)
         if sign is None:  # nothing was written: the sign can still be corrected
             return None
@@ -149,19 +156,10 @@ class CorrectionController(QObject):
             replaced = self.transcript.signs[-1]
             self.replace_word.emit(as_word(sign, self.labels))
         self.corrected.emit(result, sign)
-        added = [e for e in sign.examples if e not in before.get(sign.key, ())]
-        if on_show and added:
-            self.applied = Applied(result, sign, added[-1], sign.key not in before, replaced,
-                                   self.transcript.version if self.transcript is not None else 0)
+        if on_show:
+            self.applied = Applied(result, sign, replaced, self.transcript.version if self.transcript is not None else 0)
             self.undoable.emit(True)
         return sign
-
-    def _examples(self) -> dict[str, tuple[str, ...]]:
-        """Each sign's examples now (what a correction is then seen to have added)."""
-        try:
-            return {s.key: s.examples for s in self.store.load().signs}
-        except OSError:
-            return {}  # unreadable: the correction itself says why
 
     def undo(self) -> bool:
         """Take the last correction back (`applied`): its example leaves the store (its sign too, if

@@ -48,7 +48,7 @@ class CorrectionUi:
         panel.correct_button.clicked.connect(self._clicked)
 
     def _clicked(self) -> None:
-        if self.window.prediction.undo_mode:
+        if self.controller.applied is not None:  # the button reads "Undo this correction"
             self.controller.undo()
         else:
             self.show_menu()
