@@ -29,6 +29,7 @@ def test_every_case_and_variant_is_well_formed():
     for name, (title, over, test) in CASES.items():
         assert title
         assert isinstance(over, dict) or over in CASES, name
-        assert test is None or test == "mirror" or len(test) == 3
+        # validation clips as recorded, mirrored or webcam-like; or (signers, splits, signs[, "webcam"])
+        assert test in (None, "mirror", "webcam") or len(test) == 3 or (len(test) == 4 and test[3] == "webcam")
     assert VARIANTS["recipe"] == {}
     assert set(VARIANTS["both"]["features"]) == {"canonical", "shape"}

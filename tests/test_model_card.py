@@ -38,6 +38,17 @@ def test_readme_line_names_both_unseen_signer_directions():
     assert "71.4% (DTW 45.7%)" in line and "86.1% (DTW 73.6%)" in line and "99.6% (DTW 71.5%)" in line
 
 
+def test_webcam_cases_join_the_table_and_readme_line_when_measured():
+    web = {"title": "l1 webcam", "classes": 6, "model": {"n": 258, "top1": 0.752, "top5": 1.0},
+           "dtw": {"n": 258, "top1": 0.5, "top5": 1.0}}
+    fig = {**FIG, "cases": {**FIG["cases"], "loso_test_01_webcam": web,
+                            "loso_test_02_webcam": {**web, "title": "l2 webcam"}}}
+    table = mc.figures_table(fig)
+    assert table.index("| l2 |") < table.index("| l1 webcam |") < table.index("| l2 webcam |") < table.index("| val |")
+    assert "webcam-like renderings: another camera): 75.2% (DTW 50.0%) and 75.2%" in mc.readme_line(fig)
+    assert "webcam" not in mc.readme_line(FIG)
+
+
 def test_transfer_table_rows():
     fig = {**FIG, "transfer": {"new_signs": "71-76", "command": "c", "rows": [
         {"enrol_signer": "01", "test_signer": "02", "k": 3, "queries": 260, "embedding_top1": 0.9, "dtw_top1": 0.8}]}}

@@ -218,3 +218,49 @@ def test_variants_merge_into_the_recipe():
         variant_config(name)  # every entry names real fields
     with pytest.raises(ValueError, match="unknown variant"):
         variant_config("nope")
+
+
+def test_renderings_are_learnt_beside_their_training_recordings_only(tmp_path, caplog):
+    """`renderings`: each training recording's webcam-like rendering joins it; held-back (validation)
+    recordings stay out, as do renderings of recordings not trained on; a missing one is counted."""
+    from dataclasses import replace
+
+    from tests.training_synth import write_synth_cache
+    from training.cache import cache_path
+    from training.selection import renderings_dir, select_data
+    from training.train import TrainConfig
+
+    write_synth_cache(tmp_path / "keypoints", [1, 2], per_sign=3, signers=("01", "02"))
+    web = tmp_path / "webcam"
+    for signer in ("01", "02"):
+        for split in ("train", "test"):
+            for s in (1, 2):
+                for k in range(3):
+                    if (signer, split, s, k) == ("01", "train", 2, 2):
+                        continue  # one rendering missing
+                    c = synth_clip(s, signer, split, k, frames=12, seed=1)  # other keypoints, same recording
+                    save_clip(cache_path(web, f"{signer}/{split}/{s:04d}/{c.sample}"), c)
+    base = TrainConfig(cache=str(tmp_path / "keypoints"), signs="1-2", train_signers="01", val_splits="")
+    plain, _, _ = select_data(base)
+    cfg = replace(base, renderings="webcam", holdout="1-2:2")  # 2 recordings per sign learnt, 1 held back
+    assert renderings_dir(cfg) == web and renderings_dir(base) is None
+    with caplog.at_level("WARNING", logger="training.train"):
+        train, val, ids = select_data(cfg)
+    studio = [c for c in train if len(c.times) == 24]
+    rendered = [c for c in train if len(c.times) == 12]
+    assert ids == [1, 2] and len(plain) == 6 and len(studio) == 4 and len(val) == 2
+    assert {(c.sign, c.sample) for c in rendered} == {(c.sign, c.sample) for c in studio}  # (2, k=2) is held back
+    assert all(c.signer == "01" and c.split == "train" for c in train)
+    assert not {c.sample for c in val} & {c.sample for c in train}
+    train, _, _ = select_data(replace(base, renderings=str(web)))  # an absolute path; one rendering missing
+    assert len(train) == 6 + 5 and "1 of 6 recordings have no webcam-like rendering" in caplog.text
+
+
+def test_webcam_figure_cases_test_the_same_models_on_renderings():
+    from training.figures import CASES, VARIANTS, WEBCAM_CASES
+
+    for name in WEBCAM_CASES:
+        title, model_case, test = CASES[name]
+        assert model_case in CASES and "webcam" in title
+        assert test == "webcam" or (test[-1] == "webcam" and test[:3] == CASES[model_case][2])
+    assert VARIANTS["w1_ens3_cam"] == {**VARIANTS["w1_ens3"], "renderings": "webcam"}

@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--into", type=Path, default=None,
                     help="(--transfer) also add the result to this figures.json under 'transfer'")
     ap.add_argument("--webcam-cache", type=Path, default=None,
-                    help="(--personal) keypoints of webcam-like renderings (training.extract --webcam)")
+                    help="(--personal, --figures) keypoints of webcam-like renderings (training.extract --webcam); "
+                    "--figures tests its webcam cases on them (default: webcam beside --cache)")
     ap.add_argument("--cases", default=None, help="(--figures) comma list of cases (default: all)")
     ap.add_argument("--threads", type=int, default=0, help="(--figures) torch CPU threads (0: torch's default)")
     ap.add_argument("--cache", type=Path, default=paths.install_root() / "cache" / "keypoints")
@@ -197,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             from training.train import TrainConfig
 
             fig = run_figures(out, a.cache, a.variant, a.cases.split(",") if a.cases else None,
-                              base=TrainConfig(threads=a.threads, seed=a.seed), argv=argv)
+                              base=TrainConfig(threads=a.threads, seed=a.seed), argv=argv, webcam=a.webcam_cache)
             for name, row in fig["cases"].items():
                 m, d = row["model"], row["dtw"]
                 print(f"{name:14s} model top-1 {m['top1']:.3f} top-5 {m['top5']:.3f}  |  DTW top-1 {d['top1']:.3f}  "

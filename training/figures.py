@@ -16,6 +16,9 @@ Cases (test splits are only reported, never used to choose anything):
                    test clips of signs 1-70, each sign learnt from one recording
   test_71_82       the same model on the test split of signs 71-82 (clips it did not train on)
   loso_test_01/02  signs 71-76: train on one signer's train split, test on all the other's clips
+  validation_webcam, loso_test_01/02_webcam  the same models and recordings as a laptop webcam
+                   sees them (`training.webcam_like`; keypoints from `training.extract --webcam`):
+                   another camera. The recipe is chosen on the mean of the three validation cases.
 Each case also scores the DTW 1-NN baseline (`training.dtw`) on the same training and test clips.
 A case whose checkpoint and result exist is not run again: an interrupted run resumes.
 """
@@ -39,6 +42,7 @@ from arsl_desktop import paths
 from arsl_desktop.core import features as F
 from training.cache import Clip, load_cache
 from training.discover import parse_ranges
+from training.selection import renderings_of
 from training.train import TrainConfig, select_data, train
 
 log = logging.getLogger("training.figures")
@@ -59,7 +63,16 @@ CASES = {
                      dict(signs="71-76", train_signers="02", train_splits="train"), ("01", "train,test", "71-76")),
     "loso_test_02": ("unseen signer: signs 71-76, trained on signer 01, tested on signer 02 (all clips)",
                      dict(signs="71-76", train_signers="01", train_splits="train"), ("02", "train,test", "71-76")),
+    # Another camera: the same recordings as a laptop webcam sees them (`training.webcam_like`, keypoints
+    # from `training.extract --webcam`), for the same models. Skipped when those keypoints are absent.
+    "validation_webcam": ("validation, the same recordings as a laptop webcam sees them (webcam-like)",
+                          "validation", "webcam"),
+    "loso_test_01_webcam": ("unseen signer and camera: signs 71-76, trained on signer 02, tested on signer 01 "
+                            "webcam-like (all clips)", "loso_test_01", ("01", "train,test", "71-76", "webcam")),
+    "loso_test_02_webcam": ("unseen signer and camera: signs 71-76, trained on signer 01, tested on signer 02 "
+                            "webcam-like (all clips)", "loso_test_02", ("02", "train,test", "71-76", "webcam")),
 }
+WEBCAM_CASES = ("validation_webcam", "loso_test_01_webcam", "loso_test_02_webcam")
 # Ablations: the recipe (what ships, `features.APP_OPTIONS`) and each feature switch on top.
 VARIANTS = {
     "recipe": {},
@@ -82,6 +95,9 @@ VARIANTS = {
     # Beyond the metric-learning family: twice the epochs; three seeds as one model (an ensemble).
     "w1_long": {"views": 2, "view_mirror": True, "supcon": 1.0, "epochs": 30},
     "w1_ens3": {"views": 2, "view_mirror": True, "supcon": 1.0, "members": 3},
+    # Another camera (issue 17): each training recording's webcam-like rendering learnt beside it.
+    "w1_cam": {"views": 2, "view_mirror": True, "supcon": 1.0, "renderings": "webcam"},
+    "w1_ens3_cam": {"views": 2, "view_mirror": True, "supcon": 1.0, "members": 3, "renderings": "webcam"},
     "cos_supcon": {"model": {"head": "cosine", "cos_scale": 16.0}, "views": 2, "supcon": 0.5},
     "metric": {"model": {"head": "cosine", "cos_scale": 16.0}, "margin": 0.2, "views": 2, "view_mirror": True,
                "supcon": 0.5},
@@ -137,8 +153,9 @@ def _score(res: dict) -> dict:
     return {k: (round(res[k], 4) if isinstance(res[k], float) else res[k]) for k in ("n", "top1", "top5")}
 
 
-def run_case(name: str, base: TrainConfig, out: Path, cache: Path, done: dict) -> dict:
-    """Train (unless done before) and score one case, with the DTW baseline on the same clips."""
+def run_case(name: str, base: TrainConfig, out: Path, cache: Path, done: dict, webcam: Path | None = None) -> dict:
+    """Train (unless done before) and score one case, with the DTW baseline on the same clips
+    (`webcam`: the keypoint cache of webcam-like renderings that the webcam cases are tested on)."""
     from training.dtw import dtw_scores
     from training.metrics import evaluate, metrics, torch_scorer
 
@@ -161,10 +178,12 @@ def run_case(name: str, base: TrainConfig, out: Path, cache: Path, done: dict) -
         test = val_clips
     elif test_spec == "mirror":
         test = [_mirrored(c) for c in val_clips]
+    elif test_spec == "webcam":
+        test = renderings_of(val_clips, webcam)
     else:
-        signers, splits, signs = test_spec
-        test = load_cache(cache, set(signers.split(",")) if signers else None, set(splits.split(",")),
-                          parse_ranges(signs))
+        signers, splits, signs, *source = test_spec
+        test = load_cache(webcam if source else cache, set(signers.split(",")) if signers else None,
+                          set(splits.split(",")), parse_ranges(signs))
     test = [c for c in test if c.sample not in trained_on and c.sign in set(ids)]
     res = evaluate(score, ids, seq_len, test, options)
     labels = np.array([ids.index(c.sign) for c in test])
@@ -188,8 +207,10 @@ def variant_config(variant: str, base: TrainConfig | None = None) -> TrainConfig
 
 
 def run(out: Path, cache: Path, variant: str = "recipe", cases: list[str] | None = None,
-        base: TrainConfig | None = None, argv: list[str] | None = None) -> dict:
-    """Run every case of one variant; write `<out>/figures.json` (after each case) and return it."""
+        base: TrainConfig | None = None, argv: list[str] | None = None, webcam: Path | None = None) -> dict:
+    """Run every case of one variant; write `<out>/figures.json` (after each case) and return it.
+    The webcam cases are tested on `webcam` (default: `webcam` beside the cache), skipped without it."""
+    webcam = webcam or Path(cache).parent / "webcam"
     base = variant_config(variant, base)
     path = out / "figures.json"
     figures = {"figures_version": FIGURES_VERSION, "variant": variant,
@@ -199,7 +220,11 @@ def run(out: Path, cache: Path, variant: str = "recipe", cases: list[str] | None
                "recipe": {k: v for k, v in asdict(base).items() if k not in ("cache", "out")}, "cases": {}}
     done: dict = {}
     for name in cases or list(CASES):
-        figures["cases"][name] = run_case(name, base, out, cache, done)
+        if name in WEBCAM_CASES and not webcam.is_dir():
+            log.warning("%s skipped: no webcam-like keypoints in %s (training.extract --webcam --out %s)",
+                        name, webcam, webcam)
+            continue
+        figures["cases"][name] = run_case(name, base, out, cache, done, webcam)
         write_json(path, figures)
     return figures
 

@@ -2,6 +2,7 @@
 
     python -m training.model_card --model models/arsl_karsl82.onnx          # card + README
     python -m training.model_card --ablations runs/ablate/*/figures.json    # + TRAINING.md table
+    python -m training.model_card --camera runs/figures/figures.json runs/figures_cam/figures.json
     (also --seeds, --ensemble: per-seed tables; --transfers: the transfer table)
 
 The figures come from the model's own metadata (`arsl_figures`, written by `training.export`
@@ -24,7 +25,8 @@ CARD = paths.install_root() / "models" / "MODEL_CARD.md"
 README = paths.install_root() / "README.md"
 TRAINING_DOC = paths.install_root() / "docs" / "TRAINING.md"
 PERSONAL_DOC = paths.install_root() / "docs" / "PERSONAL_SIGNS.md"
-ORDER = ("one_shot_1_70", "test_71_82", "loso_test_01", "loso_test_02", "validation", "validation_other_hand")
+ORDER = ("one_shot_1_70", "test_71_82", "loso_test_01", "loso_test_02", "loso_test_01_webcam", "loso_test_02_webcam",
+         "validation", "validation_other_hand", "validation_webcam")
 
 
 def _pct(x: float | None) -> str:
@@ -292,17 +294,21 @@ def readme_line(fig: dict) -> str:
     def pair(name: str) -> str:
         return f"{_pct(c[name]['model']['top1'])} (DTW {_pct(c[name]['dtw']['top1'])})"
 
+    camera = (f"; and as a laptop webcam sees them (webcam-like renderings: another camera): "
+              f"{pair('loso_test_01_webcam')} and {pair('loso_test_02_webcam')}"
+              if {"loso_test_01_webcam", "loso_test_02_webcam"} <= c.keys() else "")
     return (f"Measured on held-out clips (`{fig['command']}`): signer 01, signs 1–70 learnt from one recording "
             f"each: top-1 {pair('one_shot_1_70')}; unseen signer, signs 71–76: {pair('loso_test_01')} and "
-            f"{pair('loso_test_02')}. Table and caveats in `models/MODEL_CARD.md`.")
+            f"{pair('loso_test_02')}{camera}. Table and caveats in `models/MODEL_CARD.md`.")
 
 
 def ablation_table(variants: dict[str, dict], shipped: str = "recipe") -> str:
     """docs/TRAINING.md: what each part of the recipe does to every figure."""
     from training.figures import VARIANTS
 
-    cols = [n for n in ("validation", "validation_other_hand", "one_shot_1_70", "loso_test_01", "loso_test_02",
-                        "test_71_82") if any(n in v["cases"] for v in variants.values())]
+    cols = [n for n in ("validation", "validation_other_hand", "validation_webcam", "one_shot_1_70", "loso_test_01",
+                        "loso_test_02", "loso_test_01_webcam", "loso_test_02_webcam", "test_71_82")
+            if any(n in v["cases"] for v in variants.values())]
     lines = ["| variant | change from the recipe | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
     for name, fig in variants.items():
         feats = json.dumps(VARIANTS.get(name, {})).replace("|", "\\|") if VARIANTS.get(name) else "(base recipe)"
@@ -405,6 +411,9 @@ def main(argv: list[str] | None = None) -> int:
                          "the ensemble table in docs/TRAINING.md")
     ap.add_argument("--transfers", type=Path, nargs="*", default=[],
                     help="transfer.json of each variant, for the transfer table in docs/TRAINING.md")
+    ap.add_argument("--camera", type=Path, nargs="*", default=[],
+                    help="figures.json of the recipe without and with webcam-like renderings, for the camera "
+                         "table in docs/TRAINING.md")
     ap.add_argument("--imbalance", type=Path, default=None,
                     help="imbalance.json of training.evaluate --imbalance, for the table in docs/TRAINING.md")
     a = ap.parse_args(argv)
@@ -418,14 +427,15 @@ def main(argv: list[str] | None = None) -> int:
         PERSONAL_DOC.write_text(replace_block(doc, "matcher", matcher_choices_table(fig)), "utf-8")
         README.write_text(replace_block(README.read_text(encoding="utf-8"), "figures", readme_line(fig)), "utf-8")
         print(f"wrote the figures of {a.model.name} into {CARD} and {README}")
-        if a.ablations:
-            variants = {}
-            for p in a.ablations:
-                v = json.loads(p.read_text(encoding="utf-8"))
-                variants[v["variant"]] = v
-            TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), "ablations",
-                                                  ablation_table(variants, fig.get("variant", "recipe"))), "utf-8")
-            print(f"wrote the ablation table ({', '.join(variants)}) into {TRAINING_DOC}")
+        for block, files in (("ablations", a.ablations), ("camera", a.camera)):
+            if files:
+                variants = {}
+                for p in files:
+                    v = json.loads(p.read_text(encoding="utf-8"))
+                    variants[v["variant"]] = v
+                TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), block,
+                                                      ablation_table(variants, fig.get("variant", "recipe"))), "utf-8")
+                print(f"wrote the {block} table ({', '.join(variants)}) into {TRAINING_DOC}")
         if a.imbalance:
             body = imbalance_table(json.loads(a.imbalance.read_text(encoding="utf-8")))
             TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), "imbalance", body), "utf-8")

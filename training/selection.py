@@ -68,4 +68,33 @@ def select_data(cfg) -> tuple[list[Clip], list[Clip], list[int]]:
     if signs and len(class_ids) < len(signs):
         missing = sorted(signs - set(class_ids))
         log.warning("%d signs have no training clips and are left out: %s", len(missing), missing[:20])
+    root = renderings_dir(cfg)
+    if root is not None:
+        train = train + renderings_of(train, root)
     return train, val, class_ids
+
+
+def renderings_dir(cfg) -> Path | None:
+    """`cfg.renderings` as a folder (a relative path beside the keypoint cache), or None when off."""
+    if not getattr(cfg, "renderings", ""):
+        return None
+    p = Path(cfg.renderings)
+    return p if p.is_absolute() else Path(cfg.cache).parent / p
+
+
+def _key(c: Clip) -> tuple[str, str, int, str]:
+    return c.signer, c.split, c.sign, c.sample
+
+
+def renderings_of(clips: list[Clip], root: Path) -> list[Clip]:
+    """The webcam-like rendering of each of `clips` (the same signer, split, sign and sample) in the
+    cache `root`, in the clips' order; a recording without one is counted in a warning."""
+    if not clips:
+        return []
+    wanted = {_key(c) for c in clips}
+    found = {_key(c): c for c in load_cache(root, {c.signer for c in clips}, {c.split for c in clips},
+                                            {c.sign for c in clips}) if _key(c) in wanted}
+    if len(found) < len(wanted):
+        log.warning("%d of %d recordings have no webcam-like rendering in %s (training.extract --webcam --out %s)",
+                    len(wanted) - len(found), len(wanted), root, root)
+    return [found[_key(c)] for c in clips if _key(c) in found]

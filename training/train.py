@@ -57,6 +57,11 @@ class TrainConfig:
     # the others become the validation set (replacing val_splits): one-shot learning, checked on
     # other recordings, without touching a test split. Groups with their own count: "72,73:2;71,74:1".
     holdout: str = ""
+    # Webcam-like renderings: a keypoint cache of the same recordings as a laptop webcam sees them
+    # (`training.extract --webcam`); each training recording's rendering is learnt beside it, so the
+    # model meets the hands a small, dim, compressed picture loses. A relative path is taken beside
+    # `cache` ("webcam": cache/webcam). Empty: off.
+    renderings: str = ""
     seq_len: int = 32
     epochs: int = 15
     # augmented samples per epoch (class-balanced); 0: one per training recording. The recipe's 1920
