@@ -68,6 +68,18 @@ def test_replace_block_only_touches_its_block():
 def test_ablation_table_marks_the_validation_columns():
     table = mc.ablation_table({"recipe": FIG})
     assert "| recipe | (base recipe) **shipped** | 92.3% (DTW 77.9%) | 71.4% (DTW 45.7%)" in table
+    assert "the mean of the two validation columns is the only thing used to choose" in table
+
+
+def test_camera_table_chooses_on_the_mean_of_three_validation_columns():
+    web = {**FIG["cases"]["validation"], "title": "val webcam", "model": {"n": 444, "top1": 0.5, "top5": 1.0}}
+    fig = {**FIG, "cases": {**FIG["cases"], "validation_other_hand": FIG["cases"]["validation"],
+                            "validation_webcam": web}}
+    table = mc.ablation_table({"recipe": fig, "w1": FIG}, "recipe", mc.CAMERA_DECIDES)
+    assert "| validation_webcam |" in table.splitlines()[0] and "validation_webcam |" in table.splitlines()[0]
+    assert table.splitlines()[2].endswith("| **78.2%** |")  # (92.34 + 92.34 + 50) / 3
+    assert table.splitlines()[3].endswith("| – |")  # not measured on all three
+    assert "the mean of the 3 validation columns (validation, validation_other_hand, validation_webcam)" in table
 
 
 def test_shipped_card_and_readme_show_the_shipped_models_figures():

@@ -302,14 +302,17 @@ def readme_line(fig: dict) -> str:
             f"{pair('loso_test_02')}{camera}. Table and caveats in `models/MODEL_CARD.md`.")
 
 
-def ablation_table(variants: dict[str, dict], shipped: str = "recipe") -> str:
-    """docs/TRAINING.md: what each part of the recipe does to every figure."""
+def ablation_table(variants: dict[str, dict], shipped: str = "recipe", decide: tuple[str, ...] = ()) -> str:
+    """docs/TRAINING.md: what each part of the recipe does to every figure (`decide`: the validation
+    cases whose mean chooses, as a last column; default the two studio validation cases, unshown)."""
     from training.figures import VARIANTS
 
     cols = [n for n in ("validation", "validation_other_hand", "validation_webcam", "one_shot_1_70", "loso_test_01",
                         "loso_test_02", "loso_test_01_webcam", "loso_test_02_webcam", "test_71_82")
             if any(n in v["cases"] for v in variants.values())]
-    lines = ["| variant | change from the recipe | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
+    last = [f"mean of {', '.join(decide)}"] if decide else []
+    lines = ["| variant | change from the recipe | " + " | ".join(cols + last) + " |",
+             "|---|---|" + "---|" * (len(cols) + len(last))]
     for name, fig in variants.items():
         feats = json.dumps(VARIANTS.get(name, {})).replace("|", "\\|") if VARIANTS.get(name) else "(base recipe)"
         feats += " **shipped**" if name == shipped else ""
@@ -317,12 +320,18 @@ def ablation_table(variants: dict[str, dict], shipped: str = "recipe") -> str:
         for col in cols:
             row = fig["cases"].get(col)
             cells.append("–" if row is None else f"{_pct(row['model']['top1'])} (DTW {_pct(row['dtw']['top1'])})")
+        if decide:
+            tops = [fig["cases"][c]["model"]["top1"] for c in decide if c in fig["cases"]]
+            cells.append(f"**{_pct(sum(tops) / len(tops))}**" if len(tops) == len(decide) else "–")
         lines.append(f"| {name} | {feats} | " + " | ".join(cells) + " |")
-    lines += ["", "Model top-1 (DTW 1-NN top-1 with the same features) per case; the mean of the two validation "
-                  "columns is the only thing used to choose. Commands: " + "; ".join(f"`{v['command']}`" for v in variants.values())]
+    chooses = (f"the mean of the {len(decide)} validation columns ({', '.join(decide)})" if decide
+               else "the mean of the two validation columns")
+    lines += ["", f"Model top-1 (DTW 1-NN top-1 with the same features) per case; {chooses} is the only thing "
+                  "used to choose. Commands: " + "; ".join(f"`{v['command']}`" for v in variants.values())]
     return "\n".join(lines)
 
 
+CAMERA_DECIDES = ("validation", "validation_other_hand", "validation_webcam")  # the camera table's choice
 SEED_CASES = ("validation", "validation_other_hand", "one_shot_1_70", "loso_test_01", "loso_test_02", "test_71_82")
 
 
@@ -433,8 +442,10 @@ def main(argv: list[str] | None = None) -> int:
                 for p in files:
                     v = json.loads(p.read_text(encoding="utf-8"))
                     variants[v["variant"]] = v
+                decide = CAMERA_DECIDES if block == "camera" else ()
                 TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), block,
-                                                      ablation_table(variants, fig.get("variant", "recipe"))), "utf-8")
+                                                      ablation_table(variants, fig.get("variant", "recipe"), decide)),
+                                        "utf-8")
                 print(f"wrote the {block} table ({', '.join(variants)}) into {TRAINING_DOC}")
         if a.imbalance:
             body = imbalance_table(json.loads(a.imbalance.read_text(encoding="utf-8")))

@@ -49,12 +49,12 @@ class Fusion:
                 "embed_weight": self.embed_weight, "gate_confidence": self.gate_confidence}
 
 
-# Fitted by `python -m training.evaluate --personal --variant mirror_pair_w1 --threads 1 --out runs/personal
+# Fitted by `python -m training.evaluate --personal --variant w1_cam --threads 1 --out runs/personal
 # --webcam-cache cache/webcam` (training.personal_eval; runs/personal/personal.json "fusion"); used
 # for a model whose metadata carries no fusion for this matcher (the embedding term only where the
 # model has an embedding output).
-FUSION_DEFAULT = Fusion(sharpness=4.0, gate_bias=4.0, gate_slope=0.5, max_distance=6.18, embed_weight=3.0,
-                        gate_confidence=2.0)
+FUSION_DEFAULT = Fusion(sharpness=4.0, gate_bias=10.0, gate_slope=1.0, max_distance=6.18, embed_weight=1.0,
+                        gate_confidence=8.0)
 
 
 def fusion_of(classifier: SignClassifier) -> Fusion:
