@@ -42,7 +42,7 @@ from arsl_desktop import paths
 from arsl_desktop.core import features as F
 from training.cache import Clip, load_cache
 from training.discover import parse_ranges
-from training.selection import renderings_of
+from training.selection import WEBCAM_DIR, beside_cache, renderings_of
 from training.train import TrainConfig, select_data, train
 
 log = logging.getLogger("training.figures")
@@ -96,8 +96,8 @@ VARIANTS = {
     "w1_long": {"views": 2, "view_mirror": True, "supcon": 1.0, "epochs": 30},
     "w1_ens3": {"views": 2, "view_mirror": True, "supcon": 1.0, "members": 3},
     # Another camera (issue 17): each training recording's webcam-like rendering learnt beside it.
-    "w1_cam": {"views": 2, "view_mirror": True, "supcon": 1.0, "renderings": "webcam"},
-    "w1_ens3_cam": {"views": 2, "view_mirror": True, "supcon": 1.0, "members": 3, "renderings": "webcam"},
+    "w1_cam": {"views": 2, "view_mirror": True, "supcon": 1.0, "renderings": WEBCAM_DIR},
+    "w1_ens3_cam": {"views": 2, "view_mirror": True, "supcon": 1.0, "members": 3, "renderings": WEBCAM_DIR},
     "cos_supcon": {"model": {"head": "cosine", "cos_scale": 16.0}, "views": 2, "supcon": 0.5},
     "metric": {"model": {"head": "cosine", "cos_scale": 16.0}, "margin": 0.2, "views": 2, "view_mirror": True,
                "supcon": 0.5},
@@ -209,8 +209,8 @@ def variant_config(variant: str, base: TrainConfig | None = None) -> TrainConfig
 def run(out: Path, cache: Path, variant: str = "recipe", cases: list[str] | None = None,
         base: TrainConfig | None = None, argv: list[str] | None = None, webcam: Path | None = None) -> dict:
     """Run every case of one variant; write `<out>/figures.json` (after each case) and return it.
-    The webcam cases are tested on `webcam` (default: `webcam` beside the cache), skipped without it."""
-    webcam = webcam or Path(cache).parent / "webcam"
+    The webcam cases are tested on `webcam` (default: `WEBCAM_DIR` beside the cache), skipped without it."""
+    webcam = Path(webcam) if webcam else beside_cache(cache, WEBCAM_DIR)
     base = variant_config(variant, base)
     path = out / "figures.json"
     figures = {"figures_version": FIGURES_VERSION, "variant": variant,

@@ -436,13 +436,12 @@ def main(argv: list[str] | None = None) -> int:
         PERSONAL_DOC.write_text(replace_block(doc, "matcher", matcher_choices_table(fig)), "utf-8")
         README.write_text(replace_block(README.read_text(encoding="utf-8"), "figures", readme_line(fig)), "utf-8")
         print(f"wrote the figures of {a.model.name} into {CARD} and {README}")
-        for block, files in (("ablations", a.ablations), ("camera", a.camera)):
+        for block, files, decide in (("ablations", a.ablations, ()), ("camera", a.camera, CAMERA_DECIDES)):
             if files:
                 variants = {}
                 for p in files:
                     v = json.loads(p.read_text(encoding="utf-8"))
                     variants[v["variant"]] = v
-                decide = CAMERA_DECIDES if block == "camera" else ()
                 TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), block,
                                                       ablation_table(variants, fig.get("variant", "recipe"), decide)),
                                         "utf-8")

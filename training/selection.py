@@ -74,12 +74,20 @@ def select_data(cfg) -> tuple[list[Clip], list[Clip], list[int]]:
     return train, val, class_ids
 
 
+# The webcam-like renderings' keypoint cache, beside the keypoint cache (`training.extract --webcam
+# --out cache/webcam`): what the recipe learns beside each recording and the webcam cases test on.
+WEBCAM_DIR = "webcam"
+
+
+def beside_cache(cache: str | Path, path: str | Path) -> Path:
+    """`path` as a folder: a relative one is taken beside the keypoint cache `cache`."""
+    p = Path(path)
+    return p if p.is_absolute() else Path(cache).parent / p
+
+
 def renderings_dir(cfg) -> Path | None:
-    """`cfg.renderings` as a folder (a relative path beside the keypoint cache), or None when off."""
-    if not getattr(cfg, "renderings", ""):
-        return None
-    p = Path(cfg.renderings)
-    return p if p.is_absolute() else Path(cfg.cache).parent / p
+    """`cfg.renderings` as a folder (`beside_cache`), or None when off."""
+    return beside_cache(cfg.cache, cfg.renderings) if getattr(cfg, "renderings", "") else None
 
 
 def _key(c: Clip) -> tuple[str, str, int, str]:
