@@ -7,7 +7,7 @@ APP_STAMP := $(VENV)/.app-installed
 ALL_STAMP := $(VENV)/.all-installed
 ARGS ?=
 
-.PHONY: run test lint bench bench-personal dist clean
+.PHONY: run test lint bench bench-personal bench-rescue dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: $(ALL_STAMP) $(HOLISTIC_VENV)/.installed
 # Personal signs: teaching one from 3 clips, ranking against 200 x 5 examples, loading 200 from disk.
 bench-personal: $(APP_STAMP)
 	$(BIN)/python benchmarks/personal_bench.py
+
+# The landmarker's second look at a small face: what it finds and costs, as filmed and as a webcam sees.
+bench-rescue: $(APP_STAMP)
+	$(BIN)/python benchmarks/rescue_bench.py
 
 # The installable app: dist/arsl-desktop/ and its archive (docs/PACKAGING.md). Built from its own
 # venv with the dev extra (PyInstaller), not the training stack, and with OpenCV's headless build

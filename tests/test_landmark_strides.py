@@ -48,6 +48,7 @@ def _fake(pool: bool) -> TasksLandmarker:
     lm._last_ms = -1
     lm._frame = 0
     lm._held = {}
+    lm._rescuer = None
     lm.image = lambda rgb: rgb
     lm.set_strides()
     return lm

@@ -7,7 +7,7 @@ is there, synthetic keypoints otherwise. Kept small: well under a minute on 2 co
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +18,10 @@ torch = pytest.importorskip("torch")
 from arsl_desktop import paths  # noqa: E402
 from arsl_desktop.core import features as F  # noqa: E402
 from arsl_desktop.core.classifier import SignClassifier  # noqa: E402
+from arsl_desktop.core.landmarks import LANDMARKER_NAME  # noqa: E402
 from tests.training_synth import write_synth_cache  # noqa: E402
 from training import evaluate, export, extract  # noqa: E402
-from training.cache import load_cache  # noqa: E402
+from training.cache import load_cache, load_clip, save_clip  # noqa: E402
 from training.model import ModelConfig  # noqa: E402
 from training.train import TrainConfig, train  # noqa: E402
 
@@ -53,6 +54,16 @@ def test_extract_train_evaluate_export(tmp_path, capsys):
         before = {p: p.stat().st_mtime_ns for p in cache.rglob("*.npz")}
         assert extract.main(["--data", str(data), "--out", str(cache), "--workers", "1", "--no-progress"]) == 0
         assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.npz")} == before
+        # each file keeps the landmarker that made it; one made by another is extracted again
+        assert {c.landmarker for c in clips} == {LANDMARKER_NAME}
+        old = sorted(cache.rglob("*.npz"))[0]
+        first = load_clip(old)
+        save_clip(old, replace(first, landmarker="an earlier landmarker"))
+        assert extract.main(["--data", str(data), "--out", str(cache), "--workers", "1", "--no-progress"]) == 0
+        again = load_clip(old)
+        assert again.landmarker == LANDMARKER_NAME and np.array_equal(again.xyz, first.xyz)
+        assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.npz") if p != old} == {
+            p: t for p, t in before.items() if p != old}
     else:
         write_synth_cache(cache, list(SIGNS), per_sign=3)
 

@@ -33,6 +33,7 @@ class Clip:
     sign: int
     sample: str
     source: str = ""
+    landmarker: str = ""  # `core.landmarks.LANDMARKER_NAME` of the code that extracted it ("" before it was kept)
 
     def __len__(self) -> int:
         return len(self.times)
@@ -53,7 +54,8 @@ def save_clip(path: Path, clip: Clip) -> None:
                 fh, xyz=clip.xyz.astype(np.float32), present=clip.present.astype(bool),
                 times=clip.times.astype(np.float64), aspect=np.float64(clip.aspect),
                 signer=clip.signer, split=clip.split, sign=np.int64(clip.sign), sample=clip.sample,
-                source=clip.source, schema=F.KEYPOINT_SCHEMA, cache_version=np.int64(CACHE_VERSION))
+                source=clip.source, landmarker=clip.landmarker, schema=F.KEYPOINT_SCHEMA,
+                cache_version=np.int64(CACHE_VERSION))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -67,7 +69,18 @@ def load_clip(path: Path) -> Clip:
             raise ValueError(f"{path} holds keypoints of schema '{schema}', this code makes '{F.KEYPOINT_SCHEMA}': "
                              "extract the cache again into a new folder (python -m training.extract --out ...)")
         return Clip(z["xyz"], z["present"], z["times"], float(z["aspect"]), str(z["signer"]),
-                    str(z["split"]), int(z["sign"]), str(z["sample"]), str(z["source"]))
+                    str(z["split"]), int(z["sign"]), str(z["sample"]), str(z["source"]),
+                    str(z["landmarker"]) if "landmarker" in z else "")
+
+
+def cached_landmarker(path: Path) -> str | None:
+    """The landmarker a cached clip was extracted with ("" if it was not kept), None if the file
+    cannot be read (a later extraction writes it again)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return str(z["landmarker"]) if "landmarker" in z else ""
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def load_cache(root: Path, signers: set[str] | None = None, splits: set[str] | None = None,

@@ -4,7 +4,8 @@
         [--signers 01,02] [--splits train,test] [--signs 1-82] [--workers 2] [--videos]
 
 Parallel worker processes, one MediaPipe Tasks landmarker each (`core.landmarks`). Resumable: samples already in
-the cache are skipped. Unreadable or empty samples are logged, skipped, listed at the end
+the cache are skipped, unless another landmarker extracted them (`LANDMARKER_NAME`, kept in each
+file): those are extracted again, so a cache never mixes two landmarkers' keypoints. Unreadable or empty samples are logged, skipped, listed at the end
 and written to `<out>/failed.txt`. Frame folders are extracted by default; `--videos` adds
 video files whose recording has no frame folder (one recording is never counted twice).
 `--webcam` renders each frame as a laptop webcam would see the signer first
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 
 from arsl_desktop import paths
-from training.cache import Clip, cache_path, save_clip
+from training.cache import Clip, cache_path, cached_landmarker, save_clip
 from training.discover import SampleRef, discover, parse_ranges
 
 log = logging.getLogger("training.extract")
@@ -46,7 +47,7 @@ def extract_one(ref: SampleRef, out: Path, webcam: bool = False) -> tuple[str, s
     """Landmarks of one sample into the cache (`webcam`: of its webcam-like rendering).
     Returns (key, error or None, frames)."""
     from arsl_desktop.core.errors import ArslError
-    from arsl_desktop.core.landmarks import stack
+    from arsl_desktop.core.landmarks import LANDMARKER_NAME, stack
     from arsl_desktop.core.sources import open_source
 
     try:
@@ -64,7 +65,8 @@ def extract_one(ref: SampleRef, out: Path, webcam: bool = False) -> tuple[str, s
         xyz, present, times, aspect = stack(kps)
         if not present.any():
             return ref.key, "no person detected in any frame", len(kps)
-        clip = Clip(xyz, present, times, aspect, ref.signer, ref.split, ref.sign, ref.sample, str(ref.path))
+        clip = Clip(xyz, present, times, aspect, ref.signer, ref.split, ref.sign, ref.sample, str(ref.path),
+                    LANDMARKER_NAME)
         save_clip(cache_path(out, ref.key), clip)
         return ref.key, None, len(kps)
     except (ArslError, OSError, ValueError) as exc:
@@ -77,10 +79,17 @@ def _work(args: tuple[SampleRef, Path, bool]) -> tuple[str, str | None, int]:
 
 def run(data: Path, out: Path, refs: list[SampleRef], workers: int, threads: int = 1,
         progress: bool = True, webcam: bool = False) -> tuple[int, list[tuple[str, str]]]:
-    """Extract `refs` not yet cached. Returns (samples written, [(key, reason)] failures)."""
-    todo = [r for r in refs if not cache_path(out, r.key).is_file()]
+    """Extract `refs` not yet cached by this landmarker. Returns (samples written, [(key, reason)] failures)."""
+    from arsl_desktop.core.landmarks import LANDMARKER_NAME
+
+    there = [r for r in refs if cache_path(out, r.key).is_file()]
+    stale = {r.key for r in there if cached_landmarker(cache_path(out, r.key)) != LANDMARKER_NAME}
+    todo = [r for r in refs if r.key in stale or not cache_path(out, r.key).is_file()]
     log.info("%d samples found, %d already cached, %d to extract with %d worker(s)",
              len(refs), len(refs) - len(todo), len(todo), workers)
+    if stale:
+        log.info("%d of the cached samples were extracted by another landmarker than '%s': extracting them again",
+                 len(stale), LANDMARKER_NAME)
     failures: list[tuple[str, str]] = []
     done = 0
     if not todo:

@@ -146,7 +146,8 @@ def _ranges(ids: list[int]) -> str:
 
 def _mirrored(c: Clip) -> Clip:
     xyz, present = F.mirror_keypoints(c.xyz, c.present)
-    return Clip(xyz, present, c.times, c.aspect, c.signer, c.split, c.sign, c.sample + " (mirrored)", c.source)
+    return Clip(xyz, present, c.times, c.aspect, c.signer, c.split, c.sign, c.sample + " (mirrored)", c.source,
+                c.landmarker)
 
 
 def _score(res: dict) -> dict:
@@ -189,7 +190,9 @@ def run_case(name: str, base: TrainConfig, out: Path, cache: Path, done: dict, w
     labels = np.array([ids.index(c.sign) for c in test])
     dtw = metrics(dtw_scores(train_clips, test, ids, seq_len, options), labels, ids)
     row = {"title": title, "model": _score(res), "dtw": _score(dtw), "test": _describe(test),
-           "train": _describe(train_clips), "classes": len(ids), "checkpoint": str(ckpt),
+           "train": _describe(train_clips), "classes": len(ids),
+           "landmarker": " + ".join(sorted({c.landmarker or "unrecorded" for c in train_clips + test})),
+           "checkpoint": str(ckpt),
            "checkpoint_sha256": sha256(ckpt), "train_seconds": summary.get("seconds"),
            "calibration": (summary.get("calibration") or None) if calibrate else None}
     log.info("%-14s model top-1 %.3f  DTW %.3f  (n=%d)", name, res["top1"], dtw["top1"], res["n"])

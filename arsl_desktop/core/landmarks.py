@@ -9,6 +9,10 @@ Each detected hand is assigned to the body by the pose wrists (the nearer wrist 
 hands jointly), not by MediaPipe's handedness label, which assumes a mirrored selfie image;
 the label is only the fallback when no pose is found. "Left" is always the signer's left.
 Call `reset()` between unrelated clips so tracking does not carry over.
+
+A face that the whole frame did not show is looked for again on a close crop of the head placed
+by the pose (`rescue`, `core.rescue`: a signer far from the camera; on by default, as the
+shipped model learnt it).
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ import numpy as np
 
 from arsl_desktop.core import features as F
 from arsl_desktop.core import landmarker_files as files
+from arsl_desktop.core import rescue as R
 
-LANDMARKER_NAME = "MediaPipe Tasks (pose full, hand, face)"
+LANDMARKER_NAME = "MediaPipe Tasks (pose full, hand, face; a second look at a small face)"
 # The live window's strides (`TasksLandmarker.set_strides`): pose on even frames, face on odd ones,
 # hands on every frame. Pinned to one core the window went from 20.5 to 27.2 recognised frames/s
 # (MediaPipe 41.4 -> 30.4 ms a frame); top-1 on the 179 KArSL test clips stayed 179/179, no clip's
@@ -150,7 +155,8 @@ class TasksLandmarker:
     """
 
     def __init__(self, folder: Path | None = None, threads: int = 3, min_detection: float = 0.5,
-                 min_tracking: float = 0.5, face_every: int = 1, pose_every: int = 1) -> None:
+                 min_tracking: float = 0.5, face_every: int = 1, pose_every: int = 1,
+                 rescue: bool = True) -> None:
         quiet_mediapipe()
         self._models = files.load_all(folder)  # verified bytes, kept for reset()
         self._conf = (min_detection, min_tracking)
@@ -162,18 +168,31 @@ class TasksLandmarker:
         # MediaPipe's own __del__ fails once the interpreter is tearing down (tracebacks at exit);
         # a finalizer closes them when this object goes, or marks them closed at exit.
         self._finalizer = weakref.finalize(self, _close_all, self._open)
+        self._rescuer = self._build_rescuer() if rescue else None  # stateless: kept over reset()
         self._build()
 
-    def _build(self) -> None:
+    def _options(self):
         import mediapipe as mp  # heavy import: only when a landmarker is built
         from mediapipe.tasks.python import BaseOptions, vision
 
         self._mp = mp
+        return vision, lambda name: BaseOptions(model_asset_buffer=self._models[name])
+
+    def _build_rescuer(self):
+        """The face landmarker in IMAGE mode for the head crops of `rescue` (no tracking: each
+        crop is placed anew)."""
+        vision, base = self._options()
+        det = self._conf[0]
+        face = vision.FaceLandmarker.create_from_options(vision.FaceLandmarkerOptions(
+            base_options=base(files.FACE_FILE), running_mode=vision.RunningMode.IMAGE, num_faces=1,
+            min_face_detection_confidence=det, min_face_presence_confidence=det))
+        self._open.append(face)
+        return face
+
+    def _build(self) -> None:
+        vision, base = self._options()
         det, track = self._conf
         video = vision.RunningMode.VIDEO
-
-        def base(name: str) -> BaseOptions:
-            return BaseOptions(model_asset_buffer=self._models[name])
 
         pose = vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
             base_options=base(files.POSE_FILE), running_mode=video, num_poses=1,
@@ -185,7 +204,7 @@ class TasksLandmarker:
             base_options=base(files.FACE_FILE), running_mode=video, num_faces=1,
             min_face_detection_confidence=det, min_face_presence_confidence=det, min_tracking_confidence=track))
         self._tasks = (pose, hands, face)
-        self._open[:] = self._tasks
+        self._open += self._tasks
         self._last_ms = -1
         self._frame = 0
         self._held: dict[str, object] = {}  # a part's last result, reused on frames it is not run
@@ -206,7 +225,9 @@ class TasksLandmarker:
         return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb, np.uint8))
 
     def _close_tasks(self) -> None:
-        _close_all(self._open)
+        video = [t for t in self._open if any(t is v for v in self._tasks)]
+        self._open[:] = [t for t in self._open if not any(t is v for v in video)]
+        _close_all(video)
         self._tasks = ()
 
     def reset(self) -> None:
@@ -216,6 +237,8 @@ class TasksLandmarker:
 
     def close(self) -> None:
         self._close_tasks()
+        _close_all(self._open)
+        self._rescuer = None
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
@@ -252,7 +275,28 @@ class TasksLandmarker:
             hand_r = hands.detect_for_video(image, ms)
             face_r = face.detect_for_video(image, ms) if run_face else self._held["face"]
         self._held["pose"], self._held["face"] = pose_r, face_r
-        return to_keypoints(pose_r, hand_r, face_r, rgb.shape[1], rgb.shape[0], timestamp)
+        keypoints = to_keypoints(pose_r, hand_r, face_r, rgb.shape[1], rgb.shape[0], timestamp)
+        if self._rescuer is None or not keypoints.present[F.POSE]:
+            return keypoints
+        return self._second_look(rgb, keypoints, run_face)
+
+    def _second_look(self, rgb: np.ndarray, kp: Keypoints, fresh_face: bool) -> Keypoints:
+        """`kp` with a missing face looked for again on a close crop of the head (`rescue`). A
+        face found so is held over the frames the face landmarker skips, as its own result is."""
+        if fresh_face:
+            self._held["face_rescued"] = None
+            box = None if kp.present[F.FACE] else R.head_box(kp.xyz[F.POSE_SL], kp.width, kp.height)
+            if box is not None:
+                found = self._rescuer.detect(self.image(R.crop(rgb, box))).face_landmarks
+                if found and len(found[0]) > _FACE_MAX:
+                    points = _points([found[0][i] for i in _FACE_ROWS])
+                    self._held["face_rescued"] = R.to_frame(points, box, kp.width, kp.height)
+        rescued = self._held.get("face_rescued")
+        if kp.present[F.FACE] or rescued is None:
+            return kp
+        xyz, present = kp.xyz.copy(), kp.present.copy()
+        xyz[F.FACE_SL], present[F.FACE] = rescued, True
+        return Keypoints(xyz, present, kp.width, kp.height, kp.timestamp)
 
 
 def _close_all(tasks: list) -> None:
