@@ -10,8 +10,9 @@ The signs live in `<user data>/signs` (`ARSL_USER_DATA` moves it). Errors are on
 stderr and a non-zero exit. `add` keeps the usable recordings and names each one it could not
 use (a sign taught from 2 of 3 recordings still works; add the third later); nothing is written
 when none is usable.
-`add` and `import` also embed the new examples with the model (`--model`, else the shipped one)
-into the signs' embedding cache, so that the next window or `recognize` starts fast.
+`add` and `import` also run the model (`--model`, else the shipped one) on the new examples and
+keep what it reads (embedding, class probabilities) in the signs' cache, so that the next window
+or `recognize` starts fast.
 Heavy imports (MediaPipe) happen only in `add`.
 """
 
@@ -144,16 +145,17 @@ def _add(args: argparse.Namespace, store) -> int:
 
 
 def _prepare(args: argparse.Namespace, store) -> None:
-    """Embed the examples just written with the model recognition uses (`--model`, else the shipped
-    one) into the store's embedding cache, so that the next window or `recognize` starts without
-    embedding them. The signs are written already: a failure here is one warning, not an error."""
+    """Run the model recognition uses (`--model`, else the shipped one) on the examples just written
+    and keep its readings in the store's cache, so that the next window or `recognize` starts
+    without running it on them. The signs are written already: a failure here is one warning, not
+    an error."""
     from arsl_desktop import paths
     from arsl_desktop.commands import _one_line
     from arsl_desktop.core.classifier import SignClassifier
-    from arsl_desktop.core.personal_signs import prime_embeddings
+    from arsl_desktop.core.personal_signs import prime_outputs
 
     try:
-        prime_embeddings(store, SignClassifier(getattr(args, "model", None) or paths.default_model_path()))
+        prime_outputs(store, SignClassifier(getattr(args, "model", None) or paths.default_model_path()))
     except Exception as exc:  # noqa: BLE001 - the cache only saves time: a missing model, a full disk...
         _warn(f"saved, but the new examples could not be prepared for a fast start ({_one_line(exc)}); "
               "the next window or `recognize` prepares them.")

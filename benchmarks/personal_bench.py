@@ -12,9 +12,9 @@ Prints, with the shipped model unless --model:
   - loading a store of SIGNS signs from disk (`PersonalSigns.refresh()` in a new instance: read
     every example and prepare its match sequence): target < 3 s. The store is written by
     `arsl-desktop signs import` of a pack, which (as `signs add` and the window) also fills the
-    embedding cache for the model; the load with nothing cached (every example embedded, as after
+    output cache for the model; the load with nothing cached (every example embedded, as after
     a model change) is measured too;
-  - adding a sign to that store with the embedding cache filled (`prime_embeddings`), as
+  - adding a sign to that store with the output cache filled (`prime_outputs`), as
     `signs add` does after reading its recordings.
 Keypoints are real (MediaPipe run once on KArSL videos of signer 01) when the sample folder is
 there, else synthetic of the same shape (60 frames). The store lives in a temporary folder.
@@ -41,7 +41,7 @@ from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.landmarks import Keypoints, create_landmarker, stack
 from arsl_desktop.core.personal_match import joint_ranking
 from arsl_desktop.core.personal_pack import export_pack
-from arsl_desktop.core.personal_signs import PersonalSigns, prime_embeddings
+from arsl_desktop.core.personal_signs import PersonalSigns, prime_outputs
 from arsl_desktop.core.personal_store import Example, PersonalStore
 from arsl_desktop.core.recognizer import Recognizer
 from arsl_desktop.core.sources import open_source
@@ -161,12 +161,12 @@ def main(argv: list[str] | None = None) -> int:
 
         def add_and_prime() -> None:  # `signs add` once its recordings are read: write, then fill the cache
             big.add(f"added {next(counter)}", [jittered(base[j], rng) for j in range(3)])
-            prime_embeddings(big, clf)
+            prime_outputs(big, clf)
 
         add_prime_ms = timed(add_and_prime, 5)
         embeds = personal.mode == "matching+embedding"
         print(f"\nstore of {n_signs} signs x {args.examples} examples ({n_ex} files) written by `signs import` of "
-              f"a pack in {import_s:.1f} s (with filling the embedding cache); the model's fusion "
+              f"a pack in {import_s:.1f} s (with filling the output cache); the model's fusion "
               f"{'uses' if embeds else 'does not use'} the embedding")
         load = statistics.median(load_ms)
         print(f"  load in a new window or command after `signs import` (cache filled at import), median of 3: "
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  reload after one more sign was added (cached examples not prepared again), median of 3: "
               f"{statistics.median(warm_ms):.0f} ms")
         a = statistics.median(add_prime_ms)
-        print(f"  add a sign from 3 clips to this store and fill the embedding cache (`signs add` after reading its "
+        print(f"  add a sign from 3 clips to this store and fill the output cache (`signs add` after reading its "
               f"recordings; model loaded), median of 5: {a:.0f} ms (max {max(add_prime_ms):.0f})   target < 200 ms: "
               f"{'met' if a < 200 else 'NOT met'} (loading the model first: {model_ms:.0f} ms)")
 

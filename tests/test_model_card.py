@@ -82,6 +82,24 @@ def test_camera_table_chooses_on_the_mean_of_three_validation_columns():
     assert "the mean of the 3 validation columns (validation, validation_other_hand, validation_webcam)" in table
 
 
+def test_the_same_recipe_on_another_landmarkers_keypoints_is_its_own_row():
+    now = "MediaPipe Tasks (now)"
+
+    def on(landmarker):
+        case = {**FIG["cases"]["validation"], **({"landmarker": landmarker} if landmarker else {})}
+        return {**FIG, "variant": "w1_cam", "cases": {"validation": case}}
+
+    assert mc.landmarker_of(on(now)) == now and mc.landmarker_of(on(None)) == ""
+    assert mc.row_label(on(now), now) == "w1_cam"
+    assert mc.row_label(on("MediaPipe Tasks (then)"), now) == "w1_cam (keypoints: MediaPipe Tasks (then))"
+    assert mc.row_label(on(None), now) == "w1_cam (keypoints: an earlier landmarker, not recorded)"
+    rows = {mc.row_label(f, now): f for f in (on(None), on(now))}
+    lines = mc.ablation_table(rows, "w1_cam").splitlines()
+    assert lines[2].startswith("| w1_cam (keypoints: an earlier landmarker, not recorded) | {")  # its overrides
+    assert lines[3].startswith("| w1_cam | {") and "**shipped**" in lines[3] and "**shipped**" not in lines[2]
+    assert lines[4] == ""  # two rows, neither overwritten by the other
+
+
 def test_shipped_card_and_readme_show_the_shipped_models_figures():
     model = paths.models_dir() / "arsl_karsl82.onnx"
     fig = mc.model_figures(model)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -56,3 +58,40 @@ def test_held_out_queries_from_another_recording_day_are_counted():
     queries = [clip(71, "01_12_16_15_59_00"), clip(71, "20_11_16_16_10_00"), clip(72, "01_12_16_15_00_00")]
     ep = P.Episode("a", "original", "01", 1, None, taught, queries, False)
     assert P.other_day(ep) == 2  # the second 71 and the 72: days their sign was not taught on
+
+
+def test_a_new_word_the_model_reads_as_its_class_takes_that_class_within_reach():
+    """Taught sign 0's examples are read as class 1 (p 0.95): it stands in for class 1, so a
+    query the model is sure is class 1 and that lies within reach of sign 0's examples is sign 0,
+    with class 1's whole probability; a query beyond reach keeps class 1; sign 1 (read 0.6 at
+    most) stands in for nothing. The stand-in's own joint column is the only change."""
+    near = computed(3, 0.99, 1, 1.5, 9.0, truth=0)  # sure it is class 1, middling match to sign 0
+    far = computed(1, 0.99, 1, 7.0, 9.0, truth=0)
+    c = P.Computed(*(np.concatenate([getattr(near, f), getattr(far, f)]) for f in ("probs", "dtw", "cos")),
+                   near.owner, np.concatenate([near.target, far.target]), near.adapts, np.zeros(0, bool),
+                   np.array([[0.05, 0.95], [0.03, 0.97], [0.6, 0.4], [0.4, 0.6]]))
+    f = P.FUSION_DEFAULT
+    assert f.stand_in > 0 and 1.5 <= f.max_distance < 7.0
+    assert list(c.stands(f)[:2]) == [1, -1]
+    with_ = P.joint(c, f)
+    without = P.joint(c, replace(f, stand_in=0.0))
+    assert np.allclose(with_.sum(axis=1), 1.0)
+    assert list(with_.argmax(1)) == [2, 2, 2, 1] and list(without.argmax(1)) == [1, 1, 1, 1]
+    assert with_[0, 1] == 0.0 and with_[0, 2] == pytest.approx(without[0, 1] + without[0, 2])
+    assert np.allclose(with_[3], without[3])  # beyond reach: as before
+
+
+def test_the_stand_in_threshold_keeps_the_guards_then_the_taught_rows_then_row_k():
+    from training.stand_in_eval import choose
+
+    def c(sure, taught, known=1.0, look=(0.9,), no_sign=(0.3,), words=(0.9,)):
+        return {"stand_in": sure, "taught_mean_top1": taught, "known_top1": known, "lookalike_top1": list(look),
+                "no_sign_named_taught": list(no_sign), "known_words_top1": list(words)}
+
+    rows = [c(0.0, 0.97, words=(0.8,)), c(0.5, 0.99, known=0.98), c(0.7, 0.969, words=(0.99,)), c(0.9, 0.97)]
+    assert choose(rows, 1.0, [0.9], 0.99, 0.03) == 0.9  # 0.5 loses the model's own signs; 0.7 a taught row
+    rows[3] = c(0.9, 0.97, look=(0.85,))
+    assert choose(rows, 1.0, [0.9], 0.99, 0.03) == 0.0  # a look-alike lost 5 points: refused
+    rows[3] = c(0.9, 0.97, no_sign=(0.4,))
+    assert choose(rows, 1.0, [0.9], 0.99, 0.03) == 0.0  # more taught names where none was taught: refused
+    assert choose([c(0.0, 0.97, words=(0.8,)), c(0.9, 0.97, words=(0.95,))], 1.0, [0.9], 0.99, 0.03) == 0.9

@@ -19,6 +19,8 @@ from arsl_desktop.core.personal_match import (
     fusion_of,
     joint_probabilities,
     joint_ranking,
+    stand_in_winner,
+    stand_ins,
 )
 from arsl_desktop.core.personal_signs import PersonalSigns
 from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore
@@ -40,10 +42,11 @@ def psign(key: str, karsl_id: int | None = None) -> PersonalSign:
 
 
 class FakeIndex:
-    def __init__(self, signs, class_ids, fusion=FUSION):
+    def __init__(self, signs, class_ids, fusion=FUSION, stands=None):
         self.signs = signs
         self.fusion = fusion
         self.adapts = np.array([class_ids.index(s.karsl_id) if s.karsl_id in class_ids else -1 for s in signs])
+        self.stands = np.full(len(signs), -1) if stands is None else np.asarray(stands)
 
     def __len__(self):
         return len(self.signs)
@@ -58,6 +61,34 @@ def test_the_users_close_examples_of_a_karsl_sign_win_over_a_sure_model():
     assert cands[0].personal is index.signs[0]  # the personal examples decided it
     assert cands[0].prob > 0.9
     assert sum(c.prob for c in cands) == pytest.approx(1.0)
+
+
+def test_a_new_word_stands_in_for_the_class_its_examples_are_read_as():
+    """Mean probability of class 1 over "wave"'s examples 0.93 >= 0.9: "wave" is the user's name
+    for it; "zigzag" (0.6 at most) and the adapting "mine-2" stand in for nothing, and no word
+    stands in for a class a personal sign adapts."""
+    probs = np.array([[0.05, 0.9, 0.05], [0.02, 0.96, 0.02], [0.6, 0.3, 0.1], [0.3, 0.1, 0.6], [0.0, 0.0, 1.0]])
+    owner = np.array([0, 0, 1, 1, 2])
+    assert list(stand_ins(probs, owner, np.array([-1, -1, 2]), 0.9)) == [1, -1, -1]
+    assert list(stand_ins(probs, owner, np.array([-1, -1, 2]), 0.0)) == [-1, -1, -1]  # off
+    assert list(stand_ins(probs, owner, np.array([-1, -1, 1]), 0.9)) == [-1, -1, -1]  # 1 is adapted
+    assert list(stand_ins(np.zeros((0, 0)), owner, np.array([-1, -1, 2]), 0.9)) == [-1, -1, -1]  # not read
+
+
+def test_a_stand_in_takes_its_class_s_place_where_the_segment_is_within_its_reach():
+    """The model is sure of class 5 (0.9); "wave" stands in for it. Within reach of wave's examples
+    (even a middling 1.2, where the gate gives wave little of its own) the sign is named "wave"
+    with all of 5's probability; beyond `max_distance` it is 5 again."""
+    assert 1.2 < FUSION.max_distance
+    logits = np.log(np.array([0.9, 0.06, 0.04]))
+    index = FakeIndex([psign("wave"), psign("zigzag")], [5, 7, 9], stands=[0, -1])
+    near = joint_ranking([5, 7, 9], logits, index, np.array([1.2, 9.0]), k=5)
+    assert near[0].karsl_id is None and near[0].personal is index.signs[0] and near[0].prob > 0.85
+    assert all(c.karsl_id != 5 for c in near) and sum(c.prob for c in near) == pytest.approx(1.0)
+    far = joint_ranking([5, 7, 9], logits, index, np.array([FUSION.max_distance + 0.5, 9.0]), k=5)
+    assert [(c.karsl_id, c.personal) for c in far] == [(5, None), (7, None), (9, None)]
+    assert [c.prob for c in far] == pytest.approx([0.9, 0.06, 0.04])
+    assert stand_in_winner(0, np.array([0, 0]), np.array([1.0, 0.5]), FUSION.max_distance) == 1  # the nearer
 
 
 def test_far_personal_signs_leave_the_model_as_it_was():
@@ -213,7 +244,7 @@ def test_embeddings_are_kept_on_disk_so_a_new_start_embeds_nothing(tmp_path):
     first = PersonalSigns(SignClassifier(model), store)
     first.refresh()
     assert first.mode == "matching+embedding"
-    assert list((store.root / ".cache").glob("embeddings-*.npz"))
+    assert list((store.root / ".cache").glob("outputs-*.npz"))
     clf = SignClassifier(model)  # the window or a command started again
     calls = []
     real = clf.outputs

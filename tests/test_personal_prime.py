@@ -1,5 +1,6 @@
-"""Whatever writes examples also fills the embedding cache (`prime_embeddings`): after `signs add`,
-`signs import`, or a save or import in the window, the next start embeds nothing."""
+"""Whatever writes examples also fills the cache of the model's readings of them (`prime_outputs`:
+embeddings and class probabilities): after `signs add`, `signs import`, or a save or import in the
+window, the next start runs the model on no example."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from arsl_desktop.core import personal_signs
 from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.personal_match import FUSION_DEFAULT, unit
 from arsl_desktop.core.personal_pack import export_pack
-from arsl_desktop.core.personal_signs import PersonalSigns, prime_embeddings
+from arsl_desktop.core.personal_signs import PersonalSigns, prime_outputs
 from arsl_desktop.core.personal_store import Example, PersonalStore
 
 TRANSFER_MODEL = Path(__file__).parent / "data" / "karsl_without_71_76.onnx"
@@ -29,26 +30,31 @@ def example(sign: int, k: int) -> Example:
     return Example(np.where(c.xyz != 0, c.xyz + noise, 0).astype(np.float32), c.present, c.times, c.aspect)
 
 
-@pytest.fixture(scope="module")
-def model(tmp_path_factory) -> Path:
-    """The transfer model carrying a fusion that weighs the embedding (whatever FUSION_DEFAULT says)."""
+def with_fusion(folder: Path, source: Path = TRANSFER_MODEL, **fusion) -> Path:
+    """`source` carrying FUSION_DEFAULT with `fusion` changed."""
     import onnx
 
-    m = onnx.load(str(TRANSFER_MODEL))
+    m = onnx.load(str(source))
     for prop in [p for p in m.metadata_props if p.key == "arsl_personal"]:
         m.metadata_props.remove(prop)
-    m.metadata_props.add(key="arsl_personal", value=json.dumps({**FUSION_DEFAULT.as_dict(), "embed_weight": 2.0}))
-    path = tmp_path_factory.mktemp("model") / "embedding_fusion.onnx"
+    m.metadata_props.add(key="arsl_personal", value=json.dumps({**FUSION_DEFAULT.as_dict(), **fusion}))
+    path = folder / f"fusion_{'_'.join(f'{k}{v}' for k, v in fusion.items())}.onnx"
     onnx.save(m, str(path))
     return path
 
 
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    """The transfer model carrying a fusion that weighs the embedding (whatever FUSION_DEFAULT says)."""
+    return with_fusion(tmp_path_factory.mktemp("model"), embed_weight=2.0)
+
+
 @pytest.fixture
 def counted(monkeypatch) -> list[int]:
-    """How many examples each call of `example_embeddings` embedded."""
+    """How many examples each call of `example_outputs` embedded."""
     calls: list[int] = []
-    real = personal_signs.example_embeddings
-    monkeypatch.setattr(personal_signs, "example_embeddings",
+    real = personal_signs.example_outputs
+    monkeypatch.setattr(personal_signs, "example_outputs",
                         lambda clf, examples: calls.append(len(examples)) or real(clf, examples))
     return calls
 
@@ -63,11 +69,11 @@ def test_priming_embeds_only_what_the_cache_lacks_and_a_new_start_embeds_nothing
     store = PersonalStore(tmp_path / "signs")
     store.add("circle", [example(1, k) for k in range(3)])
     clf = SignClassifier(model)
-    assert prime_embeddings(store, clf) == 3 and counted == [3]
-    assert len(list((store.root / ".cache").glob("embeddings-*.npz"))) == 1
-    assert prime_embeddings(store, clf) == 0 and counted == [3]  # all cached: the model is not run
+    assert prime_outputs(store, clf) == 3 and counted == [3]
+    assert len(list((store.root / ".cache").glob("outputs-*.npz"))) == 1
+    assert prime_outputs(store, clf) == 0 and counted == [3]  # all cached: the model is not run
     store.add("zigzag", [example(2, k) for k in range(2)])
-    assert prime_embeddings(store, clf) == 2 and counted == [3, 2]
+    assert prime_outputs(store, clf) == 2 and counted == [3, 2]
     primed = cold_start(model, store)
     assert counted == [3, 2] and [s.en for s in primed.index.signs] == ["circle", "zigzag"]
     for f in (store.root / ".cache").iterdir():
@@ -77,11 +83,24 @@ def test_priming_embeds_only_what_the_cache_lacks_and_a_new_start_embeds_nothing
     np.testing.assert_allclose(primed.index.embeddings, fresh.index.embeddings, atol=1e-6)
 
 
-def test_priming_does_nothing_where_the_fusion_uses_no_embedding(tiny_model, tmp_path, counted):
+def test_priming_does_nothing_where_the_fusion_uses_no_reading(tmp_path, counted):
     store = PersonalStore(tmp_path / "signs")
     store.add("circle", [example(1, k) for k in range(3)])
-    assert prime_embeddings(store, SignClassifier(tiny_model)) == 0
+    neither = with_fusion(tmp_path, embed_weight=0.0, stand_in=0.0)  # no embedding term, no stand-ins
+    assert prime_outputs(store, SignClassifier(neither)) == 0
     assert counted == [] and not (store.root / ".cache").exists()
+
+
+def test_a_model_without_embedding_still_reads_the_examples_class_probabilities(tiny_model, tmp_path, counted):
+    """Stand-ins (`Fusion.stand_in`) need what the model reads each example as, embedding or not."""
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    clf = SignClassifier(tiny_model)
+    assert clf.embedding_dim is None and personal_signs.fusion_of(clf).stand_in > 0
+    assert prime_outputs(store, clf) == 3 and counted == [3]
+    personal = cold_start(tiny_model, store)
+    assert counted == [3]  # read from the cache
+    assert personal.index.embeddings is None and personal.index.stands.shape == (1,)
 
 
 @pytest.fixture
@@ -99,13 +118,13 @@ def test_signs_add_fills_the_cache_for_the_default_model(model, synthetic_record
     assert main(["signs", "add", "--en", "wave", *synthetic_recordings]) == 0
     out, err = capsys.readouterr()
     assert "Taught 'wave'" in out and err == ""
-    assert counted == [3] and list((PersonalStore().root / ".cache").glob("embeddings-*.npz"))
+    assert counted == [3] and list((PersonalStore().root / ".cache").glob("outputs-*.npz"))
     personal = cold_start(model)  # the next window or `recognize`
     assert counted == [3] and [s.en for s in personal.index.signs] == ["wave"]
 
 
 def test_signs_add_uses_the_model_option(model, tiny_model, synthetic_recordings, monkeypatch, counted):
-    monkeypatch.setenv("ARSL_MODEL", str(tiny_model))  # no embedding: priming for it would do nothing
+    monkeypatch.setenv("ARSL_MODEL", str(tiny_model))  # another model: its readings would be other ones
     assert main(["--model", str(model), "signs", "add", "--en", "wave", *synthetic_recordings]) == 0
     assert counted == [3]
     cold_start(model)
@@ -181,12 +200,13 @@ def test_a_failing_priming_in_the_window_is_only_logged(tmp_path, caplog):
     assert "not embedded ahead" in caplog.text and "broken model" in caplog.text
 
 
-def test_many_examples_are_embedded_in_chunks_as_one_batch_would_be(model):
+def test_many_examples_are_read_in_chunks_as_one_batch_would_be(model):
     clf = SignClassifier(model)
     examples = [example(1 + i % 5, i) for i in range(2 * personal_signs.EMBED_CHUNK + 5)]  # three chunks
     seqs = np.stack([F.clip_sequence(e.xyz, e.present, e.times, clf.seq_len, e.aspect)
                      for e in examples])
-    whole = unit(clf.outputs(seqs)[1])
-    got = personal_signs.example_embeddings(clf, examples)
-    assert got.shape == whole.shape
+    logits, emb = clf.outputs(seqs)
+    whole = np.concatenate([unit(emb), SignClassifier.softmax(logits)], axis=1)
+    got = personal_signs.example_outputs(clf, examples)
+    assert got.shape == whole.shape == (len(examples), clf.embedding_dim + len(clf.class_ids))
     np.testing.assert_allclose(got, whole, atol=1e-5)  # same vectors, same order

@@ -73,7 +73,10 @@ def corrected_row(ep, comp, fusion: Fusion, new_signs: list[int], joint: Callabl
 
     def app_right(i: int, corrected: list[int]) -> bool:
         d_ex, cos, owner = examples(i, corrected)
-        one = replace(comp, probs=comp.probs[i:i + 1], dtw=d_ex[None], cos=cos[None], owner=owner)
+        read = (np.concatenate([comp.enrolled_probs, comp.probs[corrected]]) if comp.enrolled_probs.size
+                else comp.enrolled_probs)  # a corrected recording is an example the model read too
+        one = replace(comp, probs=comp.probs[i:i + 1], dtw=d_ex[None], cos=cos[None], owner=owner,
+                      enrolled_probs=read)
         return int(joint(one, fusion).argmax()) == int(comp.target[i])
 
     def matcher_right(i: int, corrected: list[int]) -> bool:

@@ -168,12 +168,53 @@ def personal_table(fig: dict) -> str:
                      f"recordings of 74-76 that the validation case's model knows but never learnt from: top-1 "
                      f"{_pct(n['top1_with_taught_signs'])} (the model alone {_pct(n['top1_model_alone'])}; the fit "
                      f"allows a loss of {pe.get('lookalike_keep', 0) * 100:g} points at most).")
+    if pe.get("known_words"):
+        lines += ["", *known_word_lines(pe)]
     for n in pe.get("no_sign", []):
         lines.append(f"- No sign ({n['data']}, signer {n['signer']}): 71-73 taught from {n['k']} recordings, "
                      f"{n['queries']} recordings of 74-76 (neither taught nor known): a taught sign named at "
                      f"≥ {n['threshold']:g} confidence {_pct(n['named_taught_share'])}, any sign "
                      f"{_pct(n['named_any_share'])} (the model alone {_pct(n['model_alone_named_share'])}).")
     return "\n".join(lines)
+
+
+def known_word_lines(pe: dict) -> list[str]:
+    """Row k, a new word the model already knows, and the stand-in threshold's choice table
+    (`training.stand_in_eval`)."""
+    sure = pe["fusion"].get("stand_in", 0)
+    lines = ["A new word the model already knows (row k): X teaches 71-76 as new words from their first 3 "
+             "recordings that the validation case's model (which learnt 71-77 from other recordings) never "
+             "learnt from; X's other such recordings are named, and the taught word must win. A new word whose "
+             "examples the model reads as one of its signs (mean probability ≥ "
+             f"{sure:g}) stands in for it: the model's vote for that sign counts for the word wherever a "
+             "recording is within reach of the word's examples.", "",
+             "| data | X | queries | stand-ins | **app** | app without stand-ins | model alone names its sign | "
+             "matcher | DTW baseline |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in pe["known_words"]:
+        lines.append(_line([r["data"], r["signer"], str(r["queries"]), str(r["stand_ins"]),
+                            f"**{_pct(r['app_top1'])}**", _pct(r["app_top1_without_stand_ins"]),
+                            _pct(r["model_alone_names_its_sign"]), _pct(r["matcher_top1_taught_only"]),
+                            _pct(r["dtw_baseline_top1_taught_only"])]))
+    choices = pe.get("stand_in_choices") or []
+    if choices:
+        words = [f"{r['data']} {r['signer']}" for r in pe["known_words"]]
+        lines += ["", "The threshold (0: no stand-ins), chosen on these validation rows with the fitted fusion "
+                      "(`training.stand_in_eval.choose`): among those that keep the model's own signs and the known "
+                      "look-alikes as the fit does and give \"no sign\" no more taught names than none, the best mean "
+                      "top-1 of the taught rows, then of row k:", "",
+                  "| stand-in at | taught rows (mean) | model's own signs | known look-alikes (" + ", ".join(
+                      f"{n['signer']} by {n.get('taught_by', n['signer'])}" for n in pe.get("lookalike_signs", []))
+                  + ") | no sign: a taught name (" + ", ".join(f"{n['data']} {n['signer']}" for n in pe.get("no_sign", []))
+                  + ") | " + " | ".join(f"row k {w}" for w in words) + " |",
+                  "|---|---|---|---|---|" + "---|" * len(words)]
+        for c in choices:
+            mark = "**" if c["stand_in"] == sure else ""
+            lines.append(_line([f"{mark}{c['stand_in']:g}{mark}", f"{100 * c['taught_mean_top1']:.2f}%",
+                                _pct(c["known_top1"]),
+                                " / ".join(_pct(v) for v in c["lookalike_top1"]),
+                                " / ".join(_pct(v) for v in c["no_sign_named_taught"]),
+                                *(_pct(v) for v in c["known_words_top1"])]))
+    return lines
 
 
 def corrections_lines(pe: dict) -> list[str]:
@@ -302,6 +343,20 @@ def readme_line(fig: dict) -> str:
             f"{pair('loso_test_02')}{camera}. Table and caveats in `models/MODEL_CARD.md`.")
 
 
+def landmarker_of(fig: dict) -> str:
+    """The landmarker whose keypoints a figures.json was measured on ("" if it did not record one)."""
+    return next((c["landmarker"] for c in fig.get("cases", {}).values() if c.get("landmarker")), "")
+
+
+def row_label(fig: dict, shipped_landmarker: str) -> str:
+    """A figures.json's row name in a table: its variant, and the keypoints where they are not
+    the shipped model's (the same recipe on another landmarker's keypoints is another row)."""
+    mine = landmarker_of(fig)
+    if mine == shipped_landmarker:
+        return fig["variant"]
+    return f"{fig['variant']} (keypoints: {mine or 'an earlier landmarker, not recorded'})"
+
+
 def ablation_table(variants: dict[str, dict], shipped: str = "recipe", decide: tuple[str, ...] = ()) -> str:
     """docs/TRAINING.md: what each part of the recipe does to every figure (`decide`: the validation
     cases whose mean chooses, as a last column; default the two studio validation cases, unshown)."""
@@ -314,7 +369,8 @@ def ablation_table(variants: dict[str, dict], shipped: str = "recipe", decide: t
     lines = ["| variant | change from the recipe | " + " | ".join(cols + last) + " |",
              "|---|---|" + "---|" * (len(cols) + len(last))]
     for name, fig in variants.items():
-        feats = json.dumps(VARIANTS.get(name, {})).replace("|", "\\|") if VARIANTS.get(name) else "(base recipe)"
+        over = VARIANTS.get(fig.get("variant", name))
+        feats = json.dumps(over).replace("|", "\\|") if over else "(base recipe)"
         feats += " **shipped**" if name == shipped else ""
         cells = []
         for col in cols:
@@ -441,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
                 variants = {}
                 for p in files:
                     v = json.loads(p.read_text(encoding="utf-8"))
-                    variants[v["variant"]] = v
+                    variants[row_label(v, landmarker_of(fig))] = v
                 TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), block,
                                                       ablation_table(variants, fig.get("variant", "recipe"), decide)),
                                         "utf-8")

@@ -50,10 +50,12 @@ import numpy as np
 
 from arsl_desktop.core import matching
 from arsl_desktop.core.personal_match import (
+    FUSION_DEFAULT,
     Fusion,
     joint_probabilities,
     match_and_gate_distances,
     sign_distances,
+    stand_ins,
     unit,
 )
 from training.baseline import baseline_scores
@@ -130,26 +132,35 @@ class Computed:
     target: np.ndarray  # (Q,) index into the joint list: class, or C + new sign
     adapts: np.ndarray  # (S,) class index adapted, or -1
     baseline_right: np.ndarray  # (Q,) bool: the DTW baseline named the query right (empty: not scored)
+    enrolled_probs: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (E, C) the model's reading
+
+    def stands(self, fusion: Fusion) -> np.ndarray:
+        """(S,) the class each new word stands in for under `fusion` (`core.personal_match.stand_ins`)."""
+        return stand_ins(self.enrolled_probs, self.owner, self.adapts, fusion.stand_in)
 
     @property
     def baseline_top1(self) -> float:
         return float(self.baseline_right.mean()) if self.baseline_right.size else float("nan")
 
 
-def _scored(view: ModelView, queries: list[Clip], enrolled: list[Clip]) -> tuple[np.ndarray, ...]:
-    """The queries' model probabilities, matcher distances and embedding cosines to the enrolled."""
-    logits, q_emb = view.outputs(queries)
-    _, e_emb = view.outputs(enrolled)
+def _softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
-    probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+
+
+def _scored(view: ModelView, queries: list[Clip], enrolled: list[Clip]) -> tuple[np.ndarray, ...]:
+    """The queries' model probabilities, matcher distances and embedding cosines to the enrolled,
+    and the enrolled recordings' model probabilities."""
+    logits, q_emb = view.outputs(queries)
+    e_logits, e_emb = view.outputs(enrolled)
     bank = matching.ExampleBank(np.stack([matching.match_sequence(c.xyz, c.present, c.times, c.aspect)
                                           for c in enrolled]))
     dtw = np.stack([bank.distances(matching.match_sequence(c.xyz, c.present, c.times, c.aspect)) for c in queries])
-    return probs, dtw, q_emb @ e_emb.T
+    return _softmax(logits), dtw, q_emb @ e_emb.T, _softmax(e_logits)
 
 
 def compute(ep: Episode) -> Computed:
-    probs, dtw, cos = _scored(ep.view, ep.queries, ep.enrolled)
+    probs, dtw, cos, e_probs = _scored(ep.view, ep.queries, ep.enrolled)
     ids = ep.view.class_ids
     if ep.adapt:
         adapts = np.array([ids.index(s) if s in ids else -1 for s in NEW])
@@ -160,14 +171,28 @@ def compute(ep: Episode) -> Computed:
     base = baseline_scores(ep.enrolled, ep.queries, NEW)
     truth = np.array([NEW.index(c.sign) for c in ep.queries])
     return Computed(probs, dtw, cos, np.array([NEW.index(c.sign) for c in ep.enrolled]), target,
-                    adapts, base.argmax(1) == truth)
+                    adapts, base.argmax(1) == truth, e_probs)
 
 
 def joint(comp: Computed, fusion: Fusion) -> np.ndarray:
-    """(Q, C + S) the app's joint probabilities: classes (adapted mass included), then new words."""
+    """(Q, C + S) the app's joint probabilities: classes (adapted mass included), then new words.
+    A class a new word stands in for (`Computed.stands`) is that word's where the query is within
+    its reach, as `core.personal_match.joint_ranking` names it."""
     d, gate = match_and_gate_distances(comp.dtw, comp.cos, comp.owner, len(NEW), fusion.embed_weight)
-    p_model, p_pers = joint_probabilities(comp.probs, d, comp.adapts, fusion, gate)
-    return np.concatenate([p_model, np.where(comp.adapts[None] < 0, p_pers, 0.0)], axis=1)
+    stands = comp.stands(fusion)
+    mass_of = np.where(stands >= 0, stands, comp.adapts)
+    p_model, p_pers = joint_probabilities(comp.probs, d, mass_of, fusion, gate)
+    out = np.concatenate([p_model, np.where(mass_of[None] < 0, p_pers, 0.0)], axis=1)
+    n_classes = comp.probs.shape[1]
+    for cls in np.unique(stands[stands >= 0]):
+        words = np.nonzero(stands == cls)[0]
+        reach = np.where(d[:, words] <= fusion.max_distance, d[:, words], np.inf)
+        within = np.isfinite(reach.min(axis=1))
+        word = n_classes + words[reach.argmin(axis=1)]
+        rows = np.nonzero(within)[0]
+        out[rows, word[within]] += out[rows, cls]
+        out[rows, cls] = 0.0
+    return out
 
 
 def _alone(c: Computed) -> float:
@@ -194,6 +219,7 @@ def _nll(p: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 LOOKALIKE_KEEP = 0.03  # a known look-alike sign may lose at most this share of its recordings to taught signs
+KNOWN_KEEP = 0.99  # the model's own training recordings keep at least this share of their top-1
 
 
 def _top1(c: Computed, f: Fusion) -> float:
@@ -204,7 +230,7 @@ MAX_DISTANCE_REACH = (1.0, 1.25, 1.5)  # max_distance candidates: these times th
 
 
 def fit(taught: list[Computed], known: Computed, lookalike: list[Computed] = (), weights=(0.0, 1.0, 2.0, 3.0),
-        keep: float = 0.99) -> tuple[Fusion, dict, dict]:
+        keep: float = KNOWN_KEEP, stand_in: float = FUSION_DEFAULT.stand_in) -> tuple[Fusion, dict, dict]:
     """The fusion: the taught rows' mean top-1 is maximised over `embed_weight` (the embedding's
     share of the gate's distance), `max_distance` (`MAX_DISTANCE_REACH` times the 99th percentile
     of the true sign's distance: a true sign far away may still be the nearest), sharpness and
@@ -212,8 +238,9 @@ def fit(taught: list[Computed], known: Computed, lookalike: list[Computed] = (),
     its training recordings at least `keep` times as often as with no personal signs, and each
     signer's recordings of known look-alikes it never learnt from (`lookalike_known`) losing at
     most `LOOKALIKE_KEEP` of their top-1 (personal signs must not take the model's signs); ties
-    go to the lower NLL. Returns the fusion and the best of each embedding weight and of each
-    max_distance."""
+    go to the lower NLL. New words stand in for classes at `stand_in` (chosen on the table of
+    `training.stand_in_eval`, not here). Returns the fusion and the best of each embedding weight
+    and of each max_distance."""
     alone = _alone(known)
     look_alone = [_alone(c) for c in lookalike]
     true_d = np.concatenate([sign_distances(c.dtw, c.owner, len(NEW))[np.arange(len(c.target)), _truth(c)]
@@ -224,7 +251,7 @@ def fit(taught: list[Computed], known: Computed, lookalike: list[Computed] = (),
     for w, max_d in itertools.product(weights, reaches):
         for s, a, b, conf in itertools.product((4.0, 8.0, 16.0), np.linspace(-4, 24, 15), (0.5, 1.0, 2.0, 4.0),
                                                (0.0, 2.0, 4.0, 8.0, 12.0, 16.0)):
-            f = Fusion(s, float(a), b, max_d, w, conf)
+            f = Fusion(s, float(a), b, max_d, w, conf, stand_in)
             k_top1 = _top1(known, f)
             if k_top1 < keep * alone:
                 continue
@@ -336,10 +363,11 @@ def known_queries(cache: Path, transfer: ModelView) -> Episode:
 
 def compute_known(ep: Episode, taught_like: Episode) -> Computed:
     """Model-sign queries against one set of taught signs (the own-signer k=3 enrolment)."""
-    probs, dtw, cos = _scored(ep.view, ep.queries, taught_like.enrolled)
+    probs, dtw, cos, e_probs = _scored(ep.view, ep.queries, taught_like.enrolled)
     ids = ep.view.class_ids
     return Computed(probs, dtw, cos, np.array([NEW.index(c.sign) for c in taught_like.enrolled]),
-                    np.array([ids.index(c.sign) for c in ep.queries]), np.full(len(NEW), -1), np.zeros(0, bool))
+                    np.array([ids.index(c.sign) for c in ep.queries]), np.full(len(NEW), -1), np.zeros(0, bool),
+                    e_probs)
 
 
 def lookalike_known(cache: Path, view: ModelView, k: int = 3) -> list[tuple[str, str, Computed]]:
@@ -403,14 +431,26 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
     for ep in eps:
         comps.append(compute(ep))
         log.info("computed %s/%s signer %s k=%d (%d queries)", ep.row, ep.data, ep.signer, ep.k, len(ep.queries))
+    from training.stand_in_eval import choose, known_word_episodes, known_word_row, stand_in_choices
+
     known_ep = known_queries(cache, transfer)
     own3 = next(ep for ep in eps if ep.row == "a" and ep.k == 3 and ep.data == "original")
     known = compute_known(known_ep, own3)
-    looks = lookalike_known(cache, load_view("validation", validation_ckpt, temperature))
+    validation = load_view("validation", validation_ckpt, temperature)
+    looks = lookalike_known(cache, validation)
     fusion, fits, reach_fits = fit(comps, known, [c for _, _, c in looks])
+    no_sign_comps = [(ep, compute(ep)) for data, clips in sets.items() for ep in no_sign_episodes(data, clips, transfer)]
+    word_eps = known_word_episodes(sets, validation)
+    word_comps = [compute(ep) for ep in word_eps]
+    choices = stand_in_choices(fusion, comps, known, [c for _, _, c in looks], no_sign_comps, word_comps)
+    fusion = replace(fusion, stand_in=choose(choices, _alone(known), [_alone(c) for _, _, c in looks], KNOWN_KEEP,
+                                             LOOKALIKE_KEEP))
+    log.info("stand-ins at %g: %s", fusion.stand_in, choices)
     rows = [row_result(ep, c, fusion) for ep, c in zip(eps, comps, strict=True)]
-    no_sign = [no_sign_result(ep, compute(ep), fusion, THRESHOLD)
-               for data, clips in sets.items() for ep in no_sign_episodes(data, clips, transfer)]
+    no_sign = [no_sign_result(ep, c, fusion, THRESHOLD) for ep, c in no_sign_comps]
+    known_words = [known_word_row(ep, c, fusion) for ep, c in zip(word_eps, word_comps, strict=True)]
+    for r in known_words:
+        log.info("a new word the model knows: %s", r)
     known_top1 = float((joint(known, fusion).argmax(1) == known.target).mean())
     known_alone = _alone(known)
     for r in rows:
@@ -432,6 +472,7 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
     return {"new_signs": "71-76", "splits": "train", "rows": rows, "fusion": fusion.as_dict(), "fits": fits,
             "reach_fits": reach_fits, "held_out": held_out, "corrections": corrections,
             "look_alike": look_alike, "look_alike_sure": SURE, "no_sign": no_sign,
+            "known_words": known_words, "stand_in_choices": choices,
             "known_signs": {"queries": len(known.target), "top1_with_taught_signs": round(known_top1, 4),
                             "top1_model_alone": round(known_alone, 4),
                             "note": "the transfer model's own training recordings (signer 01) with 71-76 "

@@ -18,6 +18,10 @@ A segment close to the user's own examples is named by them, whatever the model 
 other signers (a user who taught their way of sign 78 is not told "74": a close match outweighs
 even a certain model); a segment close to none leaves the model's ranking as it was; a personal sign farther than `max_distance` is never
 offered. Examples of a KArSL sign (`karsl_id` set, "adaptation") add their mass to that sign.
+A new word whose examples the model reads as one of its classes (`stand_ins`: a mean probability
+of at least `stand_in`) is the user's name for that sign: its mass joins the class's, and the
+class is named by the word wherever the segment is within `max_distance` of the word's examples
+(`stand_in_winner`): a user who teaches a sign the model knows, as a new word, gets their word.
 The numbers are fitted by `training.personal_eval` (taught-sign and model-sign queries,
 NLL on validation recordings) and carried in the model's metadata (`arsl_personal`, with
 `matcher` = `MATCH_VERSION`); a model without them uses `FUSION_DEFAULT`, fitted the same way.
@@ -42,11 +46,13 @@ class Fusion:
     max_distance: float  # a personal sign farther than this is not offered
     embed_weight: float = 0.0  # the gate's distance += embed_weight * (1 - cosine of the embeddings)
     gate_confidence: float = 0.0  # the gate closes as the model's top probability rises
+    stand_in: float = 0.0  # a new word stands in for the class the model reads its examples as, this sure (0: never)
 
     def as_dict(self) -> dict:
         return {"matcher": matching.MATCH_VERSION, "sharpness": self.sharpness, "gate_bias": self.gate_bias,
                 "gate_slope": self.gate_slope, "max_distance": self.max_distance,
-                "embed_weight": self.embed_weight, "gate_confidence": self.gate_confidence}
+                "embed_weight": self.embed_weight, "gate_confidence": self.gate_confidence,
+                "stand_in": self.stand_in}
 
 
 # Fitted by `python -m training.evaluate --personal --variant w1_cam --threads 1 --out runs/personal
@@ -54,7 +60,7 @@ class Fusion:
 # for a model whose metadata carries no fusion for this matcher (the embedding term only where the
 # model has an embedding output).
 FUSION_DEFAULT = Fusion(sharpness=4.0, gate_bias=10.0, gate_slope=1.0, max_distance=6.18, embed_weight=1.0,
-                        gate_confidence=8.0)
+                        gate_confidence=8.0, stand_in=0.9)
 
 
 def fusion_of(classifier: SignClassifier) -> Fusion:
@@ -64,7 +70,8 @@ def fusion_of(classifier: SignClassifier) -> Fusion:
     try:
         weight = float(meta.get("embed_weight", 0.0)) if classifier.embedding_dim else 0.0
         return Fusion(float(meta["sharpness"]), float(meta["gate_bias"]), float(meta["gate_slope"]),
-                      float(meta["max_distance"]), weight, float(meta.get("gate_confidence", 0.0)))
+                      float(meta["max_distance"]), weight, float(meta.get("gate_confidence", 0.0)),
+                      float(meta.get("stand_in", 0.0)))
     except (TypeError, KeyError, ValueError):
         return FUSION_DEFAULT
 
@@ -97,6 +104,36 @@ def match_and_gate_distances(example_distances: np.ndarray, cosines: np.ndarray 
         return by_match, by_match
     return by_match, sign_distances(np.asarray(example_distances, np.float64) + embed_weight * (1.0 - cosines),
                                     owner, n_signs)
+
+
+def stand_ins(example_probs: np.ndarray, owner: np.ndarray, adapts: np.ndarray, sure: float) -> np.ndarray:
+    """(S,) the model class each new word stands in for, -1 for none.
+
+    A new word whose examples the model reads as one of its own classes (their mean probability
+    of it at least `sure`) is the user's name for that sign: the model's vote for the class
+    counts for the word where a segment is within reach of the word's examples (`stand_in_winner`).
+    Signs that adapt a class, and classes a personal sign adapts, are left alone; `sure` 0: none."""
+    adapts = np.asarray(adapts, int)
+    out = np.full(len(adapts), -1)
+    probs = np.asarray(example_probs, np.float64)
+    if sure <= 0 or probs.ndim != 2 or probs.shape[1] == 0:
+        return out
+    owner = np.asarray(owner, int)
+    for j in np.nonzero(adapts < 0)[0]:
+        mine = probs[owner == j]
+        if len(mine):
+            mean = mine.mean(axis=0)
+            c = int(mean.argmax())
+            if mean[c] >= sure and c not in adapts:
+                out[j] = c
+    return out
+
+
+def stand_in_winner(cls: int, stands: np.ndarray, distances: np.ndarray, max_distance: float) -> int | None:
+    """The new word that takes class `cls`'s place for one segment: of those standing in for it,
+    the nearest within `max_distance` of the segment (None: the class keeps its name)."""
+    mine = [j for j in np.nonzero(np.asarray(stands) == cls)[0] if distances[j] <= max_distance]
+    return int(min(mine, key=lambda j: distances[j])) if mine else None
 
 
 def joint_probabilities(probs: np.ndarray, distances: np.ndarray, adapts: np.ndarray, fusion: Fusion,
@@ -133,8 +170,9 @@ class PersonalIndex:
     """The personal signs with readable examples, prepared for one classifier."""
 
     def __init__(self, classifier: SignClassifier, entries: list[tuple[PersonalSign, np.ndarray, np.ndarray]]) -> None:
-        """`entries`: each sign with its examples' match sequences (n, L, MATCH_DIM) and unit
-        embeddings (n, D or 0); signs with no example are left out."""
+        """`entries`: each sign with its examples' match sequences (n, L, MATCH_DIM) and the
+        model's reading of them (n, D + C: unit embedding, 0 wide without one, then the class
+        probabilities; (n, 0) where not computed); signs with no example are left out."""
         entries = [e for e in entries if len(e[1])]
         self.signs = [s for s, _, _ in entries]
         self.counts = [len(m) for _, m, _ in entries]
@@ -142,11 +180,17 @@ class PersonalIndex:
         self.mode = "matching+embedding" if self.fusion.embed_weight > 0 else "matching"
         self.owner = np.repeat(np.arange(len(self.signs)), self.counts) if self.signs else np.zeros(0, int)
         self.bank = matching.ExampleBank(np.concatenate([m for _, m, _ in entries]) if entries else np.zeros(0))
-        self.embeddings = (np.concatenate([e for _, _, e in entries]) if entries and self.fusion.embed_weight > 0
+        dim = classifier.embedding_dim or 0
+        outputs = [np.asarray(o, np.float64).reshape(len(m), -1) for _, m, o in entries]
+        self.embeddings = (np.concatenate([o[:, :dim] for o in outputs]) if entries and self.fusion.embed_weight > 0
                            else None)
         index_of = {int(c): i for i, c in enumerate(classifier.class_ids)}
         self.adapts = np.array([index_of.get(s.karsl_id, -1) if s.karsl_id is not None else -1
                                 for s in self.signs], int)
+        n_classes = len(classifier.class_ids)
+        probs = (np.concatenate([o[:, dim:] for o in outputs]) if entries and all(
+            o.shape[1] == dim + n_classes for o in outputs) else np.zeros((0, 0)))
+        self.stands = stand_ins(probs, self.owner, self.adapts, self.fusion.stand_in)
 
     def __len__(self) -> int:
         return len(self.signs)
@@ -184,16 +228,19 @@ def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex
     if index is None or distances is None or not len(index):
         cands = [Candidate(int(c), None, float(q)) for c, q in zip(class_ids, probs, strict=True)]
         return sorted(cands, key=lambda c: -c.prob)[:k]
+    mass_of = np.where(index.stands >= 0, index.stands, index.adapts)  # a stand-in's mass joins its class's
     p_model, p_pers = (a[0] for a in joint_probabilities(
-        probs[None], np.asarray(distances)[None], index.adapts, index.fusion,
+        probs[None], np.asarray(distances)[None], mass_of, index.fusion,
         None if gate_distances is None else np.asarray(gate_distances)[None]))
     # the likeliest personal sign behind each class, and the share of the class it carries
     behind: dict[int, tuple[PersonalSign, float]] = {}
     pers_sum: dict[int, float] = {}
     cands = []
     for j, sign in enumerate(index.signs):
-        c = int(index.adapts[j])
+        c = int(mass_of[j])
         q = float(p_pers[j])
+        if index.stands[j] >= 0:
+            continue  # its mass is in its class's, which it names when it wins (below)
         if c < 0:
             if q > 0 and sign.karsl_id is None:
                 cands.append(Candidate(None, sign, q))
@@ -205,6 +252,10 @@ def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex
             behind[c] = (sign, q)
     for c, cid in enumerate(class_ids):
         total = float(p_model[c])
+        word = stand_in_winner(c, index.stands, np.asarray(distances), index.fusion.max_distance)
+        if word is not None:
+            cands.append(Candidate(None, index.signs[word], total))
+            continue
         mine = behind.get(c)
         shown = mine[0] if mine and total > 0 and pers_sum[c] >= ADAPTED_SHARE * total else None
         cands.append(Candidate(int(cid), shown, total))

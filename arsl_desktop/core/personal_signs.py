@@ -1,11 +1,12 @@
 """The personal signs as one classifier sees them: the store read, each example prepared once.
 
 `PersonalSigns` reads the store (`core.personal_store`) and builds the `PersonalIndex` that
-`core.personal_match` ranks with: each example's match sequence and, where the fusion uses it, its
-embedding by the model. Both are cached in memory by (file, modification time, size), so after a
-change only new or rewritten examples are prepared again; embeddings are also cached on disk per
-model (`EmbeddingCache`), and whatever writes examples fills that cache (`prime_embeddings`), so
-a window or command that starts later embeds nothing.
+`core.personal_match` ranks with: each example's match sequence and, where the fusion uses them,
+the model's reading of it (its embedding and class probabilities, `example_outputs`). Both are
+cached in memory by (file, modification time, size), so after a change only new or rewritten
+examples are prepared again; the model's readings are also cached on disk per model
+(`OutputCache`), and whatever writes examples fills that cache (`prime_outputs`), so a window
+or command that starts later runs the model on no example.
 """
 
 from __future__ import annotations
@@ -37,27 +38,31 @@ def example_match(ex: Example) -> np.ndarray:
     return matching.match_sequence(ex.xyz, ex.present, ex.times, ex.aspect)
 
 
-EMBED_CHUNK = 64  # examples per model call when many are embedded at once
+EMBED_CHUNK = 64  # examples per model call when many are read at once
 
 
-def example_embeddings(classifier: SignClassifier, examples: list[Example]) -> np.ndarray:
-    """(n, D) unit embeddings of the examples' model inputs (model without an embedding: (n, 0)).
+def example_outputs(classifier: SignClassifier, examples: list[Example]) -> np.ndarray:
+    """(n, D + C) the model's reading of each example: its unit embedding (D; 0 wide for a model
+    without one) and its calibrated class probabilities (C), from one pass.
 
-    Many examples (a store read after a model change) are embedded in chunks on two threads: the
+    Many examples (a store read after a model change) are run in chunks on two threads: the
     model call releases the interpreter, so one chunk's features are computed while the other's
     model call runs, and two cores share the calls (onnxruntime sessions may be run concurrently)."""
-    if not classifier.embedding_dim or not examples:
-        return np.zeros((len(examples), 0))
+    width = (classifier.embedding_dim or 0) + len(classifier.class_ids)
+    if not examples:
+        return np.zeros((0, width))
 
-    def embed(part: list[Example]) -> np.ndarray:
+    def run(part: list[Example]) -> np.ndarray:
         seqs = np.stack([F.clip_sequence(e.xyz, e.present, e.times, classifier.seq_len, e.aspect) for e in part])
-        return classifier.outputs(seqs)[1]
+        logits, emb = classifier.outputs(seqs)
+        emb = unit(emb) if emb is not None else np.zeros((len(part), 0))
+        return np.concatenate([emb, SignClassifier.softmax(logits)], axis=1)
 
     chunks = [examples[i:i + EMBED_CHUNK] for i in range(0, len(examples), EMBED_CHUNK)]
     if len(chunks) == 1:
-        return unit(embed(chunks[0]))
+        return run(chunks[0])
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed") as pool:
-        return unit(np.concatenate(list(pool.map(embed, chunks))))
+        return np.concatenate(list(pool.map(run, chunks)))
 
 
 @functools.lru_cache(maxsize=8)
@@ -72,28 +77,35 @@ def example_key(path: Path) -> tuple:
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
-def uses_embeddings(classifier: SignClassifier) -> bool:
-    """Whether the personal signs need the examples' embeddings with this model (`Fusion.embed_weight`)."""
-    return bool(classifier.embedding_dim) and fusion_of(classifier).embed_weight > 0
+def needs_outputs(classifier: SignClassifier) -> bool:
+    """Whether the personal signs need the model's reading of the examples with this model: its
+    embedding where the fusion weighs it in (`Fusion.embed_weight`), its class probabilities where
+    a new word may stand in for a class (`Fusion.stand_in`)."""
+    fusion = fusion_of(classifier)
+    return (bool(classifier.embedding_dim) and fusion.embed_weight > 0) or fusion.stand_in > 0
 
 
-class EmbeddingCache:
-    """Examples' embeddings by one model, kept on disk beside the signs (`.cache/` of the signs folder,
-    which the store never reads as a sign): a window or command that starts again embeds only
-    what is new. Keyed by example file, modification time and size, and by the model's bytes; an
-    unreadable cache is ignored and rewritten (it only saves time)."""
+class OutputCache:
+    """The model's readings of examples (`example_outputs`), kept on disk beside the signs
+    (`.cache/` of the signs folder, which the store never reads as a sign): a window or command
+    that starts again runs the model only on what is new. Keyed by example file, modification
+    time and size, and by the model's bytes; an unreadable cache is ignored and rewritten (it
+    only saves time)."""
 
     def __init__(self, root: Path, classifier: SignClassifier) -> None:
         st = Path(classifier.path).stat()
         digest = _digest(str(classifier.path), st.st_mtime_ns, st.st_size)
-        self.path = Path(root) / ".cache" / f"embeddings-{digest}.npz"
+        self.path = Path(root) / ".cache" / f"outputs-{digest}.npz"
+        self.width = (classifier.embedding_dim or 0) + len(classifier.class_ids)
 
     def read(self) -> dict[tuple, np.ndarray]:
         try:
             with np.load(self.path, allow_pickle=False) as z:
                 keys, vectors = z["keys"], z["vectors"]
+            if vectors.ndim != 2 or vectors.shape[1] != self.width:
+                return {}
             return {tuple(json.loads(str(k))): v.astype(np.float64) for k, v in zip(keys, vectors, strict=True)}
-        except Exception:  # noqa: BLE001 - missing, damaged or foreign: embed again
+        except Exception:  # noqa: BLE001 - missing, damaged or foreign: run the model again
             return {}
 
     def write(self, entries: dict[tuple, np.ndarray]) -> None:
@@ -106,22 +118,22 @@ class EmbeddingCache:
                      vectors=np.stack(list(entries.values())).astype(np.float32))
             atomic_write(self.path, buf.getvalue())
         except OSError:
-            pass  # a read-only folder: embeddings are computed again next time
+            pass  # a read-only folder: the readings are computed again next time
 
 
-def cached_embeddings(store: PersonalStore, classifier: SignClassifier, pending: list[tuple[tuple, Example]],
-                      keep: set[tuple], known: dict[tuple, np.ndarray] | None = None) -> np.ndarray:
-    """The pending examples' unit embeddings where the fusion uses them ((n, 0) where not): from
-    the store's embedding cache on disk (`known`: as already read), else computed by the model and
+def cached_outputs(store: PersonalStore, classifier: SignClassifier, pending: list[tuple[tuple, Example]],
+                   keep: set[tuple], known: dict[tuple, np.ndarray] | None = None) -> np.ndarray:
+    """The model's readings of the pending examples where the fusion uses them ((n, 0) where not):
+    from the store's output cache on disk (`known`: as already read), else computed by the model and
     added to that cache, which then holds the examples in `keep`."""
-    if not uses_embeddings(classifier):
+    if not needs_outputs(classifier):
         return np.zeros((len(pending), 0))
-    disk = EmbeddingCache(store.root, classifier)
+    disk = OutputCache(store.root, classifier)
     known = disk.read() if known is None else known
     todo = [ex for key, ex in pending if key not in known]
     if todo:
         known.update(zip((key for key, _ in pending if key not in known),
-                         example_embeddings(classifier, todo), strict=True))
+                         example_outputs(classifier, todo), strict=True))
         disk.write({k: v for k, v in known.items() if k in keep})
     return np.stack([known[key] for key, _ in pending])
 
@@ -145,8 +157,8 @@ class PersonalSigns:
     def refresh(self, force: bool = False) -> bool:
         """Re-read the store if it changed; True if the index was rebuilt.
 
-        Each example's match sequence and embedding are cached by (file, modification time,
-        size), so after a change only new or rewritten examples are read and prepared again."""
+        Each example's match sequence and the model's reading are cached by (file, modification
+        time, size), so after a change only new or rewritten examples are read and prepared again."""
         try:
             return self._refresh(force)
         except OSError as exc:  # the folder is unreadable (unplugged drive, permissions): keep going
@@ -187,8 +199,8 @@ class PersonalSigns:
                 problems.append(f"Personal sign '{sign.en}' has no readable example; it is not used.")
             layout.append((sign, keys))
         if pending:
-            embedded = cached_embeddings(self.store, self.classifier, pending, {k for _, keys in layout for k in keys})
-            cache.update({key: (example_match(ex), e) for (key, ex), e in zip(pending, embedded, strict=True)})
+            read = cached_outputs(self.store, self.classifier, pending, {k for _, keys in layout for k in keys})
+            cache.update({key: (example_match(ex), e) for (key, ex), e in zip(pending, read, strict=True)})
         self._cache = cache  # only what the store still has
         self.index = PersonalIndex(self.classifier, [
             (s, np.stack([cache[k][0] for k in keys]) if keys else np.zeros((0,)),
@@ -198,17 +210,17 @@ class PersonalSigns:
         return True
 
 
-def prime_embeddings(store: PersonalStore, classifier: SignClassifier) -> int:
-    """Embed the store's examples that the embedding cache of this model lacks, and write the cache.
+def prime_outputs(store: PersonalStore, classifier: SignClassifier) -> int:
+    """Run the model on the store's examples that its output cache lacks, and write the cache.
 
     Whatever writes examples (`signs add`, `signs import`, the window's Teach and My signs) calls
-    it, so that the next window or command finds every embedding cached (`PersonalSigns.refresh`
-    then embeds nothing). Returns how many examples were embedded: 0 where the fusion uses no
-    embedding or nothing is missing. Unreadable examples are left for `refresh` to report; an
-    unwritable cache only costs the time next start (a model that fails to run raises)."""
-    if not uses_embeddings(classifier):
+    it, so that the next window or command finds every reading cached (`PersonalSigns.refresh`
+    then runs the model on no example). Returns how many examples were read: 0 where the fusion
+    uses no reading or nothing is missing. Unreadable examples are left for `refresh` to report;
+    an unwritable cache only costs the time next start (a model that fails to run raises)."""
+    if not needs_outputs(classifier):
         return 0
-    known = EmbeddingCache(store.root, classifier).read()
+    known = OutputCache(store.root, classifier).read()
     keep: set[tuple] = set()
     missing: list[tuple[tuple, Example]] = []
     for sign in store.load().signs:
@@ -222,5 +234,5 @@ def prime_embeddings(store: PersonalStore, classifier: SignClassifier) -> int:
             except (OSError, StoreError):
                 continue
     if missing:
-        cached_embeddings(store, classifier, missing, keep, known)
+        cached_outputs(store, classifier, missing, keep, known)
     return len(missing)

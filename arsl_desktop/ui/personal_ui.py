@@ -5,8 +5,8 @@ The worker reads the store (`PersonalSigns.refresh`, off the GUI thread) and rep
 `workers.PersonalStatus` whenever it re-read it. Damaged entries are said once each, in the
 strip (it does not block anything and the run goes on); nothing is deleted. A model without an
 embedding output is said once per model, when there are personal signs to match.
-Examples saved by Teach, added by a correction or imported in My signs are embedded at once, on a thread, with the
-window's model (`prime_embeddings`), so that the next start finds their embeddings cached.
+Examples saved by Teach, added by a correction or imported in My signs are read by the window's
+model at once, on a thread (`prime_outputs`), so that the next start finds its readings cached.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import threading
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton
 
-from arsl_desktop.core.personal_signs import prime_embeddings
+from arsl_desktop.core.personal_signs import prime_outputs
 from arsl_desktop.core.personal_store import PersonalStore
 from arsl_desktop.ui.i18n import isolate, tr
 from arsl_desktop.ui.learn_dialog import LearnDialog
@@ -31,12 +31,13 @@ _one_at_a_time = threading.Lock()  # two primings at once could each write the c
 
 
 def prime_in_background(store: PersonalStore, classifier) -> threading.Thread:
-    """Embed the store's new examples into its embedding cache on a thread (the GUI goes on; a
-    closing window waits for it, seconds at most). A failure is logged: the cache only saves time."""
+    """Run the model on the store's new examples and cache its readings, on a thread (the GUI goes
+    on; a closing window waits for it, seconds at most). A failure is logged: the cache only saves
+    time."""
     def prime() -> None:
         try:
             with _one_at_a_time:
-                prime_embeddings(store, classifier)
+                prime_outputs(store, classifier)
         except Exception:  # noqa: BLE001
             log.warning("the new personal examples were not embedded ahead", exc_info=True)
 
