@@ -152,6 +152,10 @@ class TasksLandmarker:
     frames pose skips) and repeats its last result in between; 1 (the default, what training,
     `recognize` and the golden tests use) runs all three on every frame. The live window sets
     `LIVE_STRIDES` (see `set_strides`).
+
+    `rescue` (the default) looks again for a face missed where the pose shows a head, on a close
+    crop of the head (`core.rescue`; what the shipped model learnt from); False: the three
+    whole-frame landmarkers only (`benchmarks/rescue_bench.py` compares).
     """
 
     def __init__(self, folder: Path | None = None, threads: int = 3, min_detection: float = 0.5,
