@@ -63,6 +63,7 @@ from training.cache import Clip, load_cache
 from training.corrections_eval import corrected_row
 from training.dataset import eval_features
 from training.look_alike import SURE, look_alike_rows
+from training.stand_in_eval import STAND_IN_CHOICES, choose
 from training.train import TrainConfig, first_per_sign, train
 
 log = logging.getLogger("training.personal_eval")
@@ -388,6 +389,48 @@ def lookalike_known(cache: Path, view: ModelView, k: int = 3) -> list[tuple[str,
     return out
 
 
+def known_word_episodes(sets: dict[str, list[Clip]], view: ModelView, k: int = 3) -> list[Episode]:
+    """Row k for each set of keypoints (original, webcam-like) and signer: 71-76 taught as new
+    words to `view`, which knows them, from X's first k recordings it never learnt from."""
+    out = []
+    for data, clips in sets.items():
+        for x in SIGNERS:
+            mine = [c for c in clips if c.signer == x and c.split == "train" and c.sign in NEW
+                    and c.sample not in view.trained_on]
+            own, rest = first_per_sign(mine, k)
+            if len(own) == k * len(NEW) and rest:
+                out.append(Episode("k", data, x, k, view, own, rest, False))
+    return out
+
+
+def known_word_row(ep: Episode, comp: Computed, fusion: Fusion) -> dict:
+    """Row k's figures: the app (the taught word must win), and how often the model alone names
+    the sign by its own name (what the app answered before stand-ins where the model was sure)."""
+    ids = np.array(ep.view.class_ids)
+    return {**row_result(ep, comp, fusion),
+            "app_top1_without_stand_ins": round(float((joint(comp, replace(fusion, stand_in=0.0)).argmax(1)
+                                                       == comp.target).mean()), 4),
+            "model_alone_names_its_sign": round(float((ids[comp.probs.argmax(1)]
+                                                       == np.array([q.sign for q in ep.queries])).mean()), 4),
+            "stand_ins": int((comp.stands(fusion) >= 0).sum())}
+
+
+def stand_in_choices(fusion: Fusion, taught: list[Computed], known: Computed, lookalike: list[Computed],
+                     no_sign: list[tuple[Episode, Computed]], known_words: list[Computed]) -> list[dict]:
+    """The fitted fusion with each `STAND_IN_CHOICES` threshold, on every row it touches."""
+    out = []
+    for sure in STAND_IN_CHOICES:
+        f = replace(fusion, stand_in=sure)
+        out.append({"stand_in": sure,
+                    "taught_mean_top1": round(float(np.mean([_top1(c, f) for c in taught])), 4),
+                    "known_top1": round(_top1(known, f), 4),
+                    "lookalike_top1": [round(_top1(c, f), 4) for c in lookalike],
+                    "no_sign_named_taught": [no_sign_result(ep, c, f, THRESHOLD)["named_taught_share"]
+                                             for ep, c in no_sign],
+                    "known_words_top1": [round(_top1(c, f), 4) for c in known_words]})
+    return out
+
+
 def train_models(cache: Path, out: Path, base: TrainConfig) -> tuple[Path, dict[str, Path], Path]:
     """The transfer model (`training.transfer`'s), the two leave-one-signer-out models
     (`training.figures` cases loso_test_01/02) and the validation case's model, trained unless
@@ -431,8 +474,6 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
     for ep in eps:
         comps.append(compute(ep))
         log.info("computed %s/%s signer %s k=%d (%d queries)", ep.row, ep.data, ep.signer, ep.k, len(ep.queries))
-    from training.stand_in_eval import choose, known_word_episodes, known_word_row, stand_in_choices
-
     known_ep = known_queries(cache, transfer)
     own3 = next(ep for ep in eps if ep.row == "a" and ep.k == 3 and ep.data == "original")
     known = compute_known(known_ep, own3)

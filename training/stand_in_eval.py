@@ -17,77 +17,15 @@ named among the model's signs and the taught words, which must win. The threshol
 on row k (`choose`): among the thresholds that keep the fit's guards (the model's own signs, known
 look-alikes) and give "no sign" no more taught names than none, the best mean top-1 of the taught
 rows (the fit's own objective: stand-ins must not cost the rows the fusion was fitted on), then of
-row k.
+row k. The rows themselves are computed by `personal_eval` (`known_word_episodes`,
+`known_word_row`, `stand_in_choices`); this module holds the candidates and the choice.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
-from arsl_desktop.core.personal_match import Fusion
-from training.cache import Clip
-from training.personal_eval import (
-    NEW,
-    SIGNERS,
-    THRESHOLD,
-    Computed,
-    Episode,
-    ModelView,
-    first_per_sign,
-    joint,
-    no_sign_result,
-    row_result,
-)
-
 STAND_IN_CHOICES = (0.0, 0.5, 0.7, 0.9)  # 0: no stand-ins
-
-
-def known_word_episodes(sets: dict[str, list[Clip]], view: ModelView, k: int = 3) -> list[Episode]:
-    """Row k for each set of keypoints (original, webcam-like) and signer: 71-76 taught as new
-    words to `view`, which knows them, from X's first k recordings it never learnt from."""
-    out = []
-    for data, clips in sets.items():
-        for x in SIGNERS:
-            mine = [c for c in clips if c.signer == x and c.split == "train" and c.sign in NEW
-                    and c.sample not in view.trained_on]
-            own, rest = first_per_sign(mine, k)
-            if len(own) == k * len(NEW) and rest:
-                out.append(Episode("k", data, x, k, view, own, rest, False))
-    return out
-
-
-def known_word_row(ep: Episode, comp: Computed, fusion: Fusion) -> dict:
-    """Row k's figures: the app (the taught word must win), and how often the model alone names
-    the sign by its own name (what the app answered before stand-ins where the model was sure)."""
-    ids = np.array(ep.view.class_ids)
-    return {**row_result(ep, comp, fusion),
-            "app_top1_without_stand_ins": round(float((joint(comp, replace(fusion, stand_in=0.0)).argmax(1)
-                                                       == comp.target).mean()), 4),
-            "model_alone_names_its_sign": round(float((ids[comp.probs.argmax(1)]
-                                                       == np.array([q.sign for q in ep.queries])).mean()), 4),
-            "stand_ins": int((comp.stands(fusion) >= 0).sum())}
-
-
-def _top1(c: Computed, f: Fusion) -> float:
-    return float((joint(c, f).argmax(1) == c.target).mean())
-
-
-def stand_in_choices(fusion: Fusion, taught: list[Computed], known: Computed, lookalike: list[Computed],
-                     no_sign: list[tuple[Episode, Computed]], known_words: list[Computed]) -> list[dict]:
-    """The fitted fusion with each `STAND_IN_CHOICES` threshold, on every row it touches."""
-    out = []
-    for sure in STAND_IN_CHOICES:
-        f = replace(fusion, stand_in=sure)
-        out.append({"stand_in": sure,
-                    "taught_mean_top1": round(float(np.mean([_top1(c, f) for c in taught])), 4),
-                    "known_top1": round(_top1(known, f), 4),
-                    "lookalike_top1": [round(_top1(c, f), 4) for c in lookalike],
-                    "no_sign_named_taught": [no_sign_result(ep, c, f, THRESHOLD)["named_taught_share"]
-                                             for ep, c in no_sign],
-                    "known_words_top1": [round(_top1(c, f), 4) for c in known_words]})
-    return out
 
 
 def choose(choices: list[dict], known_alone: float, lookalike_alone: list[float], keep: float,
