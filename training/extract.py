@@ -5,8 +5,8 @@
 
 Parallel worker processes, one MediaPipe Tasks landmarker each (`core.landmarks`). Resumable: samples already in
 the cache are skipped, unless another landmarker extracted them (`LANDMARKER_NAME`, kept in each
-file): those are extracted again, so a cache never mixes two landmarkers' keypoints. Unreadable or empty samples are logged, skipped, listed at the end
-and written to `<out>/failed.txt`. Frame folders are extracted by default; `--videos` adds
+file): those are extracted again, so a cache never mixes two landmarkers' keypoints. Unreadable
+or empty samples are logged, skipped, listed at the end and written to `<out>/failed.txt`. Frame folders are extracted by default; `--videos` adds
 video files whose recording has no frame folder (one recording is never counted twice).
 `--webcam` renders each frame as a laptop webcam would see the signer first
 (`training.webcam_like`: 16:9, smaller and off-centre, darker, JPEG, 15 fps); give it its own
@@ -82,14 +82,14 @@ def run(data: Path, out: Path, refs: list[SampleRef], workers: int, threads: int
     """Extract `refs` not yet cached by this landmarker. Returns (samples written, [(key, reason)] failures)."""
     from arsl_desktop.core.landmarks import LANDMARKER_NAME
 
-    there = [r for r in refs if cache_path(out, r.key).is_file()]
-    stale = {r.key for r in there if cached_landmarker(cache_path(out, r.key)) != LANDMARKER_NAME}
-    todo = [r for r in refs if r.key in stale or not cache_path(out, r.key).is_file()]
+    todo = [r for r in refs if not cache_path(out, r.key).is_file()
+            or cached_landmarker(cache_path(out, r.key)) != LANDMARKER_NAME]
+    stale = sum(cache_path(out, r.key).is_file() for r in todo)
     log.info("%d samples found, %d already cached, %d to extract with %d worker(s)",
              len(refs), len(refs) - len(todo), len(todo), workers)
     if stale:
         log.info("%d of the cached samples were extracted by another landmarker than '%s': extracting them again",
-                 len(stale), LANDMARKER_NAME)
+                 stale, LANDMARKER_NAME)
     failures: list[tuple[str, str]] = []
     done = 0
     if not todo:

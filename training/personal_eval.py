@@ -49,6 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from arsl_desktop.core import matching
+from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.personal_match import (
     FUSION_DEFAULT,
     Fusion,
@@ -144,11 +145,6 @@ class Computed:
         return float(self.baseline_right.mean()) if self.baseline_right.size else float("nan")
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=1, keepdims=True)
-    return np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-
-
 def _scored(view: ModelView, queries: list[Clip], enrolled: list[Clip]) -> tuple[np.ndarray, ...]:
     """The queries' model probabilities, matcher distances and embedding cosines to the enrolled,
     and the enrolled recordings' model probabilities."""
@@ -157,7 +153,7 @@ def _scored(view: ModelView, queries: list[Clip], enrolled: list[Clip]) -> tuple
     bank = matching.ExampleBank(np.stack([matching.match_sequence(c.xyz, c.present, c.times, c.aspect)
                                           for c in enrolled]))
     dtw = np.stack([bank.distances(matching.match_sequence(c.xyz, c.present, c.times, c.aspect)) for c in queries])
-    return _softmax(logits), dtw, q_emb @ e_emb.T, _softmax(e_logits)
+    return SignClassifier.softmax(logits), dtw, q_emb @ e_emb.T, SignClassifier.softmax(e_logits)
 
 
 def compute(ep: Episode) -> Computed:
