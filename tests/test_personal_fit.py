@@ -95,3 +95,31 @@ def test_the_stand_in_threshold_keeps_the_guards_then_the_taught_rows_then_row_k
     rows[3] = c(0.9, 0.97, no_sign=(0.4,))
     assert choose(rows, 1.0, [0.9], 0.99, 0.03) == 0.0  # more taught names where none was taught: refused
     assert choose([c(0.0, 0.97, words=(0.8,)), c(0.9, 0.97, words=(0.95,))], 1.0, [0.9], 0.99, 0.03) == 0.9
+
+
+def test_a_row_below_its_floor_outweighs_a_better_mean():
+    """Row A (new word 0) is named only with a strong gate; row B (the user's way of classes 0 and
+    1) loses half its recordings with one, those nearest the examples of the wrong sign, which the
+    model alone gets right. Without floors the fit takes the better mean (A 100%, B 50%); with B's
+    floor at 100% it keeps B whole, and A, which has no floor, pays."""
+    n_classes, adapts = 2, np.array([0, 1, -1, -1, -1, -1])
+    row_a = P.Computed(np.tile([0.99, 0.01], (10, 1)), np.tile([2.0, 2.0, 5.0, 5.0], (10, 1)), np.zeros((10, 4)),
+                       np.array([0, 0, 1, 1]), np.full(10, n_classes + 0), np.full(len(P.NEW), -1), np.zeros(0, bool))
+    dtw_b = np.array([[2.0, 2.0, 5.0, 5.0]] * 5 + [[5.0, 5.0, 2.0, 2.0]] * 5)
+    row_b = P.Computed(np.tile([0.6, 0.4], (10, 1)), dtw_b, np.zeros((10, 4)), np.array([0, 0, 1, 1]),
+                       np.zeros(10, int), adapts, np.zeros(0, bool))
+    known = computed(10, 0.999, 0, 9.0, 9.0, truth=None)
+    free, _, _ = P.fit([row_a, row_b], known)
+    assert (P._top1(row_a, free), P._top1(row_b, free)) == (1.0, 0.5)
+    floored, by_weight, _ = P.fit([row_a, row_b], known, floors=[0.0, 1.0])
+    assert (P._top1(row_a, floored), P._top1(row_b, floored)) == (0.0, 1.0)
+    assert all(v["short_of_floors"] == 0.0 for v in by_weight.values())
+
+
+def test_the_floor_of_a_row_is_its_matcher_or_baseline_whichever_is_higher():
+    c = computed(4, 0.9, 0, 1.0, 3.0, truth=0)  # the matcher names all four right
+    base = replace(c, baseline_right=np.array([True, False, True, False]))
+    assert P.floor_of(P.Episode("a", "original", "01", 3, None, [], [], False), base) == 1.0
+    worse = replace(base, dtw=np.tile([3.0, 3.0, 1.0, 1.0], (4, 1)))  # now it names none right
+    assert P.floor_of(P.Episode("e", "webcam", "01", 3, None, [], [], True), worse) == 0.5
+    assert P.floor_of(P.Episode("b", "original", "01", 3, None, [], [], False), base) == 0.0  # no floor

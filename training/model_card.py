@@ -3,6 +3,7 @@
     python -m training.model_card --model models/arsl_karsl82.onnx          # card + README
     python -m training.model_card --ablations runs/ablate/*/figures.json    # + TRAINING.md table
     python -m training.model_card --camera runs/figures/figures.json runs/figures_cam/figures.json
+    python -m training.model_card --look OLD_MODEL.onnx runs/figures_look/figures.json   # second look
     (also --seeds, --ensemble: per-seed tables; --transfers: the transfer table)
 
 The figures come from the model's own metadata (`arsl_figures`, written by `training.export`
@@ -161,6 +162,12 @@ def personal_table(fig: dict) -> str:
                   + (f" (max distance {reach}: mean top-1 of the taught rows)" if reach else "") + ". The model's "
                   f"own signs with 71-76 taught: {_pct(k['top1_with_taught_signs'])} top-1 "
                   f"({_pct(k['top1_model_alone'])} with none; {k['queries']} of its training recordings)."]
+    if "floors" in pe:
+        fl = pe["floors"]
+        miss = "; ".join(f"{r['row']} {r['data']} signer {r['signer']} k={r['k']} by {100 * r['by']:.1f} points"
+                         for r in fl["short"])
+        lines.append(f"- Floors: before the mean, the fit holds rows {fl['rows']} at or above {fl['of']}: "
+                     + (f"short on {miss}." if miss else "every one of them is."))
     for n in pe.get("lookalike_signs", []):
         by = n.get("taught_by", n["signer"])
         who = "by the signer" if by == n["signer"] else f"by signer {by} (a teacher's pack)"
@@ -464,6 +471,13 @@ def model_figures(model: Path) -> dict:
     return fig
 
 
+def figures_file(path: Path) -> dict:
+    """A figures.json, or the figures an exported model carries (a model shipped before, say)."""
+    if path.suffix == ".onnx":
+        return model_figures(path)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=paths.models_dir() / "arsl_karsl82.onnx")
@@ -479,6 +493,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--camera", type=Path, nargs="*", default=[],
                     help="figures.json of the recipe without and with webcam-like renderings, for the camera "
                          "table in docs/TRAINING.md")
+    ap.add_argument("--look", type=Path, nargs="*", default=[],
+                    help="figures.json (or an exported model, its figures) of the recipe on the keypoints before "
+                         "and with the landmarker's second look at a small face, for the look table in "
+                         "docs/TRAINING.md")
     ap.add_argument("--imbalance", type=Path, default=None,
                     help="imbalance.json of training.evaluate --imbalance, for the table in docs/TRAINING.md")
     a = ap.parse_args(argv)
@@ -492,11 +510,12 @@ def main(argv: list[str] | None = None) -> int:
         PERSONAL_DOC.write_text(replace_block(doc, "matcher", matcher_choices_table(fig)), "utf-8")
         README.write_text(replace_block(README.read_text(encoding="utf-8"), "figures", readme_line(fig)), "utf-8")
         print(f"wrote the figures of {a.model.name} into {CARD} and {README}")
-        for block, files, decide in (("ablations", a.ablations, ()), ("camera", a.camera, CAMERA_DECIDES)):
+        for block, files, decide in (("ablations", a.ablations, ()), ("camera", a.camera, CAMERA_DECIDES),
+                                     ("look", a.look, CAMERA_DECIDES)):
             if files:
                 variants = {}
                 for p in files:
-                    v = json.loads(p.read_text(encoding="utf-8"))
+                    v = figures_file(p)
                     variants[row_label(v, landmarker_of(fig))] = v
                 TRAINING_DOC.write_text(replace_block(TRAINING_DOC.read_text(encoding="utf-8"), block,
                                                       ablation_table(variants, fig.get("variant", "recipe"), decide)),
