@@ -100,6 +100,18 @@ def test_the_same_recipe_on_another_landmarkers_keypoints_is_its_own_row():
     assert lines[4] == ""  # two rows, neither overwritten by the other
 
 
+def test_a_model_gives_its_own_figures_to_a_table(tmp_path):
+    """--look (and the other tables) take a figures.json or an exported model, whose metadata
+    carries the figures it was shipped with: the two read the same."""
+    import json
+
+    model = paths.models_dir() / "arsl_karsl82.onnx"
+    saved = tmp_path / "figures.json"
+    saved.write_text(json.dumps(mc.model_figures(model)), encoding="utf-8")
+    assert mc.figures_file(model) == mc.figures_file(saved)
+    assert mc.figures_file(model)["cases"]["validation"]["model"]["top1"] > 0
+
+
 def test_shipped_card_and_readme_show_the_shipped_models_figures():
     model = paths.models_dir() / "arsl_karsl82.onnx"
     fig = mc.model_figures(model)
