@@ -25,9 +25,10 @@ The fusion (`core.personal_match.Fusion`) is chosen on the same rows: first the 
 below each row's floor (rows a, c, e: the DTW baseline and the matcher alone, `floor_of`), then
 the best mean top-1 of the taught signs, among the settings that leave the model's own signs
 named as before: within 1% on signer 01's recordings of the signs the transfer model knows
-(which it learnt from, so this guard is lenient), and losing at most `LOOKALIKE_KEEP` of the top-1 on known look-alikes
-the model never learnt from (`lookalike_known`: 71-73 taught by X or by the other signer,
-recordings of 74-76 named by the validation case's model, trained here as `validation`).
+(which it learnt from, so this guard is lenient), and losing at most `LOOKALIKE_KEEP` of the
+top-1 on known look-alikes the model never learnt from (`lookalike_known`: 71-73 taught by X or
+by the other signer, recordings of 74-76 named by the validation case's model, trained here as
+`validation`).
 
 After the fit, a held-out check that nothing is chosen on (`held_out_episodes`): rows a and e at
 k = 3, taught from the same training recordings, naming X's TEST recordings (where the cache has
@@ -198,14 +199,17 @@ def _alone(c: Computed) -> float:
     return float((c.probs.argmax(1) == c.target).mean())
 
 
+def matcher_top1(comp: Computed) -> float:
+    """The matcher alone, among the taught signs only: the nearest sign's share of right names."""
+    return float((sign_distances(comp.dtw, comp.owner, len(NEW)).argmin(1) == _truth(comp)).mean())
+
+
 def row_result(ep: Episode, comp: Computed, fusion: Fusion) -> dict:
     p = joint(comp, fusion)
-    d = sign_distances(comp.dtw, comp.owner, len(NEW))
-    truth = np.array([NEW.index(c.sign) for c in ep.queries])
     out = {"row": ep.row, "data": ep.data, "signer": ep.signer, "k": ep.k, "model": ep.view.name,
            "queries": len(ep.queries), "enrolled": len(ep.enrolled),
            "app_top1": round(float((p.argmax(1) == comp.target).mean()), 4),
-           "matcher_top1_taught_only": round(float((d.argmin(1) == truth).mean()), 4),
+           "matcher_top1_taught_only": round(matcher_top1(comp), 4),
            "dtw_baseline_top1_taught_only": round(comp.baseline_top1, 4)}
     if ep.adapt:  # the taught signs are model classes: the model alone can name them
         out["model_alone_top1"] = round(_alone(comp), 4)
@@ -234,8 +238,7 @@ def floor_of(ep: Episode, comp: Computed) -> float:
     teacher's recordings only) has no floor."""
     if ep.row not in ("a", "c", "e"):
         return 0.0
-    matcher = float((sign_distances(comp.dtw, comp.owner, len(NEW)).argmin(1) == _truth(comp)).mean())
-    return max(matcher, comp.baseline_top1 if comp.baseline_right.size else 0.0)
+    return max(matcher_top1(comp), comp.baseline_top1 if comp.baseline_right.size else 0.0)
 
 
 def fit(taught: list[Computed], known: Computed, lookalike: list[Computed] = (), weights=(0.0, 1.0, 2.0, 3.0),
