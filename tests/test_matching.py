@@ -114,3 +114,22 @@ def test_a_bigger_movement_is_farther_than_the_same_path_at_another_place():
     bank = matching.ExampleBank(np.stack([bigger, aside]))
     plain = matching.dtw_batch(seq, np.stack([bigger, aside]))
     np.testing.assert_allclose(bank.distances(seq), plain + d_extent, rtol=1e-5)
+
+
+def test_the_compact_bank_gives_the_distances_of_the_full_sequences():
+    """Match sequences built by `match_sequence` are read in compact form (a hand's own shape
+    follows from its joints): the same straight and DTW distances, half the numbers read."""
+    clips = [synth_clip(s, frames=30 + s) for s in range(40)]
+    seqs = np.stack([matching.match_sequence(c.xyz, c.present, c.times, c.aspect) for c in clips])
+    assert matching.is_foldable(seqs)
+    bank = matching.ExampleBank(seqs)
+    assert bank.folded and bank.steps.shape[-1] < matching.MATCH_DIM
+    q = seqs[7] + np.float32(0.01)  # a query need not be foldable itself
+    np.testing.assert_allclose(matching.fold_query(q.astype(np.float64)) @ bank.steps[3].T,
+                               q.astype(np.float64) @ seqs[:, 3].T.astype(np.float64), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(bank.straight_distances(q), matching.straight_distances(q, seqs), rtol=1e-4)
+    full = matching.dtw_batch(q, seqs) + matching.extent_distances(q, matching.extents(seqs))
+    np.testing.assert_allclose(bank.distances(q, shortlist=8)[np.argsort(full)[:3]], np.sort(full)[:3], rtol=1e-6)
+    shaken = seqs.copy()
+    shaken[:, :, -1] += 1.0  # an own-shape column that no longer follows its joints: read in full
+    assert not matching.is_foldable(shaken) and not matching.ExampleBank(shaken).folded
