@@ -7,7 +7,7 @@ APP_STAMP := $(VENV)/.app-installed
 ALL_STAMP := $(VENV)/.all-installed
 ARGS ?=
 
-.PHONY: run test lint bench bench-personal bench-rescue dist clean
+.PHONY: run test lint bench bench-personal bench-rescue bench-taught-flow dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ bench: $(ALL_STAMP) $(HOLISTIC_VENV)/.installed
 # Personal signs: teaching one from 3 clips, ranking against 200 x 5 examples, loading 200 from disk.
 bench-personal: $(APP_STAMP)
 	$(BIN)/python benchmarks/personal_bench.py
+
+# Taught signs through the command line (signs add, recognize --format jsonl) on 960x540, 15 fps
+# videos of the sample, beside DTW 1-NN; ARGS="--new-words --model FILE" for a model without them.
+bench-taught-flow: $(ALL_STAMP)
+	$(BIN)/python benchmarks/taught_flow.py $(ARGS)
 
 # The landmarker's second look at a small face: what it finds and costs, as filmed and as a webcam sees.
 bench-rescue: $(APP_STAMP)
