@@ -133,3 +133,6 @@ def test_the_compact_bank_gives_the_distances_of_the_full_sequences():
     shaken = seqs.copy()
     shaken[:, :, -1] += 1.0  # an own-shape column that no longer follows its joints: read in full
     assert not matching.is_foldable(shaken) and not matching.ExampleBank(shaken).folded
+    np.testing.assert_allclose(bank.sequences, seqs, atol=1e-6)  # the compact form gives the sequences back
+    small = matching.ExampleBank(seqs[:5])  # no shortlist: every example aligned, from the compact form
+    np.testing.assert_allclose(small.distances(q), full[:5], rtol=1e-6)

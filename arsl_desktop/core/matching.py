@@ -50,7 +50,7 @@ MATCH_STEPS = 24
 BODY_WEIGHT = 3.0  # the upper body's block in a match sequence
 HAND_SHAPE_WEIGHT = 0.5  # each hand's own shape (joints relative to its wrist) in a match sequence
 EXTENT_WEIGHT = 0.8  # distance += this x the L1 difference of the wrists' ranges (`extents`)
-SHORTLIST = 64
+SHORTLIST = 32  # measured: benchmarks/shortlist_bench.py
 HAND_UP_Y = 0.5  # a hand whose wrist comes this high (shoulder widths below the shoulders) fully counts
 UPPER_BODY = np.array([0, 11, 12, 13, 14, 15, 16])  # nose, shoulders, elbows, wrists
 MATCH_DIM = 2 * len(UPPER_BODY) + 2 * (2 * 2 * F.N_HAND)
@@ -240,39 +240,61 @@ def is_foldable(sequences: np.ndarray, weight: float = HAND_SHAPE_WEIGHT) -> boo
     return True
 
 
+def unfold(compact: np.ndarray, weight: float = HAND_SHAPE_WEIGHT) -> np.ndarray:
+    """(..., compact) -> (..., MATCH_DIM): the full match sequence again, each hand's own shape
+    `weight` x (its joints - its wrist)."""
+    c = np.asarray(compact)
+    body, joints = 2 * len(UPPER_BODY), 2 * F.N_HAND
+    parts = [c[..., :body]]
+    for i in range(2):
+        h = c[..., body + i * joints: body + (i + 1) * joints]
+        wrist = np.tile(h[..., :2], F.N_HAND)
+        parts += [h, (weight * (h - wrist)).astype(c.dtype)]
+    return np.concatenate(parts, axis=-1)
+
+
 class ExampleBank:
     """Examples' match sequences (N, L, D), prepared once for aligning many segments: kept step by
     step (L, N, D) in float32, so the straight distances to all of them are L matrix-vector
-    products. The straight pass reads every example, so it reads them in compact form where they
-    were built by `match_sequence`: a hand's own shape follows from its joints (`fold_query`),
-    which leaves 98 of 182 numbers a step, the same dot products with half the memory traffic."""
+    products. Every segment reads every example, so they are kept in compact form where they were
+    built by `match_sequence`: a hand's own shape follows from its joints, so the query is folded
+    instead (`fold_query`), which leaves 98 of 182 numbers a step: the same distances with half
+    the memory and its traffic."""
 
     def __init__(self, sequences: np.ndarray) -> None:
         seqs = np.asarray(sequences, np.float32)
         if not seqs.size:
             seqs = np.zeros((0, MATCH_STEPS, MATCH_DIM), np.float32)
-        self._sequences = np.ascontiguousarray(seqs)  # (N, L, D), gathered for the exact alignment
         self.squared = (seqs.astype(np.float64) ** 2).sum(-1)  # (N, L)
         self.extents = extents(seqs)  # (N, 4)
         self.folded = is_foldable(seqs)
-        read = seqs[..., _compact_columns()] if self.folded else seqs
-        self.steps = np.ascontiguousarray(read.transpose(1, 0, 2))  # (L, N, D or compact)
+        kept = seqs[..., _compact_columns()] if self.folded else seqs
+        self.steps = np.ascontiguousarray(kept.transpose(1, 0, 2))  # (L, N, compact or D)
 
     def __len__(self) -> int:
-        return self._sequences.shape[0]
+        return self.steps.shape[1]
 
     @property
     def sequences(self) -> np.ndarray:
-        """(N, L, D) float32."""
-        return self._sequences
+        """(N, L, D) float32 (rebuilt from the compact form where kept so)."""
+        kept = self.steps.transpose(1, 0, 2)
+        return unfold(kept) if self.folded else kept
+
+    def _read(self, query: np.ndarray) -> np.ndarray:
+        """The query as the kept examples are read: folded where they are compact."""
+        return fold_query(query) if self.folded else np.asarray(query)
 
     def straight_distances(self, query: np.ndarray) -> np.ndarray:
         """`straight_distances` to every example, computed step by step."""
         q = np.asarray(query, np.float32)
-        read = fold_query(q) if self.folded else q
-        dot = np.matmul(self.steps, read[:, :, None])[..., 0].T.astype(np.float64)  # (N, L)
+        dot = np.matmul(self.steps, self._read(q)[:, :, None])[..., 0].T.astype(np.float64)  # (N, L)
         step = np.sqrt(np.maximum(self.squared + (q.astype(np.float64) ** 2).sum(-1)[None] - 2 * dot, 0.0))
         return step.sum(axis=1) / (2 * self.steps.shape[0])
+
+    def aligned(self, query: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """DTW distances (`dtw_batch`) to the examples in `rows`."""
+        q = np.asarray(query, np.float64)
+        return dtw_batch(self._read(q), self.steps[:, rows].transpose(1, 0, 2), self.squared[rows], (q ** 2).sum(-1))
 
     def distances(self, query: np.ndarray, shortlist: int = SHORTLIST) -> np.ndarray:
         """(N,) match distances (DTW + `extent_distances`) for the `shortlist` examples nearest by
@@ -280,14 +302,8 @@ class ExampleBank:
         distance), plus the same extent term."""
         extra = extent_distances(query, self.extents)
         if len(self) <= shortlist:
-            return dtw_batch(query, self.sequences, self.squared) + extra
+            return self.aligned(query) + extra
         straight = self.straight_distances(query) + extra
         near = np.argpartition(straight, shortlist)[:shortlist]
-        if self.folded:  # the compact references, with the query folded (`fold_query`) and both norms
-            q = np.asarray(query, np.float64)
-            aligned = dtw_batch(fold_query(q), self.steps[:, near].transpose(1, 0, 2), self.squared[near],
-                                (q ** 2).sum(-1))
-        else:
-            aligned = dtw_batch(query, self._sequences[near], self.squared[near])
-        straight[near] = aligned + extra[near]
+        straight[near] = self.aligned(query, near) + extra[near]
         return straight
