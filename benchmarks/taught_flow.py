@@ -1,12 +1,13 @@
 """Taught signs through the real command line, as issue 17's check runs them: top-1 beside the floor.
 
     .venv/bin/python benchmarks/taught_flow.py [--signers 02,01] [--signs 71-76] [--taught 3]
-        [--named 6] [--model FILE] [--new-words] [--keep DIR]
+        [--named 6] [--model FILE] [--new-words] [--look depth|webcam] [--keep DIR]
 
 For each signer of the sample folder, each sign's KArSL frame folders (train split, in recording
 order) are written as videos the way a depth camera's colour stream gives them: 960x540, 15 fps,
 the signer in the middle of a 16:9 frame (each moment shows the latest KArSL frame taken by then,
-so sparse recordings keep their timing). Then, in a fresh user data folder, exactly what a user
+so sparse recordings keep their timing); `--look webcam`: as a laptop webcam would see the
+signer (`training.webcam_like`, the rendering of the webcam-like rows). Then, in a fresh user data folder, exactly what a user
 types:
 
     arsl-desktop signs add --sign ID FIRST.mp4 SECOND.mp4 THIRD.mp4     (their way of each sign)
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from arsl_desktop import native_log, paths  # noqa: E402
 from arsl_desktop.core.landmarks import create_landmarker, stack  # noqa: E402
 from arsl_desktop.core.sources import open_source  # noqa: E402
+from training import webcam_like  # noqa: E402
 from training.baseline import baseline_scores  # noqa: E402
 from training.cache import Clip  # noqa: E402
 
@@ -50,24 +52,38 @@ FPS = 15.0
 _NUMBER = re.compile(r"(\d+)$")
 
 
-def as_video(folder: Path, dst: Path) -> Path:
-    """A KArSL frame folder (frame numbers are 30 fps time) -> a 960x540, 15 fps mp4."""
+def depth_camera(image: np.ndarray) -> np.ndarray:
+    """A KArSL frame as a depth camera's colour stream shows the studio: 960x540, the signer in
+    the middle."""
+    import cv2
+
+    width, height = SIZE
+    canvas = np.full((height, width, 3), 120, np.uint8)
+    left = (width - height) // 2
+    canvas[:, left:left + height] = cv2.resize(image, (height, height), interpolation=cv2.INTER_CUBIC)
+    return canvas
+
+
+def as_video(folder: Path, dst: Path, look: str) -> Path:
+    """A KArSL frame folder (frame numbers are 30 fps time) -> a 15 fps mp4 as `look` sees it:
+    "depth" (`depth_camera`) or "webcam" (`training.webcam_like`: 640x360, the signer smaller and
+    off-centre, darker, JPEG-compressed; one set-up per recording)."""
     import cv2
 
     if dst.exists():
         return dst
     frames = sorted(folder.glob("*.jpg"), key=lambda p: int(_NUMBER.search(p.stem).group(1)))
     numbers = [int(_NUMBER.search(p.stem).group(1)) for p in frames]
-    width, height = SIZE
-    out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), FPS, SIZE)
-    left = (width - height) // 2
+    if look == "webcam":
+        setup = webcam_like.look_for(folder.name)
+        show, size = (lambda image: webcam_like.render(image, setup)), webcam_like.CANVAS
+    else:
+        show, size = depth_camera, SIZE
+    out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), FPS, size)
     for i in range(int((numbers[-1] - numbers[0]) / 30.0 * FPS) + 1):
         t = numbers[0] + i * 30.0 / FPS
         j = max(k for k, n in enumerate(numbers) if n <= t + 1e-6)
-        canvas = np.full((height, width, 3), 120, np.uint8)
-        canvas[:, left:left + height] = cv2.resize(cv2.imread(str(frames[j])), (height, height),
-                                                   interpolation=cv2.INTER_CUBIC)
-        out.write(canvas)
+        out.write(show(cv2.imread(str(frames[j]))))
     out.release()
     return dst
 
@@ -101,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, default=None)
     ap.add_argument("--new-words", action="store_true",
                     help="teach the signs as new words (for a model that does not know them)")
+    ap.add_argument("--look", choices=("depth", "webcam"), default="depth",
+                    help="depth: 960x540 studio (a depth camera's colour stream); webcam: a laptop webcam's view")
     ap.add_argument("--keep", type=Path, default=None, help="keep the videos here (default: a temporary folder)")
     args = ap.parse_args(argv)
     native_log.install()
@@ -111,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.keep or tempfile.mkdtemp(prefix="taught-flow-"))
     work.mkdir(parents=True, exist_ok=True)
     model = ["--model", str(args.model)] if args.model else []
-    print(f"videos {SIZE[0]}x{SIZE[1]} at {FPS:g} fps in {work}; signs {args.signs[0]}-{args.signs[-1]}, "
+    shown = f"{SIZE[0]}x{SIZE[1]} (depth camera)" if args.look == "depth" else "640x360 (laptop webcam-like)"
+    print(f"videos {shown} at {FPS:g} fps in {work}; signs {args.signs[0]}-{args.signs[-1]}, "
           f"{args.taught} taught and up to {args.named} named per sign", flush=True)
     if args.new_words:
         from arsl_desktop.core.classifier import SignClassifier
@@ -126,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         taught, named = [], []
         for s in signs:
             folders = sorted((sample / "frames" / signer / "train" / f"{s:04d}").iterdir())[:args.taught + args.named]
-            videos = [as_video(f, work / f"{f.name.replace('(', '').replace(')', '')}.mp4") for f in folders]
+            videos = [as_video(f, work / f"{args.look}-{f.name.replace('(', '').replace(')', '')}.mp4", args.look)
+                      for f in folders]
             taught += [(s, v) for v in videos[:args.taught]]
             named += [(s, v) for v in videos[args.taught:]]
         env = {**os.environ, "ARSL_USER_DATA": tempfile.mkdtemp(prefix=f"user-{signer}-", dir=work)}
