@@ -9,12 +9,12 @@ Prints, with the shipped model unless --model:
     nearest `matching.SHORTLIST` aligned exactly, the joint ranking) against SIGNS personal
     signs x EXAMPLES examples, the model call and the personal part also alone, next to ranking
     with no personal signs (the reference): target < 5 ms for the personal part;
-  - loading a store of SIGNS signs from disk (`PersonalSigns.refresh()` in a new instance: read
-    every example and prepare its match sequence): target < 3 s. The store is written by
-    `arsl-desktop signs import` of a pack, which (as `signs add` and the window) also fills the
-    output cache for the model; the load with nothing cached (every example embedded, as after
-    a model change) is measured too;
-  - adding a sign to that store with the output cache filled (`prime_outputs`), as
+  - loading a store of SIGNS signs from disk (`PersonalSigns.refresh()` in a new instance):
+    target < 3 s. The store is written by `arsl-desktop signs import` of a pack, which (as
+    `signs add` and the window) also fills the caches of the examples' match sequences and the
+    model's readings; the load with nothing cached (every example read, prepared and embedded,
+    as after a model change) is measured too;
+  - adding a sign to that store with the caches filled (`prime_outputs`), as
     `signs add` does after reading its recordings.
 Keypoints are real (MediaPipe run once on KArSL videos of signer 01) when the sample folder is
 there, else synthetic of the same shape (60 frames). The store lives in a temporary folder.
@@ -166,10 +166,10 @@ def main(argv: list[str] | None = None) -> int:
         add_prime_ms = timed(add_and_prime, 5)
         embeds = personal.mode == "matching+embedding"
         print(f"\nstore of {n_signs} signs x {args.examples} examples ({n_ex} files) written by `signs import` of "
-              f"a pack in {import_s:.1f} s (with filling the output cache); the model's fusion "
+              f"a pack in {import_s:.1f} s (with filling the caches); the model's fusion "
               f"{'uses' if embeds else 'does not use'} the embedding")
         load = statistics.median(load_ms)
-        print(f"  load in a new window or command after `signs import` (cache filled at import), median of 3: "
+        print(f"  load in a new window or command after `signs import` (caches filled at import), median of 3: "
               f"{load:.0f} ms ({load / n_ex:.2f} ms per example)   target < 3 s: {'met' if load < 3000 else 'NOT met'}")
         first_load = statistics.median(first_ms)
         print(f"  first load with nothing cached, as after a model change (read, check, match sequences"
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  reload after one more sign was added (cached examples not prepared again), median of 3: "
               f"{statistics.median(warm_ms):.0f} ms")
         a = statistics.median(add_prime_ms)
-        print(f"  add a sign from 3 clips to this store and fill the output cache (`signs add` after reading its "
+        print(f"  add a sign from 3 clips to this store and fill the caches (`signs add` after reading its "
               f"recordings; model loaded), median of 5: {a:.0f} ms (max {max(add_prime_ms):.0f})   target < 200 ms: "
               f"{'met' if a < 200 else 'NOT met'} (loading the model first: {model_ms:.0f} ms)")
 

@@ -253,7 +253,7 @@ def test_embeddings_are_kept_on_disk_so_a_new_start_embeds_nothing(tmp_path):
     again.refresh()
     assert calls == [] and [s.en for s in again.index.signs] == ["circle"]
     np.testing.assert_allclose(again.index.embeddings, first.index.embeddings, atol=1e-6)
-    for f in (store.root / ".cache").iterdir():
+    for f in [f for f in (store.root / ".cache").rglob("*") if f.is_file()]:
         f.write_bytes(b"damaged")  # a damaged cache only costs time
     damaged = PersonalSigns(clf, store)
     damaged.refresh()

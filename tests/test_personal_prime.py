@@ -1,6 +1,7 @@
-"""Whatever writes examples also fills the cache of the model's readings of them (`prime_outputs`:
-embeddings and class probabilities): after `signs add`, `signs import`, or a save or import in the
-window, the next start runs the model on no example."""
+"""Whatever writes examples also fills the caches of their match sequences and of the model's
+readings of them (`prime_outputs`: embeddings and class probabilities): after `signs add`,
+`signs import`, or a save or import in the window, the next start reads no example file and runs
+the model on none."""
 
 from __future__ import annotations
 
@@ -76,19 +77,20 @@ def test_priming_embeds_only_what_the_cache_lacks_and_a_new_start_embeds_nothing
     assert prime_outputs(store, clf) == 2 and counted == [3, 2]
     primed = cold_start(model, store)
     assert counted == [3, 2] and [s.en for s in primed.index.signs] == ["circle", "zigzag"]
-    for f in (store.root / ".cache").iterdir():
+    for f in [f for f in (store.root / ".cache").rglob("*") if f.is_file()]:
         f.unlink()
     fresh = cold_start(model, store)  # embedded at load, as before: the same vectors
     assert counted == [3, 2, 5]
     np.testing.assert_allclose(primed.index.embeddings, fresh.index.embeddings, atol=1e-6)
 
 
-def test_priming_does_nothing_where_the_fusion_uses_no_reading(tmp_path, counted):
+def test_priming_runs_no_model_where_the_fusion_uses_no_reading(tmp_path, counted):
     store = PersonalStore(tmp_path / "signs")
     store.add("circle", [example(1, k) for k in range(3)])
     neither = with_fusion(tmp_path, embed_weight=0.0, stand_in=0.0)  # no embedding term, no stand-ins
     assert prime_outputs(store, SignClassifier(neither)) == 0
-    assert counted == [] and not (store.root / ".cache").exists()
+    assert counted == [] and not list((store.root / ".cache").glob("outputs-*.npz"))
+    assert len(list((store.root / ".cache").glob("match-*/*.npz"))) == 1  # the match sequences are kept
 
 
 def test_a_model_without_embedding_still_reads_the_examples_class_probabilities(tiny_model, tmp_path, counted):
@@ -210,3 +212,27 @@ def test_many_examples_are_read_in_chunks_as_one_batch_would_be(model):
     got = personal_signs.example_outputs(clf, examples)
     assert got.shape == whole.shape == (len(examples), clf.embedding_dim + len(clf.class_ids))
     np.testing.assert_allclose(got, whole, atol=1e-5)  # same vectors, same order
+
+
+def test_a_new_start_reads_no_example_file_once_its_match_sequence_is_kept(model, tmp_path, monkeypatch, counted):
+    """The match sequences are kept on disk beside the model's readings: a window or command
+    that starts again reads one cache file, not every example; a damaged cache is read around."""
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    store.add("zigzag", [example(2, k) for k in range(2)])
+    assert prime_outputs(store, SignClassifier(model)) == 5
+    reads: list[str] = []
+    real = Example.from_bytes
+    monkeypatch.setattr(Example, "from_bytes", staticmethod(lambda data, what: reads.append(what) or real(data, what)))
+    warm = cold_start(model, store)
+    assert reads == [] and counted == [5] and [s.en for s in warm.index.signs] == ["circle", "zigzag"]
+    for f in (store.root / ".cache").glob("match-*/*.npz"):
+        f.write_bytes(b"damaged")
+    again = cold_start(model, store)  # every example read and prepared again, the model's readings still cached
+    assert len(reads) == 5 and counted == [5]
+    np.testing.assert_allclose(again.index.bank.sequences, warm.index.bank.sequences, atol=1e-6)
+    np.testing.assert_allclose(again.index.embeddings, warm.index.embeddings, atol=1e-6)
+    store.add("circle", [example(1, 9)], append=True)  # one more example: only it is read
+    reads.clear()
+    cold_start(model, store)
+    assert len(reads) == 1 and counted == [5, 1]

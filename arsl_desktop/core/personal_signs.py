@@ -4,9 +4,10 @@
 `core.personal_match` ranks with: each example's match sequence and, where the fusion uses them,
 the model's reading of it (its embedding and class probabilities, `example_outputs`). Both are
 cached in memory by (file, modification time, size), so after a change only new or rewritten
-examples are prepared again; the model's readings are also cached on disk per model
-(`OutputCache`), and whatever writes examples fills that cache (`prime_outputs`), so a window
-or command that starts later runs the model on no example.
+examples are prepared again; both are also kept on disk, the match sequences per matcher
+(`MatchCache`) and the model's readings per model (`OutputCache`), and whatever writes examples
+fills them (`prime_outputs`), so a window or command that starts later reads no example file
+and runs the model on none.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.personal_match import PersonalIndex, fusion_of, unit
 from arsl_desktop.core.personal_store import (
     Example,
+    PersonalSign,
     PersonalStore,
     StoreContents,
     StoreError,
@@ -85,27 +87,23 @@ def needs_outputs(classifier: SignClassifier) -> bool:
     return (bool(classifier.embedding_dim) and fusion.embed_weight > 0) or fusion.stand_in > 0
 
 
-class OutputCache:
-    """The model's readings of examples (`example_outputs`), kept on disk beside the signs
-    (`.cache/` of the signs folder, which the store never reads as a sign): a window or command
-    that starts again runs the model only on what is new. Keyed by example file, modification
-    time and size, and by the model's bytes; an unreadable cache is ignored and rewritten (it
-    only saves time)."""
+class _KeyedArrays:
+    """Arrays kept on disk beside the signs (`.cache/` of the signs folder, which the store never
+    reads as a sign), keyed by example file, modification time and size; written atomically. An
+    unreadable or foreign file is ignored and rewritten: it only saves time."""
 
-    def __init__(self, root: Path, classifier: SignClassifier) -> None:
-        st = Path(classifier.path).stat()
-        digest = _digest(str(classifier.path), st.st_mtime_ns, st.st_size)
-        self.path = Path(root) / ".cache" / f"outputs-{digest}.npz"
-        self.width = (classifier.embedding_dim or 0) + len(classifier.class_ids)
+    def __init__(self, path: Path, shape: tuple[int, ...]) -> None:
+        self.path = path
+        self.shape = shape
 
     def read(self) -> dict[tuple, np.ndarray]:
         try:
             with np.load(self.path, allow_pickle=False) as z:
                 keys, vectors = z["keys"], z["vectors"]
-            if vectors.ndim != 2 or vectors.shape[1] != self.width:
+            if vectors.shape[1:] != self.shape or len(keys) != len(vectors):
                 return {}
             return {tuple(json.loads(str(k))): v.astype(np.float64) for k, v in zip(keys, vectors, strict=True)}
-        except Exception:  # noqa: BLE001 - missing, damaged or foreign: run the model again
+        except Exception:  # noqa: BLE001 - missing, damaged or foreign: prepare the examples again
             return {}
 
     def write(self, entries: dict[tuple, np.ndarray]) -> None:
@@ -118,7 +116,47 @@ class OutputCache:
                      vectors=np.stack(list(entries.values())).astype(np.float32))
             atomic_write(self.path, buf.getvalue())
         except OSError:
-            pass  # a read-only folder: the readings are computed again next time
+            pass  # a read-only folder: prepared again next time
+
+
+class OutputCache(_KeyedArrays):
+    """The model's readings of examples (`example_outputs`), kept on disk per model (by the
+    model's bytes): a window or command that starts again runs the model only on what is new."""
+
+    def __init__(self, root: Path, classifier: SignClassifier) -> None:
+        st = Path(classifier.path).stat()
+        digest = _digest(str(classifier.path), st.st_mtime_ns, st.st_size)
+        super().__init__(Path(root) / ".cache" / f"outputs-{digest}.npz",
+                         ((classifier.embedding_dim or 0) + len(classifier.class_ids),))
+
+
+@functools.lru_cache(maxsize=1)
+def match_digest() -> str:
+    """What a match sequence depends on besides its recording: the matcher's version and numbers,
+    the keypoint schema, and the code that builds it, where its source can be read (an installed
+    bundle keeps only the numbers)."""
+    h = hashlib.sha256(repr((matching.MATCH_VERSION, F.KEYPOINT_SCHEMA, matching.MATCH_STEPS, matching.MATCH_DIM,
+                             matching.BODY_WEIGHT, matching.HAND_SHAPE_WEIGHT, matching.HAND_UP_Y,
+                             F.RAISED_Y)).encode())
+    for module in (matching, F):
+        try:
+            h.update(Path(module.__file__).read_bytes())
+        except (OSError, TypeError):
+            pass
+    return h.hexdigest()[:16]
+
+
+class MatchCache:
+    """Each example's match sequence (`example_match`), kept on disk one file per sign (in a
+    folder per matcher, `match_digest`): it depends on the recording and the matcher, not the
+    model, so a window or command that starts again reads one small file per sign instead of
+    every example, and teaching a sign writes only its own."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = Path(root) / ".cache" / f"match-{match_digest()}"
+
+    def of(self, sign: PersonalSign) -> _KeyedArrays:
+        return _KeyedArrays(self.folder / f"{sign.key}.npz", (matching.MATCH_STEPS, matching.MATCH_DIM))
 
 
 def cached_outputs(store: PersonalStore, classifier: SignClassifier, pending: list[tuple[tuple, Example]],
@@ -176,7 +214,7 @@ class PersonalSigns:
             return False
         contents: StoreContents = self.store.load()
         problems = list(contents.problems)
-        cache, pending, layout = {}, [], []
+        layout, new = [], []
         for sign in contents.signs:
             keys = []
             for name in sign.examples:
@@ -186,21 +224,15 @@ class PersonalSigns:
                 except OSError:
                     problems.append(f"Example {name} of '{sign.en}' is missing (expected in {sign.folder}).")
                     continue
-                if key in self._cache:
-                    cache[key] = self._cache[key]
-                else:
-                    try:
-                        pending.append((key, Example.from_bytes(path, f"Example {name} of '{sign.en}'")))
-                    except StoreError as exc:
-                        problems.append(f"{exc} (kept in {sign.folder}).")
-                        continue
                 keys.append(key)
-            if not keys:
-                problems.append(f"Personal sign '{sign.en}' has no readable example; it is not used.")
+                if key not in self._cache:
+                    new.append((key, sign, name))
             layout.append((sign, keys))
-        if pending:
-            read = cached_outputs(self.store, self.classifier, pending, {k for _, keys in layout for k in keys})
-            cache.update({key: (example_match(ex), e) for (key, ex), e in zip(pending, read, strict=True)})
+        cache = {k: self._cache[k] for _, keys in layout for k in keys if k in self._cache}
+        if new:
+            cache.update(prepare(self.store, self.classifier, new, {k for _, keys in layout for k in keys}, problems)[0])
+        layout = [(s, [k for k in keys if k in cache]) for s, keys in layout]  # unreadable examples left out
+        problems += [f"Personal sign '{s.en}' has no readable example; it is not used." for s, keys in layout if not keys]
         self._cache = cache  # only what the store still has
         self.index = PersonalIndex(self.classifier, [
             (s, np.stack([cache[k][0] for k in keys]) if keys else np.zeros((0,)),
@@ -210,29 +242,70 @@ class PersonalSigns:
         return True
 
 
+def prepare(store: PersonalStore, classifier: SignClassifier, new: list[tuple[tuple, PersonalSign, str]],
+            keep: set[tuple], problems: list[str], read: dict[tuple, np.ndarray] | None = None,
+            ) -> tuple[dict[tuple, tuple[np.ndarray, np.ndarray]], int]:
+    """Each new example (key, sign, file name) -> (match sequence, the model's reading): from the
+    caches on disk (`MatchCache`, `OutputCache`) where they hold it, else from the example file,
+    which is then read and checked (a damaged one adds a line to `problems` and is left out), and
+    the caches are written to hold the examples in `keep` (`read`: the output cache, when read
+    already). Also returns how many examples the model read (0 where its readings were all
+    cached, or the fusion uses none)."""
+    matches = MatchCache(store.root)
+    files = {sign.key: matches.of(sign) for _, sign, _ in new}
+    by_sign = {k: f.read() for k, f in files.items()}
+    known = {key: v for got in by_sign.values() for key, v in got.items()}
+    outputs = OutputCache(store.root, classifier) if needs_outputs(classifier) else None
+    read = ({} if outputs is None else outputs.read() if read is None else read)
+    examples = {}
+    for key, sign, name in new:
+        if key in known and (outputs is None or key in read):
+            continue
+        try:
+            examples[key] = Example.from_bytes(sign.folder / name, f"Example {name} of '{sign.en}'")
+        except StoreError as exc:
+            problems.append(f"{exc} (kept in {sign.folder}).")
+    fresh = {key: example_match(ex) for key, ex in examples.items() if key not in known}
+    for key, sign, _ in new:
+        if key in fresh:
+            by_sign[sign.key][key] = fresh[key]
+    for sign_key in {sign.key for key, sign, _ in new if key in fresh}:
+        files[sign_key].write({k: v for k, v in by_sign[sign_key].items() if k in keep})
+    known.update(fresh)
+    good = [key for key, _, _ in new if key in known and (outputs is None or key in read or key in examples)]
+    run = 0 if outputs is None else sum(key not in read for key in good)
+    if outputs is None or not good:
+        readings = np.zeros((len(good), 0))
+    else:
+        readings = cached_outputs(store, classifier, [(k, examples.get(k)) for k in good], keep, read)
+    return {key: (known[key].astype(np.float32), r) for key, r in zip(good, readings, strict=True)}, run
+
+
 def prime_outputs(store: PersonalStore, classifier: SignClassifier) -> int:
-    """Run the model on the store's examples that its output cache lacks, and write the cache.
+    """Fill the store's caches on disk for whatever is not in them yet: each example's match
+    sequence (`MatchCache`) and, where the fusion uses them, the model's readings (`OutputCache`).
 
     Whatever writes examples (`signs add`, `signs import`, the window's Teach and My signs) calls
-    it, so that the next window or command finds every reading cached (`PersonalSigns.refresh`
-    then runs the model on no example). Returns how many examples were read: 0 where the fusion
-    uses no reading or nothing is missing. Unreadable examples are left for `refresh` to report;
-    an unwritable cache only costs the time next start (a model that fails to run raises)."""
-    if not needs_outputs(classifier):
-        return 0
-    known = OutputCache(store.root, classifier).read()
-    keep: set[tuple] = set()
-    missing: list[tuple[tuple, Example]] = []
+    it, so that the next window or command finds every example prepared (`PersonalSigns.refresh`
+    then reads no example file and runs the model on none). Returns how many examples the model
+    read: 0 where the fusion uses no reading or nothing is missing. Unreadable examples are left
+    for `refresh` to report; an unwritable cache only costs the time next start (a model that
+    fails to run raises)."""
+    matches = MatchCache(store.root)
+    outputs = OutputCache(store.root, classifier) if needs_outputs(classifier) else None
+    read = outputs.read() if outputs is not None else {}
+    new, keep = [], set()
     for sign in store.load().signs:
+        keys = []
         for name in sign.examples:
-            path = sign.folder / name
             try:
-                key = example_key(path)
-                keep.add(key)
-                if key not in known:
-                    missing.append((key, Example.from_bytes(path, f"Example {name} of '{sign.en}'")))
-            except (OSError, StoreError):
+                keys.append((example_key(sign.folder / name), name))
+            except OSError:
                 continue
-    if missing:
-        cached_outputs(store, classifier, missing, keep, known)
-    return len(missing)
+        keep.update(key for key, _ in keys)
+        try:  # written after every example of the sign: it holds them all (a refresh checks each)
+            kept = matches.of(sign).path.stat().st_mtime_ns >= max((key[1] for key, _ in keys), default=0)
+        except OSError:
+            kept = False
+        new += [(key, sign, name) for key, name in keys if not kept or (outputs is not None and key not in read)]
+    return prepare(store, classifier, new, keep, [], read)[1] if new else 0
