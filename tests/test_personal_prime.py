@@ -6,6 +6,7 @@ the model on none."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -236,3 +237,18 @@ def test_a_new_start_reads_no_example_file_once_its_match_sequence_is_kept(model
     reads.clear()
     cold_start(model, store)
     assert len(reads) == 1 and counted == [5, 1]
+
+
+def test_a_running_window_writes_a_signs_whole_file_when_it_prepares_one_more_example(model, tmp_path, monkeypatch):
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    running = cold_start(model, store)
+    shutil.rmtree(next((store.root / ".cache").glob("match-*")))  # the match sequences lost while the window runs
+    store.add("circle", [example(1, 9)], append=True)
+    running.refresh()  # prepares the new example only, and writes the sign's file whole
+    reads: list[str] = []
+    real = Example.from_bytes
+    monkeypatch.setattr(Example, "from_bytes", staticmethod(lambda data, what: reads.append(what) or real(data, what)))
+    assert prime_outputs(store, SignClassifier(model)) == 0 and reads == []  # nothing missing
+    again = cold_start(model, store)
+    assert reads == [] and again.index.counts == [4]

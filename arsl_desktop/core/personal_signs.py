@@ -230,7 +230,8 @@ class PersonalSigns:
             layout.append((sign, keys))
         cache = {k: self._cache[k] for _, keys in layout for k in keys if k in self._cache}
         if new:
-            cache.update(prepare(self.store, self.classifier, new, {k for _, keys in layout for k in keys}, problems)[0])
+            cache.update(prepare(self.store, self.classifier, new, {k for _, keys in layout for k in keys}, problems,
+                                 have={k: v[0] for k, v in self._cache.items()})[0])
         layout = [(s, [k for k in keys if k in cache]) for s, keys in layout]  # unreadable examples left out
         problems += [f"Personal sign '{s.en}' has no readable example; it is not used." for s, keys in layout if not keys]
         self._cache = cache  # only what the store still has
@@ -244,12 +245,12 @@ class PersonalSigns:
 
 def prepare(store: PersonalStore, classifier: SignClassifier, new: list[tuple[tuple, PersonalSign, str]],
             keep: set[tuple], problems: list[str], read: dict[tuple, np.ndarray] | None = None,
-            ) -> tuple[dict[tuple, tuple[np.ndarray, np.ndarray]], int]:
+            have: dict[tuple, np.ndarray] | None = None) -> tuple[dict[tuple, tuple[np.ndarray, np.ndarray]], int]:
     """Each new example (key, sign, file name) -> (match sequence, the model's reading): from the
     caches on disk (`MatchCache`, `OutputCache`) where they hold it, else from the example file,
     which is then read and checked (a damaged one adds a line to `problems` and is left out), and
     the caches are written to hold the examples in `keep` (`read`: the output cache, when read
-    already). Also returns how many examples the model read (0 where its readings were all
+    already; `have`: match sequences already prepared, which a sign's file also takes). Also returns how many examples the model read (0 where its readings were all
     cached, or the fusion uses none)."""
     matches = MatchCache(store.root)
     files = {sign.key: matches.of(sign) for _, sign, _ in new}
@@ -269,8 +270,9 @@ def prepare(store: PersonalStore, classifier: SignClassifier, new: list[tuple[tu
     for key, sign, _ in new:
         if key in fresh:
             by_sign[sign.key][key] = fresh[key]
-    for sign_key in {sign.key for key, sign, _ in new if key in fresh}:
-        files[sign_key].write({k: v for k, v in by_sign[sign_key].items() if k in keep})
+    for sign in {sign.key: sign for key, sign, _ in new if key in fresh}.values():
+        mine = {k: v for k, v in (have or {}).items() if Path(k[0]).parent == sign.folder}
+        files[sign.key].write({k: v for k, v in {**mine, **by_sign[sign.key]}.items() if k in keep})
     known.update(fresh)
     good = [key for key, _, _ in new if key in known and (outputs is None or key in read or key in examples)]
     run = 0 if outputs is None else sum(key not in read for key in good)
