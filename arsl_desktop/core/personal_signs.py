@@ -271,7 +271,8 @@ def prepare(store: PersonalStore, classifier: SignClassifier, new: list[tuple[tu
         if key in fresh:
             by_sign[sign.key][key] = fresh[key]
     for sign in {sign.key: sign for key, sign, _ in new if key in fresh}.values():
-        mine = {k: v for k, v in (have or {}).items() if Path(k[0]).parent == sign.folder}
+        inside = str(sign.folder / "x")[:-1]  # the folder's path and separator: its examples' keys start so
+        mine = {k: v for k, v in (have or {}).items() if k[0].startswith(inside)}
         files[sign.key].write({k: v for k, v in {**mine, **by_sign[sign.key]}.items() if k in keep})
     known.update(fresh)
     good = [key for key, _, _ in new if key in known and (outputs is None or key in read or key in examples)]
