@@ -88,9 +88,9 @@ def needs_outputs(classifier: SignClassifier) -> bool:
 
 
 class _KeyedArrays:
-    """Arrays kept on disk beside the signs (`.cache/` of the signs folder, which the store never
-    reads as a sign), keyed by example file, modification time and size; written atomically. An
-    unreadable or foreign file is ignored and rewritten: it only saves time."""
+    """Float32 arrays kept on disk beside the signs (`.cache/` of the signs folder, which the store
+    never reads as a sign), keyed by example file, modification time and size; written atomically.
+    An unreadable or foreign file is ignored and rewritten: it only saves time."""
 
     def __init__(self, path: Path, shape: tuple[int, ...]) -> None:
         self.path = path
@@ -100,9 +100,9 @@ class _KeyedArrays:
         try:
             with np.load(self.path, allow_pickle=False) as z:
                 keys, vectors = z["keys"], z["vectors"]
-            if vectors.shape[1:] != self.shape or len(keys) != len(vectors):
+            if vectors.dtype != np.float32 or vectors.shape[1:] != self.shape or len(keys) != len(vectors):
                 return {}
-            return {tuple(json.loads(str(k))): v.astype(np.float64) for k, v in zip(keys, vectors, strict=True)}
+            return {tuple(json.loads(str(k))): v for k, v in zip(keys, vectors, strict=True)}
         except Exception:  # noqa: BLE001 - missing, damaged or foreign: prepare the examples again
             return {}
 
@@ -281,7 +281,7 @@ def prepare(store: PersonalStore, classifier: SignClassifier, new: list[tuple[tu
         readings = np.zeros((len(good), 0))
     else:
         readings = cached_outputs(store, classifier, [(k, examples.get(k)) for k in good], keep, read)
-    return {key: (known[key].astype(np.float32), r) for key, r in zip(good, readings, strict=True)}, run
+    return {key: (known[key], r) for key, r in zip(good, readings, strict=True)}, run
 
 
 def prime_outputs(store: PersonalStore, classifier: SignClassifier) -> int:
