@@ -1,22 +1,28 @@
 """Taught signs through the real command line, as issue 17's check runs them: top-1 beside the floor.
 
     .venv/bin/python benchmarks/taught_flow.py [--signers 02,01] [--signs 71-76] [--taught 3]
-        [--named 6] [--model FILE] [--new-words] [--look depth|webcam] [--keep DIR]
+        [--named 6] [--model FILE] [--new-words] [--pack] [--look depth|webcam] [--keep DIR]
 
 For each signer of the sample folder, each sign's KArSL frame folders (train split, in recording
 order) are written as videos the way a depth camera's colour stream gives them: 960x540, 15 fps,
 the signer in the middle of a 16:9 frame (each moment shows the latest KArSL frame taken by then,
 so sparse recordings keep their timing); `--look webcam`: as a laptop webcam would see the
-signer (`training.webcam_like`, the rendering of the webcam-like rows). Then, in a fresh user data folder, exactly what a user
-types:
+signer (`training.webcam_like`, the rendering of the webcam-like rows). Then, in a fresh user
+data folder, exactly what a user types:
 
     arsl-desktop signs add --sign ID FIRST.mp4 SECOND.mp4 THIRD.mp4     (their way of each sign)
     arsl-desktop recognize --format jsonl NEXT.mp4 ...                  (their next recordings)
 
 (`--new-words`: `signs add --en "new word ID" ...` instead, for a model that does not know the
 signs, such as the transfer model of `training.evaluate --personal` exported with
-`training.export`: the flow of a user's own new words), and the app's top-1 (among all its
-signs and the taught ones) is printed beside the floor every
+`training.export`: the flow of a user's own new words). `--pack`: the flow of a class, each
+signer taught by the other's pack:
+
+    arsl-desktop signs add --sign ID ...; arsl-desktop signs export lesson.zip    (the teacher)
+    arsl-desktop signs import lesson.zip; arsl-desktop recognize ...             (the learner)
+    arsl-desktop signs add --sign ID MY-FIRST.mp4; arsl-desktop recognize ...    (one recording of their own)
+
+The app's top-1 (among all its signs and the taught ones) is printed beside the floor every
 taught-sign figure must beat: DTW 1-NN among the taught signs only (`training.baseline`), on
 keypoints the app's own landmarker takes from the same videos. Misses are listed as they are
 found. Caveat printed with the figures: the shipped model learnt these recordings (it was trained
@@ -108,6 +114,106 @@ def sign_range(text: str) -> list[int]:
     return list(range(int(lo), int(hi or lo) + 1))
 
 
+class Flow:
+    """One benchmark run: the videos, the user's commands in fresh user folders, the floor's keypoints."""
+
+    def __init__(self, args: argparse.Namespace, sample: Path, work: Path) -> None:
+        self.args, self.sample, self.work = args, sample, work
+        self.model = ["--model", str(args.model)] if args.model else []
+        self.landmarker = create_landmarker()
+        self._keypoints: dict[Path, Clip] = {}
+
+    def signs_of(self, signer: str) -> list[int]:
+        return [s for s in self.args.signs if (self.sample / "frames" / signer / "train" / f"{s:04d}").is_dir()]
+
+    def videos(self, signer: str, s: int, n: int) -> list[Path]:
+        """The signer's first n recordings of sign s (train split, recording order), as videos."""
+        folders = sorted((self.sample / "frames" / signer / "train" / f"{s:04d}").iterdir())[:n]
+        look = self.args.look
+        return [as_video(f, self.work / f"{look}-{f.name.replace('(', '').replace(')', '')}.mp4", look) for f in folders]
+
+    def user(self, who: str) -> dict:
+        """A fresh user data folder: a new user's environment."""
+        return {**os.environ, "ARSL_USER_DATA": tempfile.mkdtemp(prefix=f"user-{who}-", dir=self.work)}
+
+    def name_of(self, s: int) -> list[str]:
+        return ["--en", f"new word {s}"] if self.args.new_words else ["--sign", str(s)]
+
+    def teach(self, env: dict, taught: list[tuple[int, Path]], by: str) -> None:
+        for s in sorted({s for s, _ in taught}):
+            cli([*self.model, "signs", "add", *self.name_of(s), "--by", by, *[str(v) for t, v in taught if t == s]],
+                env)
+
+    def named(self, env: dict, named: list[tuple[int, Path]], who: str) -> float:
+        """`recognize --format jsonl` on the recordings; the share named right (misses printed)."""
+        lines = [json.loads(x) for x in cli([*self.model, "recognize", "--format", "jsonl",
+                                             *[str(v) for _, v in named]], env).splitlines() if x.strip()]
+        right = []
+        for (s, video), line in zip(named, lines, strict=True):
+            top = line["top"][0] if line["top"] else {}
+            right.append(top.get("en") == f"new word {s}" if self.args.new_words else top.get("id") == s)
+            if not right[-1]:
+                print(f"  {who}: {video.name} (sign {s}) named {top.get('id')} {top.get('en')!r} p={top.get('prob')}",
+                      flush=True)
+        return float(np.mean(right))
+
+    def keypoints(self, s: int, video: Path) -> Clip:
+        if video not in self._keypoints:
+            self._keypoints[video] = keypoints(video, s, self.landmarker)
+        return self._keypoints[video]
+
+    def floor(self, taught: list[tuple[int, Path]], named: list[tuple[int, Path]], signs: list[int]) -> float:
+        """DTW 1-NN among the taught signs (`training.baseline`) on the app's keypoints of the same videos."""
+        enrolled = [self.keypoints(s, v) for s, v in taught]
+        queries = [self.keypoints(s, v) for s, v in named]
+        want = np.array([signs.index(q.sign) for q in queries])
+        return float(np.mean(baseline_scores(enrolled, queries, signs).argmax(1) == want))
+
+    def own(self, signer: str) -> tuple:
+        """The signer teaches each sign from their first recordings; their next ones are named."""
+        signs = self.signs_of(signer)
+        taught, named = [], []
+        for s in signs:
+            videos = self.videos(signer, s, self.args.taught + self.args.named)
+            taught += [(s, v) for v in videos[:self.args.taught]]
+            named += [(s, v) for v in videos[self.args.taught:]]
+        env = self.user(signer)
+        self.teach(env, taught, f"signer {signer}")
+        app = self.named(env, named, f"signer {signer}")
+        floor = self.floor(taught, named, signs)
+        print(f"signer {signer}: {len(signs)} signs taught from {self.args.taught} recordings, {len(named)} named: "
+              f"app top-1 {100 * app:.1f}%   DTW 1-NN among the taught signs {100 * floor:.1f}%", flush=True)
+        return [(f"{signer}, own {self.args.taught}", len(named), app, floor)]
+
+    def pack(self, signer: str, teacher: str) -> tuple:
+        """The teacher teaches each sign and exports a pack; the signer imports it and is named, then
+        adds one recording of their own to each sign and is named again (the same recordings)."""
+        signs = [s for s in self.signs_of(signer) if s in self.signs_of(teacher)]
+        lesson = [(s, v) for s in signs for v in self.videos(teacher, s, self.args.taught)]
+        mine, named = [], []
+        for s in signs:
+            videos = self.videos(signer, s, 1 + self.args.named)
+            mine.append((s, videos[0]))
+            named += [(s, v) for v in videos[1:]]
+        teacher_env = self.user(f"teacher-{teacher}")
+        self.teach(teacher_env, lesson, f"signer {teacher}")
+        pack = Path(teacher_env["ARSL_USER_DATA"]) / "lesson.zip"
+        cli(["signs", "export", str(pack)], teacher_env)
+        env = self.user(signer)
+        cli([*self.model, "signs", "import", str(pack)], env)
+        rows = []
+        who = f"signer {signer} with signer {teacher}'s pack"
+        app, floor = self.named(env, named, who), self.floor(lesson, named, signs)
+        rows.append((f"{signer}, {teacher}'s pack of {self.args.taught}", len(named), app, floor))
+        print(f"{who}: {len(named)} named: app top-1 {100 * app:.1f}%   DTW 1-NN {100 * floor:.1f}%", flush=True)
+        self.teach(env, mine, f"signer {signer}")
+        who += " + one own recording"
+        app, floor = self.named(env, named, who), self.floor(lesson + mine, named, signs)
+        rows.append((f"{signer}, {teacher}'s pack + 1 own", len(named), app, floor))
+        print(f"{who}: {len(named)} named: app top-1 {100 * app:.1f}%   DTW 1-NN {100 * floor:.1f}%", flush=True)
+        return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--signers", default="02,01")
@@ -117,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, default=None)
     ap.add_argument("--new-words", action="store_true",
                     help="teach the signs as new words (for a model that does not know them)")
+    ap.add_argument("--pack", action="store_true",
+                    help="each signer is taught by the other's pack (`signs export`, `signs import`), then adds "
+                         "one recording of their own to each sign")
     ap.add_argument("--look", choices=("depth", "webcam"), default="depth",
                     help="depth: 960x540 studio (a depth camera's colour stream); webcam: a laptop webcam's view")
     ap.add_argument("--keep", type=Path, default=None, help="keep the videos here (default: a temporary folder)")
@@ -126,9 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     if sample is None:
         print("no KArSL sample folder (ARSL_SAMPLE_DIR or ../shared/karsl-sample): nothing to run")
         return 1
+    signers = args.signers.split(",")
+    if args.pack and len(signers) != 2:
+        ap.error("--pack needs two signers (each teaches the other)")
     work = Path(args.keep or tempfile.mkdtemp(prefix="taught-flow-"))
     work.mkdir(parents=True, exist_ok=True)
-    model = ["--model", str(args.model)] if args.model else []
     shown = f"{SIZE[0]}x{SIZE[1]} (depth camera)" if args.look == "depth" else "640x360 (laptop webcam-like)"
     print(f"videos {shown} at {FPS:g} fps in {work}; signs {args.signs[0]}-{args.signs[-1]}, "
           f"{args.taught} taught and up to {args.named} named per sign", flush=True)
@@ -138,41 +249,14 @@ def main(argv: list[str] | None = None) -> int:
         known = set(SignClassifier(args.model or paths.default_model_path()).class_ids) & set(args.signs)
         if known:
             print(f"note: the model knows {sorted(known)}: as new words they test stand-ins, not new words")
-    landmarker = create_landmarker()
-    totals = []
-    for signer in args.signers.split(","):
-        signs = [s for s in args.signs if (sample / "frames" / signer / "train" / f"{s:04d}").is_dir()]
-        taught, named = [], []
-        for s in signs:
-            folders = sorted((sample / "frames" / signer / "train" / f"{s:04d}").iterdir())[:args.taught + args.named]
-            videos = [as_video(f, work / f"{args.look}-{f.name.replace('(', '').replace(')', '')}.mp4", args.look)
-                      for f in folders]
-            taught += [(s, v) for v in videos[:args.taught]]
-            named += [(s, v) for v in videos[args.taught:]]
-        env = {**os.environ, "ARSL_USER_DATA": tempfile.mkdtemp(prefix=f"user-{signer}-", dir=work)}
-        for s in signs:
-            how = ["--en", f"new word {s}"] if args.new_words else ["--sign", str(s)]
-            cli([*model, "signs", "add", *how, *[str(v) for t, v in taught if t == s]], env)
-        lines = [json.loads(x) for x in cli([*model, "recognize", "--format", "jsonl", *[str(v) for _, v in named]],
-                                            env).splitlines() if x.strip()]
-        app = []
-        for (s, video), line in zip(named, lines, strict=True):
-            top = line["top"][0] if line["top"] else {}
-            app.append(top.get("en") == f"new word {s}" if args.new_words else top.get("id") == s)
-            if not app[-1]:
-                print(f"  signer {signer}: {video.name} (sign {s}) named {top.get('id')} {top.get('en')!r} "
-                      f"p={top.get('prob')}", flush=True)
-        enrolled = [keypoints(v, s, landmarker) for s, v in taught]
-        queries = [keypoints(v, s, landmarker) for s, v in named]
-        floor = baseline_scores(enrolled, queries, signs).argmax(1) == np.array([signs.index(q.sign) for q in queries])
-        totals.append((signer, len(named), float(np.mean(app)), float(np.mean(floor))))
-        print(f"signer {signer}: {len(signs)} signs taught from {args.taught} recordings, {len(named)} named: "
-              f"app top-1 {100 * np.mean(app):.1f}%   DTW 1-NN among the taught signs {100 * np.mean(floor):.1f}%",
-              flush=True)
-    landmarker.close()
-    print("\n| signer | named | app top-1 | DTW 1-NN (taught only) |\n|---|---|---|---|")
-    for signer, n, a, f in totals:
-        print(f"| {signer} | {n} | {100 * a:.1f}% | {100 * f:.1f}% |")
+    flow = Flow(args, sample, work)
+    rows = []
+    for signer in signers:
+        rows += flow.pack(signer, next(t for t in signers if t != signer)) if args.pack else flow.own(signer)
+    flow.landmarker.close()
+    print("\n| signer, taught from | named | app top-1 | DTW 1-NN (taught only) |\n|---|---|---|---|")
+    for what, n, a, f in rows:
+        print(f"| {what} | {n} | {100 * a:.1f}% | {100 * f:.1f}% |")
     if args.model is None:
         print("(the shipped model learnt these recordings: its part of the app's figure is not held out)")
     return 0
