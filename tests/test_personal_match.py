@@ -223,6 +223,25 @@ def test_two_adaptations_of_one_sign_name_the_nearest():
     assert cands[0].karsl_id == 7 and cands[0].personal.key == "mine-c"
 
 
+def test_with_many_taught_signs_the_list_holds_the_likeliest_and_ties_keep_the_stores_order():
+    """Only the k likeliest entries are made: the list is the head of every entry sorted by
+    probability (ties in the store's order), whatever k, with adaptations and unknown ids mixed in."""
+    rng = np.random.default_rng(3)
+    signs = [psign(f"word-{i}", karsl_id=(5 if i % 7 == 0 else 400 + i if i % 11 == 0 else None)) for i in range(60)]
+    index = FakeIndex(signs, [5, 7, 9])
+    distances = np.round(rng.uniform(0.2, 1.4, len(signs)), 1)  # many ties
+    logits = np.log(np.array([0.5, 0.3, 0.2]))
+    p_model, p_pers = (a[0] for a in joint_probabilities(np.array([[0.5, 0.3, 0.2]]), distances[None],
+                                                          index.adapts, FUSION))
+    every = [(s.karsl_id, s.key, float(p_pers[j])) for j, s in enumerate(signs) if index.adapts[j] < 0 and p_pers[j] > 0]
+    every += [(cid, None, float(p_model[c])) for c, cid in enumerate([5, 7, 9])]
+    every.sort(key=lambda e: -e[2])
+    for k in (1, 3, 5, 20):
+        got = [(c.karsl_id, c.personal.key if c.personal and c.karsl_id != 5 else None, c.prob)
+               for c in joint_ranking([5, 7, 9], logits, index, distances, k=k)]
+        assert got == [(i, key, pytest.approx(p)) for i, key, p in every[:k]]
+
+
 def with_embedding_fusion(tmp_path: Path) -> Path:
     """The transfer model carrying a fusion that weighs the embedding (as a model may)."""
     import onnx

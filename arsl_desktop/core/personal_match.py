@@ -233,24 +233,23 @@ def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex
     p_model, p_pers = (a[0] for a in joint_probabilities(
         probs[None], np.asarray(distances)[None], mass_of, index.fusion,
         None if gate_distances is None else np.asarray(gate_distances)[None]))
-    # the likeliest personal sign behind each class, and the share of the class it carries
+    # Entries of their own: new words, and adaptations of a KArSL sign this model does not know
+    # (under that id). Only the k likeliest can be listed: the others are not made (with hundreds
+    # of taught signs, making and sorting every entry cost more than the matching); a stable order,
+    # so ties keep the store's order as before.
+    own = np.nonzero((mass_of < 0) & (p_pers > 0))[0]
+    if len(own) > k:
+        own = np.sort(own[np.argsort(-p_pers[own], kind="stable")[:k]])
+    cands = [Candidate(index.signs[j].karsl_id, index.signs[j], float(p_pers[j])) for j in own]
+    # the likeliest personal sign behind each class, and the share of the class it carries (a
+    # stand-in's mass is in its class's, which it names when it wins, below)
     behind: dict[int, tuple[PersonalSign, float]] = {}
     pers_sum: dict[int, float] = {}
-    cands = []
-    for j, sign in enumerate(index.signs):
-        c = int(mass_of[j])
-        q = float(p_pers[j])
-        if index.stands[j] >= 0:
-            continue  # its mass is in its class's, which it names when it wins (below)
-        if c < 0:
-            if q > 0 and sign.karsl_id is None:
-                cands.append(Candidate(None, sign, q))
-            elif q > 0:  # adapts a KArSL sign this model does not know: its own entry under that id
-                cands.append(Candidate(sign.karsl_id, sign, q))
-            continue
+    for j in np.nonzero((mass_of >= 0) & (index.stands < 0))[0]:
+        c, q = int(mass_of[j]), float(p_pers[j])
         pers_sum[c] = pers_sum.get(c, 0.0) + q
         if q > 0 and (c not in behind or q > behind[c][1]):
-            behind[c] = (sign, q)
+            behind[c] = (index.signs[j], q)
     standing = set(index.stands[index.stands >= 0].tolist())
     for c, cid in enumerate(class_ids):
         total = float(p_model[c])
