@@ -266,6 +266,7 @@ class ExampleBank:
         if not seqs.size:
             seqs = np.zeros((0, MATCH_STEPS, MATCH_DIM), np.float32)
         self.squared = (seqs.astype(np.float64) ** 2).sum(-1)  # (N, L)
+        self._squared_steps = np.ascontiguousarray(self.squared.T)  # (L, N): the straight pass's layout
         self.extents = extents(seqs)  # (N, 4)
         self.folded = is_foldable(seqs)
         kept = seqs[..., _compact_columns()] if self.folded else seqs
@@ -287,9 +288,15 @@ class ExampleBank:
     def straight_distances(self, query: np.ndarray) -> np.ndarray:
         """`straight_distances` to every example, computed step by step."""
         q = np.asarray(query, np.float32)
-        dot = np.matmul(self.steps, self._read(q)[:, :, None])[..., 0].T.astype(np.float64)  # (N, L)
-        step = np.sqrt(np.maximum(self.squared + (q.astype(np.float64) ** 2).sum(-1)[None] - 2 * dot, 0.0))
-        return step.sum(axis=1) / (2 * self.steps.shape[0])
+        # step by step (L, N), in place: one layout throughout (a transposed operand made the
+        # elementwise part cost as much as the products)
+        step = np.matmul(self.steps, self._read(q)[:, :, None])[..., 0].astype(np.float64)  # (L, N) dot products
+        step *= -2.0
+        step += self._squared_steps
+        step += (q.astype(np.float64) ** 2).sum(-1)[:, None]
+        np.maximum(step, 0.0, out=step)
+        np.sqrt(step, out=step)
+        return step.sum(axis=0) / (2 * self.steps.shape[0])
 
     def aligned(self, query: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """DTW distances (`dtw_batch`) to the examples in `rows`."""
