@@ -1,7 +1,7 @@
 """Taught signs through the real command line, as issue 17's check runs them: top-1 beside the floor.
 
     .venv/bin/python benchmarks/taught_flow.py [--signers 02,01] [--signs 71-76] [--taught 3]
-        [--named 6] [--model FILE] [--new-words] [--pack] [--look depth|webcam] [--keep DIR]
+        [--named 6] [--model FILE] [--new-words] [--pack] [--left-handed] [--look depth|webcam] [--keep DIR]
 
 For each signer of the sample folder, each sign's KArSL frame folders (train split, in recording
 order) are written as videos the way a depth camera's colour stream gives them: 960x540, 15 fps,
@@ -21,6 +21,9 @@ signer taught by the other's pack:
     arsl-desktop signs add --sign ID ...; arsl-desktop signs export lesson.zip    (the teacher)
     arsl-desktop signs import lesson.zip; arsl-desktop recognize ...             (the learner)
     arsl-desktop signs add --sign ID MY-FIRST.mp4; arsl-desktop recognize ...    (one recording of their own)
+
+`--left-handed`: the learner's videos are flipped left-right (a left-handed learner; with `--pack`
+the teacher stays right-handed).
 
 The app's top-1 (among all its signs and the taught ones) is printed beside the floor every
 taught-sign figure must beat: DTW 1-NN among the taught signs only (`training.baseline`), on
@@ -70,10 +73,11 @@ def depth_camera(image: np.ndarray) -> np.ndarray:
     return canvas
 
 
-def as_video(folder: Path, dst: Path, look: str) -> Path:
+def as_video(folder: Path, dst: Path, look: str, mirrored: bool = False) -> Path:
     """A KArSL frame folder (frame numbers are 30 fps time) -> a 15 fps mp4 as `look` sees it:
     "depth" (`depth_camera`) or "webcam" (`training.webcam_like`: 640x360, the signer smaller and
-    off-centre, darker, JPEG-compressed; one set-up per recording)."""
+    off-centre, darker, JPEG-compressed; one set-up per recording). `mirrored`: each frame flipped
+    left-right first, as a left-handed signer would make the sign."""
     import cv2
 
     if dst.exists():
@@ -89,7 +93,8 @@ def as_video(folder: Path, dst: Path, look: str) -> Path:
     for i in range(int((numbers[-1] - numbers[0]) / 30.0 * FPS) + 1):
         t = numbers[0] + i * 30.0 / FPS
         j = max(k for k, n in enumerate(numbers) if n <= t + 1e-6)
-        out.write(show(cv2.imread(str(frames[j]))))
+        image = cv2.imread(str(frames[j]))
+        out.write(show(cv2.flip(image, 1) if mirrored else image))
     out.release()
     return dst
 
@@ -126,11 +131,12 @@ class Flow:
     def signs_of(self, signer: str) -> list[int]:
         return [s for s in self.args.signs if (self.sample / "frames" / signer / "train" / f"{s:04d}").is_dir()]
 
-    def videos(self, signer: str, s: int, n: int) -> list[Path]:
+    def videos(self, signer: str, s: int, n: int, mirrored: bool = False) -> list[Path]:
         """The signer's first n recordings of sign s (train split, recording order), as videos."""
         folders = sorted((self.sample / "frames" / signer / "train" / f"{s:04d}").iterdir())[:n]
-        look = self.args.look
-        return [as_video(f, self.work / f"{look}-{f.name.replace('(', '').replace(')', '')}.mp4", look) for f in folders]
+        look = f"{self.args.look}-mirrored" if mirrored else self.args.look
+        return [as_video(f, self.work / f"{look}-{f.name.replace('(', '').replace(')', '')}.mp4", self.args.look,
+                         mirrored) for f in folders]
 
     def user(self, who: str) -> dict:
         """A fresh user data folder: a new user's environment."""
@@ -169,21 +175,24 @@ class Flow:
         want = np.array([signs.index(q.sign) for q in queries])
         return float(np.mean(baseline_scores(enrolled, queries, signs).argmax(1) == want))
 
+    def learner(self, signer: str) -> str:
+        return f"{signer} (left-handed)" if self.args.left_handed else signer
+
     def own(self, signer: str) -> tuple:
         """The signer teaches each sign from their first recordings; their next ones are named."""
         signs = self.signs_of(signer)
         taught, named = [], []
         for s in signs:
-            videos = self.videos(signer, s, self.args.taught + self.args.named)
+            videos = self.videos(signer, s, self.args.taught + self.args.named, self.args.left_handed)
             taught += [(s, v) for v in videos[:self.args.taught]]
             named += [(s, v) for v in videos[self.args.taught:]]
         env = self.user(signer)
-        self.teach(env, taught, f"signer {signer}")
-        app = self.named(env, named, f"signer {signer}")
+        self.teach(env, taught, f"signer {self.learner(signer)}")
+        app = self.named(env, named, f"signer {self.learner(signer)}")
         floor = self.floor(taught, named, signs)
-        print(f"signer {signer}: {len(signs)} signs taught from {self.args.taught} recordings, {len(named)} named: "
+        print(f"signer {self.learner(signer)}: {len(signs)} signs taught from {self.args.taught} recordings, {len(named)} named: "
               f"app top-1 {100 * app:.1f}%   DTW 1-NN among the taught signs {100 * floor:.1f}%", flush=True)
-        return [(f"{signer}, own {self.args.taught}", len(named), app, floor)]
+        return [(f"{self.learner(signer)}, own {self.args.taught}", len(named), app, floor)]
 
     def pack(self, signer: str, teacher: str) -> tuple:
         """The teacher teaches each sign and exports a pack; the signer imports it and is named, then
@@ -192,7 +201,7 @@ class Flow:
         lesson = [(s, v) for s in signs for v in self.videos(teacher, s, self.args.taught)]
         mine, named = [], []
         for s in signs:
-            videos = self.videos(signer, s, 1 + self.args.named)
+            videos = self.videos(signer, s, 1 + self.args.named, self.args.left_handed)
             mine.append((s, videos[0]))
             named += [(s, v) for v in videos[1:]]
         teacher_env = self.user(f"teacher-{teacher}")
@@ -202,14 +211,14 @@ class Flow:
         env = self.user(signer)
         cli([*self.model, "signs", "import", str(pack)], env)
         rows = []
-        who = f"signer {signer} with signer {teacher}'s pack"
+        who = f"signer {self.learner(signer)} with signer {teacher}'s pack"
         app, floor = self.named(env, named, who), self.floor(lesson, named, signs)
-        rows.append((f"{signer}, {teacher}'s pack of {self.args.taught}", len(named), app, floor))
+        rows.append((f"{self.learner(signer)}, {teacher}'s pack of {self.args.taught}", len(named), app, floor))
         print(f"{who}: {len(named)} named: app top-1 {100 * app:.1f}%   DTW 1-NN {100 * floor:.1f}%", flush=True)
-        self.teach(env, mine, f"signer {signer}")
+        self.teach(env, mine, f"signer {self.learner(signer)}")
         who += " + one own recording"
         app, floor = self.named(env, named, who), self.floor(lesson + mine, named, signs)
-        rows.append((f"{signer}, {teacher}'s pack + 1 own", len(named), app, floor))
+        rows.append((f"{self.learner(signer)}, {teacher}'s pack + 1 own", len(named), app, floor))
         print(f"{who}: {len(named)} named: app top-1 {100 * app:.1f}%   DTW 1-NN {100 * floor:.1f}%", flush=True)
         return rows
 
@@ -226,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pack", action="store_true",
                     help="each signer is taught by the other's pack (`signs export`, `signs import`), then adds "
                          "one recording of their own to each sign")
+    ap.add_argument("--left-handed", action="store_true",
+                    help="the learner's recordings mirrored, as a left-handed signer makes the signs (with --pack: "
+                         "the teacher's stay as recorded)")
     ap.add_argument("--look", choices=("depth", "webcam"), default="depth",
                     help="depth: 960x540 studio (a depth camera's colour stream); webcam: a laptop webcam's view")
     ap.add_argument("--keep", type=Path, default=None, help="keep the videos here (default: a temporary folder)")
