@@ -265,8 +265,7 @@ class ExampleBank:
         seqs = np.asarray(sequences, np.float32)
         if not seqs.size:
             seqs = np.zeros((0, MATCH_STEPS, MATCH_DIM), np.float32)
-        self.squared = (seqs.astype(np.float64) ** 2).sum(-1)  # (N, L)
-        self._squared_steps = np.ascontiguousarray(self.squared.T)  # (L, N): the straight pass's layout
+        self.squared = np.ascontiguousarray((seqs.astype(np.float64) ** 2).sum(-1).T)  # (L, N), as `steps`
         self.extents = extents(seqs)  # (N, 4)
         self.folded = is_foldable(seqs)
         kept = seqs[..., _compact_columns()] if self.folded else seqs
@@ -292,7 +291,7 @@ class ExampleBank:
         # elementwise part cost as much as the products)
         step = np.matmul(self.steps, self._read(q)[:, :, None])[..., 0].astype(np.float64)  # (L, N) dot products
         step *= -2.0
-        step += self._squared_steps
+        step += self.squared
         step += (q.astype(np.float64) ** 2).sum(-1)[:, None]
         np.maximum(step, 0.0, out=step)
         np.sqrt(step, out=step)
@@ -301,7 +300,8 @@ class ExampleBank:
     def aligned(self, query: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """DTW distances (`dtw_batch`) to the examples in `rows`."""
         q = np.asarray(query, np.float64)
-        return dtw_batch(self._read(q), self.steps[:, rows].transpose(1, 0, 2), self.squared[rows], (q ** 2).sum(-1))
+        return dtw_batch(self._read(q), self.steps[:, rows].transpose(1, 0, 2), self.squared[:, rows].T,
+                         (q ** 2).sum(-1))
 
     def distances(self, query: np.ndarray, shortlist: int = SHORTLIST) -> np.ndarray:
         """(N,) match distances (DTW + `extent_distances`) for the `shortlist` examples nearest by

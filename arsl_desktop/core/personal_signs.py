@@ -250,8 +250,9 @@ def prepare(store: PersonalStore, classifier: SignClassifier, new: list[tuple[tu
     caches on disk (`MatchCache`, `OutputCache`) where they hold it, else from the example file,
     which is then read and checked (a damaged one adds a line to `problems` and is left out), and
     the caches are written to hold the examples in `keep` (`read`: the output cache, when read
-    already; `have`: match sequences already prepared, which a sign's file also takes). Also returns how many examples the model read (0 where its readings were all
-    cached, or the fusion uses none)."""
+    already; `have`: match sequences already prepared, which a sign's file also takes). Also
+    returns how many examples the model read (0 where its readings were all cached, or the
+    fusion uses none)."""
     matches = MatchCache(store.root)
     files = {sign.key: matches.of(sign) for _, sign, _ in new}
     by_sign = {k: f.read() for k, f in files.items()}
