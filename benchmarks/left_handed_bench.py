@@ -55,17 +55,22 @@ def distances(query: Clip, bank: np.ndarray, spread: np.ndarray) -> tuple[np.nda
     return out[0], out[1]
 
 
-def top1(enrolled: list[Clip], queries: list[Clip], penalty: float | None) -> float:
+def row(enrolled: list[Clip], queries: list[Clip]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One row's distances, aligned once for every penalty: (segment's, mirrored segment's) per
+    query and example, each example's sign and each query's."""
     bank = np.stack([match(c) for c in enrolled])
     spread = matching.extents(bank)
+    d, dm = zip(*(distances(q, bank, spread) for q in queries), strict=True)
     owner = np.array([NEW.index(c.sign) for c in enrolled])
-    hits = []
-    for q in queries:
-        d, dm = distances(q, bank, spread)
-        if penalty is not None:
-            d = np.minimum(d, penalty * dm)
-        hits.append(NEW[int(sign_distances(d, owner, len(NEW)).argmin())] == q.sign)
-    return 100 * float(np.mean(hits))
+    return np.stack(d), np.stack(dm), owner, np.array([q.sign for q in queries])
+
+
+def top1(rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], penalty: float | None) -> float:
+    d, dm, owner, truth = rows
+    if penalty is not None:
+        d = np.minimum(d, penalty * dm)
+    named = [NEW[int(sign_distances(each, owner, len(NEW)).argmin())] for each in d]
+    return 100 * float(np.mean(np.array(named) == truth))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,18 +98,20 @@ def main(argv: list[str] | None = None) -> int:
             ratio.append(np.where(same, 0.0, d / np.maximum(dm, 1e-12)))
         ratio = np.concatenate(ratio)
         by = {x: [c for c in taught if c.signer == x] for x in ("01", "02")}
+        rows = {}  # (learner, left-handed) -> rows b, c, a
+        for x, y in (("01", "02"), ("02", "01")):
+            teacher = first_per_sign(by[y], 3)[0]
+            for left in (False, True):
+                mine = [mirrored(c) for c in by[x]] if left else by[x]
+                one, rest1 = first_per_sign(mine, 1)
+                own, rest3 = first_per_sign(mine, 3)
+                rows[x, left] = [row(teacher, mine), row(teacher + one, rest1), row(own, rest3)]
         for penalty in penalties:
             changed = "–" if penalty is None else f"{int((ratio > penalty).sum())} of {ratio.size}"
-            for x, y in (("01", "02"), ("02", "01")):
-                teacher = first_per_sign(by[y], 3)[0]
-                for left in (False, True):
-                    mine = [mirrored(c) for c in by[x]] if left else by[x]
-                    one, rest1 = first_per_sign(mine, 1)
-                    own, rest3 = first_per_sign(mine, 3)
-                    print(f"| {data} | {'none' if penalty is None else f'×{penalty:g}'} | "
-                          f"{x}{' left-handed' if left else ''} | {top1(teacher, mine, penalty):.1f}% | "
-                          f"{top1(teacher + one, rest1, penalty):.1f}% | {top1(own, rest3, penalty):.1f}% | "
-                          f"{changed} |", flush=True)
+            for (x, left), (b, c, a) in rows.items():
+                print(f"| {data} | {'none' if penalty is None else f'×{penalty:g}'} | "
+                      f"{x}{' left-handed' if left else ''} | {top1(b, penalty):.1f}% | {top1(c, penalty):.1f}% | "
+                      f"{top1(a, penalty):.1f}% | {changed} |", flush=True)
     return 0
 
 
