@@ -4,7 +4,7 @@
     signs list [--format jsonl]
     signs remove NAME
     signs export PACK.zip [NAME...]
-    signs import PACK.zip
+    signs import PACK.zip [--mirror]
 
 The signs live in `<user data>/signs` (`ARSL_USER_DATA` moves it). Errors are one line on
 stderr and a non-zero exit. `add` keeps the usable recordings and names each one it could not
@@ -56,6 +56,9 @@ def add_parser(sub) -> None:
     ex.add_argument("names", nargs="*", metavar="NAME")
     im = cmds.add_parser("import", help="add the signs of a pack (signs whose name is taken are skipped)")
     im.add_argument("pack", type=Path, metavar="PACK.zip")
+    im.add_argument("--mirror", action="store_true",
+                    help="you sign with the other hand than the pack's recorders (e.g. you are left-handed, "
+                         "the teacher right-handed): store their recordings mirrored, left and right swapped")
 
 
 def _err(msg: str) -> None:
@@ -210,11 +213,12 @@ def _export(args: argparse.Namespace, store) -> int:
 def _import(args: argparse.Namespace, store) -> int:
     from arsl_desktop.core.personal_pack import import_pack
 
-    result = import_pack(store, args.pack)
+    result = import_pack(store, args.pack, mirror=args.mirror)
     for name, why in result.skipped:
         _warn(f"'{name}' skipped: {why}.")
     names = ", ".join(result.imported)
-    print(f"Imported {len(result.imported)} sign(s) from {args.pack}" + (f": {names}" if names else "."))
+    how = " mirrored (left and right swapped)" if args.mirror and result.imported else ""
+    print(f"Imported {len(result.imported)} sign(s){how} from {args.pack}" + (f": {names}" if names else "."))
     if result.imported:
         _prepare(args, store)
     return EXIT_OK

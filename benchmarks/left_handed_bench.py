@@ -11,11 +11,14 @@ own (row c), and against their own first 3 (row a), once as recorded and once mi
 (`features.mirror_keypoints`: the same signer, left-handed). Top-1 among the taught signs only.
 
 Beside the matcher as it is, a candidate: each example's distance is the smaller of the
-segment's and the mirrored segment's (that one times PENALTY). It prints, for each penalty, the
+segment's and the mirrored segment's (that one times PENALTY); and the same only where the
+segment and the example are one-handed with opposite hands (`side`). It prints, for each penalty, the
 rows (a right-handed signer's must not drop), and how many pairs of recordings (any training
 recording of any sign as the segment, a 71-76 recording as the example) the mirrored look
 would change: those are the taught signs an untaught one could now be taken for, and the
-generated figures that would move. Nothing here is used by the app; it measures a next step.
+generated figures that would move. Nothing here is used by the app, which leaves the choice to
+the learner instead (`signs import --mirror`, the same as mirroring the segment for a pack's
+examples); it measures an automatic alternative.
 """
 
 from __future__ import annotations
@@ -55,20 +58,38 @@ def distances(query: Clip, bank: np.ndarray, spread: np.ndarray) -> tuple[np.nda
     return out[0], out[1]
 
 
-def row(enrolled: list[Clip], queries: list[Clip]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def side(c: Clip) -> int:
+    """+1 a one-handed clip signed with the right hand, -1 with the left, 0 two-handed or unclear
+    (`features.hand_activity`, the ratio `features.ONE_HANDED`)."""
+    left, right = F.hand_activity(c.xyz, c.present, c.aspect)
+    if right > 0 and left < F.ONE_HANDED * right:
+        return 1
+    if left > 0 and right < F.ONE_HANDED * left:
+        return -1
+    return 0
+
+
+def opposite(query: Clip, enrolled: list[Clip]) -> np.ndarray:
+    """Per example: the segment and the example are one-handed with opposite hands."""
+    s = side(query)
+    return np.array([s != 0 and side(c) == -s for c in enrolled])
+
+
+def row(enrolled: list[Clip], queries: list[Clip]):
     """One row's distances, aligned once for every penalty: (segment's, mirrored segment's) per
-    query and example, each example's sign and each query's."""
+    query and example, where the hands are opposite, each example's sign and each query's."""
     bank = np.stack([match(c) for c in enrolled])
     spread = matching.extents(bank)
     d, dm = zip(*(distances(q, bank, spread) for q in queries), strict=True)
     owner = np.array([NEW.index(c.sign) for c in enrolled])
-    return np.stack(d), np.stack(dm), owner, np.array([q.sign for q in queries])
+    gate = np.stack([opposite(q, enrolled) for q in queries])
+    return np.stack(d), np.stack(dm), gate, owner, np.array([q.sign for q in queries])
 
 
-def top1(rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], penalty: float | None) -> float:
-    d, dm, owner, truth = rows
+def top1(rows, penalty: float | None, gated: bool) -> float:
+    d, dm, gate, owner, truth = rows
     if penalty is not None:
-        d = np.minimum(d, penalty * dm)
+        d = np.where(gate, np.minimum(d, penalty * dm), d) if gated else np.minimum(d, penalty * dm)
     named = [NEW[int(sign_distances(each, owner, len(NEW)).argmin())] for each in d]
     return 100 * float(np.mean(np.array(named) == truth))
 
@@ -91,12 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         taught = [c for c in every if c.sign in NEW]
         bank = np.stack([match(c) for c in taught])
         spread = matching.extents(bank)
-        ratio = []  # per pair: direct over mirrored distance (the mirrored look wins where penalty < it)
+        ratio, gates = [], []  # per pair: direct over mirrored distance (the mirrored look wins where penalty < it)
         for c in every:
             d, dm = distances(c, bank, spread)
             same = np.array([t.sample == c.sample and t.signer == c.signer for t in taught])
             ratio.append(np.where(same, 0.0, d / np.maximum(dm, 1e-12)))
-        ratio = np.concatenate(ratio)
+            gates.append(opposite(c, taught))
+        ratio, gates = np.concatenate(ratio), np.concatenate(gates)
         by = {x: [c for c in taught if c.signer == x] for x in ("01", "02")}
         rows = {}  # (learner, left-handed) -> rows b, c, a
         for x, y in (("01", "02"), ("02", "01")):
@@ -106,12 +128,13 @@ def main(argv: list[str] | None = None) -> int:
                 one, rest1 = first_per_sign(mine, 1)
                 own, rest3 = first_per_sign(mine, 3)
                 rows[x, left] = [row(teacher, mine), row(teacher + one, rest1), row(own, rest3)]
-        for penalty in penalties:
-            changed = "–" if penalty is None else f"{int((ratio > penalty).sum())} of {ratio.size}"
+        for penalty, gated in [(None, False), *((p, g) for p in penalties[1:] for g in (False, True))]:
+            wins = ratio > (penalty or np.inf)
+            changed = "–" if penalty is None else f"{int((wins & gates if gated else wins).sum())} of {ratio.size}"
+            look = "none" if penalty is None else f"×{penalty:g}{', opposite hands only' if gated else ''}"
             for (x, left), (b, c, a) in rows.items():
-                print(f"| {data} | {'none' if penalty is None else f'×{penalty:g}'} | "
-                      f"{x}{' left-handed' if left else ''} | {top1(b, penalty):.1f}% | {top1(c, penalty):.1f}% | "
-                      f"{top1(a, penalty):.1f}% | {changed} |", flush=True)
+                print(f"| {data} | {look} | {x}{' left-handed' if left else ''} | {top1(b, penalty, gated):.1f}% | "
+                      f"{top1(c, penalty, gated):.1f}% | {top1(a, penalty, gated):.1f}% | {changed} |", flush=True)
     return 0
 
 

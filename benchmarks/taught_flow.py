@@ -1,7 +1,8 @@
 """Taught signs through the real command line, as issue 17's check runs them: top-1 beside the floor.
 
     .venv/bin/python benchmarks/taught_flow.py [--signers 02,01] [--signs 71-76] [--taught 3]
-        [--named 6] [--model FILE] [--new-words] [--pack] [--left-handed] [--look depth|webcam] [--keep DIR]
+        [--named 6] [--model FILE] [--new-words] [--pack] [--left-handed] [--mirror-import]
+        [--look depth|webcam] [--keep DIR]
 
 For each signer of the sample folder, each sign's KArSL frame folders (train split, in recording
 order) are written as videos the way a depth camera's colour stream gives them: 960x540, 15 fps,
@@ -23,7 +24,8 @@ signer taught by the other's pack:
     arsl-desktop signs add --sign ID MY-FIRST.mp4; arsl-desktop recognize ...    (one recording of their own)
 
 `--left-handed`: the learner's videos are flipped left-right (a left-handed learner; with `--pack`
-the teacher stays right-handed).
+the teacher stays right-handed). `--mirror-import`: the learner answers that with
+`signs import --mirror lesson.zip` (the floor then matches the mirrored pack too).
 
 The app's top-1 (among all its signs and the taught ones) is printed beside the floor every
 taught-sign figure must beat: DTW 1-NN among the taught signs only (`training.baseline`), on
@@ -36,6 +38,7 @@ matcher learns nothing, and held-out figures come from `training.evaluate --pers
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -50,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from arsl_desktop import native_log, paths  # noqa: E402
+from arsl_desktop.core import features as F  # noqa: E402
 from arsl_desktop.core.landmarks import create_landmarker, stack  # noqa: E402
 from arsl_desktop.core.sources import open_source  # noqa: E402
 from training import webcam_like  # noqa: E402
@@ -168,9 +172,14 @@ class Flow:
             self._keypoints[video] = keypoints(video, s, self.landmarker)
         return self._keypoints[video]
 
-    def floor(self, taught: list[tuple[int, Path]], named: list[tuple[int, Path]], signs: list[int]) -> float:
-        """DTW 1-NN among the taught signs (`training.baseline`) on the app's keypoints of the same videos."""
+    def floor(self, taught: list[tuple[int, Path]], named: list[tuple[int, Path]], signs: list[int],
+              mirrored: int = 0) -> float:
+        """DTW 1-NN among the taught signs (`training.baseline`) on the app's keypoints of the same
+        videos; the first `mirrored` taught ones mirrored, as `signs import --mirror` stores them."""
         enrolled = [self.keypoints(s, v) for s, v in taught]
+        for i in range(mirrored):
+            xyz, present = F.mirror_keypoints(enrolled[i].xyz, enrolled[i].present)
+            enrolled[i] = dataclasses.replace(enrolled[i], xyz=xyz, present=present)
         queries = [self.keypoints(s, v) for s, v in named]
         want = np.array([signs.index(q.sign) for q in queries])
         return float(np.mean(baseline_scores(enrolled, queries, signs).argmax(1) == want))
@@ -209,16 +218,18 @@ class Flow:
         pack = Path(teacher_env["ARSL_USER_DATA"]) / "lesson.zip"
         cli(["signs", "export", str(pack)], teacher_env)
         env = self.user(signer)
-        cli([*self.model, "signs", "import", str(pack)], env)
+        flip = self.args.mirror_import
+        cli([*self.model, "signs", "import", *(["--mirror"] if flip else []), str(pack)], env)
         rows = []
-        who = f"signer {self.learner(signer)} with signer {teacher}'s pack"
-        app, floor = self.named(env, named, who), self.floor(lesson, named, signs)
-        rows.append((f"{self.learner(signer)}, {teacher}'s pack of {self.args.taught}", len(named), app, floor))
+        how = " (imported --mirror)" if flip else ""
+        who = f"signer {self.learner(signer)} with signer {teacher}'s pack{how}"
+        app, floor = self.named(env, named, who), self.floor(lesson, named, signs, len(lesson) * flip)
+        rows.append((f"{self.learner(signer)}, {teacher}'s pack of {self.args.taught}{how}", len(named), app, floor))
         print(f"{who}: {len(named)} named: app top-1 {100 * app:.1f}%   DTW 1-NN {100 * floor:.1f}%", flush=True)
         self.teach(env, mine, f"signer {self.learner(signer)}")
         who += " + one own recording"
-        app, floor = self.named(env, named, who), self.floor(lesson + mine, named, signs)
-        rows.append((f"{self.learner(signer)}, {teacher}'s pack + 1 own", len(named), app, floor))
+        app, floor = self.named(env, named, who), self.floor(lesson + mine, named, signs, len(lesson) * flip)
+        rows.append((f"{self.learner(signer)}, {teacher}'s pack{how} + 1 own", len(named), app, floor))
         print(f"{who}: {len(named)} named: app top-1 {100 * app:.1f}%   DTW 1-NN {100 * floor:.1f}%", flush=True)
         return rows
 
@@ -238,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--left-handed", action="store_true",
                     help="the learner's recordings mirrored, as a left-handed signer makes the signs (with --pack: "
                          "the teacher's stay as recorded)")
+    ap.add_argument("--mirror-import", action="store_true",
+                    help="(with --pack) the learner imports the pack with `signs import --mirror` (the other hand)")
     ap.add_argument("--look", choices=("depth", "webcam"), default="depth",
                     help="depth: 960x540 studio (a depth camera's colour stream); webcam: a laptop webcam's view")
     ap.add_argument("--keep", type=Path, default=None, help="keep the videos here (default: a temporary folder)")

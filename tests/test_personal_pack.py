@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from arsl_desktop.core import features as F
+from arsl_desktop.core import matching
 from arsl_desktop.core import personal_pack as P
 from arsl_desktop.core.personal_store import Example, PersonalStore, StoreError
 
@@ -93,6 +94,34 @@ def test_round_trip(source, pack, target):
             assert eb.recorded_by == ea.recorded_by  # who recorded each example travels with it
     assert [e.recorded_by for e in target.examples(target.find("word 1"))[0]] == ["signer 1", "signer 0", "signer 1"]
     assert target.find("هيكل عظمي").karsl_id == 71
+
+
+def test_a_mirrored_import_stores_the_recordings_as_made_with_the_other_hand(source, pack, target):
+    """`import_pack(mirror=True)`: a left-handed learner of a right-handed teacher. Every example is
+    stored mirrored (x flipped, left and right body sides and hands swapped), keeping who recorded
+    it; so the teacher's sign made left-handed matches the stored one exactly, and not the original."""
+    result = P.import_pack(target, pack, mirror=True)
+    assert sorted(result.imported) == ["Skeleton", "word 1"]
+    for name in ("word 1", "Skeleton"):
+        teacher, learner = source.examples(source.find(name))[0], target.examples(target.find(name))[0]
+        for ea, eb in zip(teacher, learner, strict=True):
+            xyz, present = F.mirror_keypoints(ea.xyz, ea.present)
+            np.testing.assert_array_equal(eb.xyz, xyz)
+            np.testing.assert_array_equal(eb.present, present)
+            assert eb.recorded_by == ea.recorded_by and eb.aspect == ea.aspect
+            np.testing.assert_allclose(eb.xyz[:, F.LEFT_SL, 0], 1.0 - ea.xyz[:, F.RIGHT_SL, 0], atol=1e-6)
+
+    one_hand = Example(synth_example(6).xyz, np.array([[True, True, False, True]] * 60), np.arange(60) / 30.0, 1.0)
+    flipped = one_hand.mirrored()
+    assert flipped.present[0].tolist() == [True, True, True, False]  # the right hand became the left
+    np.testing.assert_allclose(flipped.mirrored().xyz, one_hand.xyz, atol=1e-6)  # twice: as recorded
+
+    def match(e: Example) -> np.ndarray:
+        return matching.match_sequence(e.xyz, e.present, e.times, e.aspect)
+
+    left_handed = match(one_hand.mirrored())  # the teacher's recording, made with the other hand
+    assert np.abs(match(flipped) - left_handed).max() < 1e-5
+    assert np.abs(match(one_hand) - left_handed).max() > 0.5
 
 
 def test_export_named_signs_and_unknown_name(source, tmp_path):

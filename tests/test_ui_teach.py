@@ -282,6 +282,47 @@ def test_my_signs_rename_delete_and_packs(qtbot, tmp_path):
     assert "Imported 1 personal sign" in d.message.text() and "Skeleton" in d.message.text()  # skipped: exists
 
 
+@pytest.mark.parametrize("answer", ["cancelImport", "sameHand", "otherHand"])
+def test_importing_a_pack_asks_which_hand_the_learner_signs_with(qtbot, tmp_path, monkeypatch, answer):
+    """"Import pack…" asks whether the learner signs with the pack's recorders' hand: Cancel imports
+    nothing, "Same hand" the recordings as made, "The other hand" mirrored (and says so)."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
+
+    from arsl_desktop.core.labels import default_labels
+    from arsl_desktop.ui.my_signs_dialog import MySignsDialog
+
+    teacher = PersonalStore(tmp_path / "teacher")
+    made = [Example.from_keypoints(frames(n=10 + i), "teacher") for i in range(3)]
+    teacher.add("Lamp", made, ar="مصباح")
+    pack = tmp_path / "class.zip"
+    export_pack(teacher, pack)
+    store = PersonalStore(tmp_path / "signs")
+    d = MySignsDialog(default_labels(), store)
+    qtbot.addWidget(d)
+    asked = []
+
+    def click(box: QMessageBox) -> int:
+        asked.append((box.text(), [b.text() for b in box.buttons()], box.defaultButton().text()))
+        (box.defaultButton() if answer == "sameHand" else box.findChild(QPushButton, answer)).click()
+        return 0
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(pack), ""))
+    monkeypatch.setattr(QMessageBox, "exec", click)
+    qtbot.mouseClick(d.buttons["import_pack"], Qt.MouseButton.LeftButton)
+    text, buttons, default = asked[0]
+    assert "same hand as the people who recorded this pack" in text and default == "Same hand"
+    assert sorted(buttons) == ["Cancel", "Same hand", "The other hand (mirror)"]
+    if answer == "cancelImport":
+        assert store.load().signs == () and d.message.text() == ""
+        return
+    (lamp,) = store.load().signs
+    kept = store.examples(lamp)[0]
+    want = [e.mirrored() if answer == "otherHand" else e for e in made]
+    assert all(np.array_equal(k.xyz, w.xyz) and np.array_equal(k.present, w.present) for k, w in zip(kept, want, strict=True))
+    assert d.message.text() == ("Imported 1 personal sign, mirrored (left and right swapped)." if answer == "otherHand"
+                                else "Imported 1 personal sign.")
+
+
 @pytest.mark.slow
 def test_an_unreadable_signs_folder_is_said_and_recognition_goes_on(make_window, qtbot, tiny_model, dense_video,
                                                                     monkeypatch):

@@ -272,9 +272,17 @@ def read_pack(path: Path, labels: LabelTable | None = None) -> list[tuple[Person
     return out
 
 
-def import_pack(store: PersonalStore, path: Path, labels: LabelTable | None = None) -> ImportResult:
-    """Validate the whole pack, then add each sign whose names are free; clashes are skipped."""
+def import_pack(store: PersonalStore, path: Path, labels: LabelTable | None = None,
+                mirror: bool = False) -> ImportResult:
+    """Validate the whole pack, then add each sign whose names are free; clashes are skipped.
+
+    `mirror`: store every example mirrored (`Example.mirrored`), for a learner who signs with the
+    other hand than the pack's recorders: the matcher compares keypoints as recorded, and a
+    right-handed teacher's sign is far from the same sign made left-handed
+    (`benchmarks/left_handed_bench.py`, docs/PERSONAL_SIGNS.md)."""
     signs = read_pack(path, labels)
+    if mirror:
+        signs = [(sign, [e.mirrored() for e in examples]) for sign, examples in signs]
     imported: list[str] = []
     skipped: list[tuple[str, str]] = []
     taken = {n.casefold() for s in store.load().signs for n in (s.en, s.ar, s.key) if n}

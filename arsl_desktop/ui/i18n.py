@@ -242,6 +242,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "exported": {"en": "Exported {signs} to {path}", "ar": "صُدّرت {signs} إلى {path}"},
     "imported": {"en": "Imported {signs}.", "ar": "استُوردت {signs}."},
     "import_skipped": {"en": "Skipped: {detail}", "ar": "تم تخطي: {detail}"},
+    "imported_mirrored": {"en": "Imported {signs}, mirrored (left and right swapped).",
+                          "ar": "استُوردت {signs} معكوسةً (اليمين مكان اليسار)."},
+    "import_hand_question": {
+        "en": "Do you sign with the same hand as the people who recorded this pack? If you are left-handed "
+              "and they are right-handed (or the reverse), their recordings are stored mirrored, so that "
+              "they match yours.",
+        "ar": "هل تؤدي الإشارات باليد نفسها التي استخدمها من سجّلوا هذه الحزمة؟ إن كنت أعسر وهم يستخدمون "
+              "اليد اليمنى (أو العكس)، تُحفظ تسجيلاتهم معكوسةً لتطابق تسجيلاتك."},
+    "import_same_hand": {"en": "Same hand", "ar": "اليد نفسها"},
+    "import_other_hand": {"en": "The other hand (mirror)", "ar": "اليد الأخرى (عكس)"},
     # learn mode (practise signs: score, feedback, progress)
     "learn": {"en": "Learn signs…", "ar": "تعلّم الإشارات…"},
     "learn_title": {"en": "Learn signs", "ar": "تعلّم الإشارات"},

@@ -257,13 +257,14 @@ class MySignsDialog(QDialog):
         if path:
             self.export_to(Path(path) if path.lower().endswith(".zip") else Path(path + ".zip"), keys)
 
-    def import_from(self, path: Path) -> bool:
+    def import_from(self, path: Path, mirror: bool = False) -> bool:
         try:
-            result = personal_pack.import_pack(self.store, Path(path), self.labels)
+            result = personal_pack.import_pack(self.store, Path(path), self.labels, mirror=mirror)
         except StoreError as exc:
             self._failed(exc)
             return False
-        lines = [tr("imported", signs=tr_n("personal_signs", len(result.imported)))]
+        done = "imported_mirrored" if mirror and result.imported else "imported"
+        lines = [tr(done, signs=tr_n("personal_signs", len(result.imported)))]
         lines += [tr("import_skipped", detail=f"{name}: {why}") for name, why in result.skipped]
         self._say("\n".join(lines), error=bool(result.skipped))
         self.reload()
@@ -271,10 +272,28 @@ class MySignsDialog(QDialog):
             self.imported.emit()
         return True
 
+    def hand_question(self) -> QMessageBox:
+        """Which hand the learner signs with, against the pack's recorders: the other one stores
+        their recordings mirrored (`personal_pack.import_pack`); "Same hand" is the default."""
+        box = QMessageBox(QMessageBox.Icon.Question, tr("import_pack").rstrip("…"), tr("import_hand_question"),
+                          parent=self)
+        box.setObjectName("importHandQuestion")
+        same = box.addButton(tr("import_same_hand"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("import_other_hand"), QMessageBox.ButtonRole.AcceptRole).setObjectName("otherHand")
+        box.addButton(tr("cancel"), QMessageBox.ButtonRole.RejectRole).setObjectName("cancelImport")
+        box.setDefaultButton(same)
+        return box
+
     def import_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("import_pack"), str(Path.home()), tr("packs_filter"))
-        if path:
-            self.import_from(Path(path))
+        if not path:
+            return
+        box = self.hand_question()
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is None or clicked.objectName() == "cancelImport":
+            return
+        self.import_from(Path(path), mirror=clicked.objectName() == "otherHand")
 
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels([tr(k) for k in COLUMNS])
