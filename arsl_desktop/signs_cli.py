@@ -220,6 +220,8 @@ def _import(args: argparse.Namespace, store) -> int:
     how = " mirrored (left and right swapped)" if args.mirror and result.imported else ""
     print(f"Imported {len(result.imported)} sign(s){how} from {args.pack}" + (f": {names}" if names else "."))
     if result.imported:
+        print("Tip: add one recording of your own to each of them (`arsl-desktop signs add --en NAME FILE`): "
+              "your own recordings are what recognises you best.")
         _prepare(args, store)
     return EXIT_OK
 

@@ -131,7 +131,10 @@ def test_export_and_import(user, tmp_path, monkeypatch, capsys):
     other = tmp_path / "other"
     monkeypatch.setenv("ARSL_USER_DATA", str(other))
     assert main(["signs", "import", str(pack)]) == 0
-    assert capsys.readouterr().out.strip() == f"Imported 2 sign(s) from {pack}: word 72, word 73"
+    assert capsys.readouterr().out.splitlines() == [
+        f"Imported 2 sign(s) from {pack}: word 72, word 73",
+        "Tip: add one recording of your own to each of them (`arsl-desktop signs add --en NAME FILE`): "
+        "your own recordings are what recognises you best."]
     assert [(s.en, len(s.examples)) for s in PersonalStore().load().signs] == [("word 72", 3), ("word 73", 3)]
     assert main(["signs", "import", str(pack)]) == 0  # again: both names are taken
     out, err = capsys.readouterr()
@@ -174,7 +177,7 @@ def test_a_left_handed_learner_imports_a_right_handed_pack_mirrored(enrolled, tm
         capsys.readouterr()
         assert main(["signs", "import", *how, str(pack)]) == 0
         said = "mirrored (left and right swapped) " if how else ""
-        assert capsys.readouterr().out.strip() == f"Imported 3 sign(s) {said}from {pack}: word 71, word 72, word 73"
+        assert capsys.readouterr().out.splitlines()[0] == f"Imported 3 sign(s) {said}from {pack}: word 71, word 72, word 73"
         assert main(["--model", str(WITHOUT_71_76), "recognize", "--format", "jsonl", *[str(p) for _, p in queries]]) == 0
         rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         right[bool(how)] = sum(r["top"][0]["en"] == f"word {sign}" for (sign, _), r in zip(queries, rows, strict=True))

@@ -319,8 +319,11 @@ def test_importing_a_pack_asks_which_hand_the_learner_signs_with(qtbot, tmp_path
     kept = store.examples(lamp)[0]
     want = [e.mirrored() if answer == "otherHand" else e for e in made]
     assert all(np.array_equal(k.xyz, w.xyz) and np.array_equal(k.present, w.present) for k, w in zip(kept, want, strict=True))
-    assert d.message.text() == ("Imported 1 personal sign, mirrored (left and right swapped)." if answer == "otherHand"
-                                else "Imported 1 personal sign.")
+    said = d.message.text().splitlines()
+    assert said[0] == ("Imported 1 personal sign, mirrored (left and right swapped)." if answer == "otherHand"
+                       else "Imported 1 personal sign.")
+    assert said[1].startswith("Record yourself once for each sign")  # and the imported sign is selected for it
+    assert [x.en for x in d.selected()] == ["Lamp"] and d.buttons["record_yourself"].isEnabled()
 
 
 @pytest.mark.slow

@@ -244,6 +244,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "import_skipped": {"en": "Skipped: {detail}", "ar": "تم تخطي: {detail}"},
     "imported_mirrored": {"en": "Imported {signs}, mirrored (left and right swapped).",
                           "ar": "استُوردت {signs} معكوسةً (اليمين مكان اليسار)."},
+    "import_record_yourself": {
+        "en": "Record yourself once for each sign (select it, then “Record yourself…”): your own recordings "
+              "are what recognises you best.",
+        "ar": "سجّل نفسك مرة لكل إشارة (حدّدها ثم «سجّل نفسك…»): تسجيلاتك أنت هي ما يتعرّف عليك أفضل."},
     "import_hand_question": {
         "en": "Do you sign with the same hand as the people who recorded this pack? If you are left-handed "
               "and they are right-handed (or the reverse), their recordings are stored mirrored, so that "

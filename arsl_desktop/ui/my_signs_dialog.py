@@ -266,9 +266,11 @@ class MySignsDialog(QDialog):
         done = "imported_mirrored" if mirror and result.imported else "imported"
         lines = [tr(done, signs=tr_n("personal_signs", len(result.imported)))]
         lines += [tr("import_skipped", detail=f"{name}: {why}") for name, why in result.skipped]
+        lines += [tr("import_record_yourself")] if result.imported else []
         self._say("\n".join(lines), error=bool(result.skipped))
         self.reload()
-        if result.imported:
+        if result.imported:  # the first one selected: "Record yourself…" is one click away
+            self.select([s.key for s in self.signs if s.en == result.imported[0]][:1])
             self.imported.emit()
         return True
 
