@@ -18,7 +18,7 @@ torch = pytest.importorskip("torch")
 from arsl_desktop import paths  # noqa: E402
 from arsl_desktop.core import features as F  # noqa: E402
 from arsl_desktop.core.classifier import SignClassifier  # noqa: E402
-from arsl_desktop.core.landmarks import LANDMARKER_NAME  # noqa: E402
+from arsl_desktop.core.landmarks import FIRST_LOOK_NAME, LANDMARKER_NAME  # noqa: E402
 from tests.training_synth import write_synth_cache  # noqa: E402
 from training import evaluate, export, extract  # noqa: E402
 from training.cache import load_cache, load_clip, save_clip  # noqa: E402
@@ -64,6 +64,18 @@ def test_extract_train_evaluate_export(tmp_path, capsys):
         assert again.landmarker == LANDMARKER_NAME and np.array_equal(again.xyz, first.xyz)
         assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.npz") if p != old} == {
             p: t for p, t in before.items() if p != old}
+        # --no-rescue: the whole-frame landmarkers only (what the shipped model learnt), named so;
+        # the second look only ever adds a face, so bodies and hands are the same keypoints
+        plain = tmp_path / "first"
+        assert extract.main(["--data", str(data), "--out", str(plain), "--workers", "1", "--no-progress",
+                             "--no-rescue"]) == 0
+        firsts = {c.sample: c for c in load_cache(plain)}
+        assert len(firsts) == 10 and {c.landmarker for c in firsts.values()} == {FIRST_LOOK_NAME}
+        body = np.r_[F.POSE_SL, F.LEFT_SL, F.RIGHT_SL]
+        for c in load_cache(cache):
+            f = firsts[c.sample]
+            assert np.array_equal(f.xyz[:, body], c.xyz[:, body]), c.sample
+            assert np.array_equal(f.present[:, [F.POSE, F.LEFT, F.RIGHT]], c.present[:, [F.POSE, F.LEFT, F.RIGHT]])
     else:
         write_synth_cache(cache, list(SIGNS), per_sign=3)
 

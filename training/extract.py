@@ -10,7 +10,9 @@ or empty samples are logged, skipped, listed at the end and written to `<out>/fa
 video files whose recording has no frame folder (one recording is never counted twice).
 `--webcam` renders each frame as a laptop webcam would see the signer first
 (`training.webcam_like`: 16:9, smaller and off-centre, darker, JPEG, 15 fps); give it its own
-`--out`.
+`--out`. `--no-rescue`: without the landmarker's second look at a small face (`core.rescue`), the
+keypoints the shipped model and its personal-sign fit were made from (`FIRST_LOOK_NAME`); give
+it its own `--out` too.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ log = logging.getLogger("training.extract")
 _landmarker = None
 
 
-def _init_worker(threads: int, quiet: bool = False) -> None:
+def _init_worker(threads: int, quiet: bool = False, rescue: bool = True) -> None:
     global _landmarker
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     if quiet:  # MediaPipe's C++ logs one line per graph; worker errors come back as values
@@ -40,14 +42,20 @@ def _init_worker(threads: int, quiet: bool = False) -> None:
         os.dup2(devnull, 2)
     from arsl_desktop.core.landmarks import create_landmarker
 
-    _landmarker = create_landmarker(threads=threads)
+    _landmarker = create_landmarker(threads=threads, rescue=rescue)
 
 
-def extract_one(ref: SampleRef, out: Path, webcam: bool = False) -> tuple[str, str | None, int]:
-    """Landmarks of one sample into the cache (`webcam`: of its webcam-like rendering).
-    Returns (key, error or None, frames)."""
+def landmarker_name(rescue: bool = True) -> str:
+    from arsl_desktop.core.landmarks import FIRST_LOOK_NAME, LANDMARKER_NAME
+
+    return LANDMARKER_NAME if rescue else FIRST_LOOK_NAME
+
+
+def extract_one(ref: SampleRef, out: Path, webcam: bool = False, rescue: bool = True) -> tuple[str, str | None, int]:
+    """Landmarks of one sample into the cache (`webcam`: of its webcam-like rendering; `rescue`:
+    the worker's landmarker takes the second look). Returns (key, error or None, frames)."""
     from arsl_desktop.core.errors import ArslError
-    from arsl_desktop.core.landmarks import LANDMARKER_NAME, stack
+    from arsl_desktop.core.landmarks import stack
     from arsl_desktop.core.sources import open_source
 
     try:
@@ -66,22 +74,21 @@ def extract_one(ref: SampleRef, out: Path, webcam: bool = False) -> tuple[str, s
         if not present.any():
             return ref.key, "no person detected in any frame", len(kps)
         clip = Clip(xyz, present, times, aspect, ref.signer, ref.split, ref.sign, ref.sample, str(ref.path),
-                    LANDMARKER_NAME)
+                    landmarker_name(rescue))
         save_clip(cache_path(out, ref.key), clip)
         return ref.key, None, len(kps)
     except (ArslError, OSError, ValueError) as exc:
         return ref.key, f"{exc.__class__.__name__}: {exc}", 0
 
 
-def _work(args: tuple[SampleRef, Path, bool]) -> tuple[str, str | None, int]:
+def _work(args: tuple[SampleRef, Path, bool, bool]) -> tuple[str, str | None, int]:
     return extract_one(*args)
 
 
 def run(data: Path, out: Path, refs: list[SampleRef], workers: int, threads: int = 1,
-        progress: bool = True, webcam: bool = False) -> tuple[int, list[tuple[str, str]]]:
+        progress: bool = True, webcam: bool = False, rescue: bool = True) -> tuple[int, list[tuple[str, str]]]:
     """Extract `refs` not yet cached by this landmarker. Returns (samples written, [(key, reason)] failures)."""
-    from arsl_desktop.core.landmarks import LANDMARKER_NAME
-
+    LANDMARKER_NAME = landmarker_name(rescue)  # noqa: N806 - the constant of the landmarker in use
     todo = [r for r in refs if not cache_path(out, r.key).is_file()
             or cached_landmarker(cache_path(out, r.key)) != LANDMARKER_NAME]
     stale = sum(cache_path(out, r.key).is_file() for r in todo)
@@ -97,13 +104,13 @@ def run(data: Path, out: Path, refs: list[SampleRef], workers: int, threads: int
     from tqdm import tqdm
 
     bar = tqdm(total=len(todo), unit="sample", disable=not progress, file=sys.stderr)
-    jobs = [(r, out, webcam) for r in todo]
+    jobs = [(r, out, webcam, rescue) for r in todo]
     if workers <= 1:
-        _init_worker(threads)
+        _init_worker(threads, rescue=rescue)
         results = map(_work, jobs)
         pool = None
     else:
-        pool = mp.get_context("spawn").Pool(workers, _init_worker, (threads, True))
+        pool = mp.get_context("spawn").Pool(workers, _init_worker, (threads, True, rescue))
         results = pool.imap_unordered(_work, jobs, chunksize=1)
     try:
         for key, err, n in results:
@@ -136,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
                          "the keypoints are the same either way)")
     ap.add_argument("--webcam", action="store_true",
                     help="render each frame as a laptop webcam would (training.webcam_like) first")
+    ap.add_argument("--no-rescue", action="store_true",
+                    help="without the second look at a small face (core.rescue): the keypoints the shipped model "
+                         "learnt; give it its own --out")
     ap.add_argument("--no-progress", action="store_true")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
@@ -153,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"no KArSL samples (<category>_<signer>_<sign>_... folders or videos) under {data}")
     t0 = time.time()
     done, failures = run(data, a.out, refs, a.workers, a.threads, progress=not a.no_progress,
-                         webcam=a.webcam)
+                         webcam=a.webcam, rescue=not a.no_rescue)
     log.info("extracted %d samples in %.0f s into %s", done, time.time() - t0, a.out)
     if failures:
         a.out.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,8 @@ from arsl_desktop.core import landmarker_files as files
 from arsl_desktop.core import rescue as R
 
 LANDMARKER_NAME = "MediaPipe Tasks (pose full, hand, face; a second look at a small face)"
+# `rescue=False`: the three whole-frame landmarkers only, the keypoints the shipped model learnt
+FIRST_LOOK_NAME = "MediaPipe Tasks (pose full, hand, face)"
 # The live window's strides (`TasksLandmarker.set_strides`): pose on even frames, face on odd ones,
 # hands on every frame. Pinned to one core the window went from 20.5 to 27.2 recognised frames/s
 # (MediaPipe 41.4 -> 30.4 ms a frame); top-1 on the 179 KArSL test clips stayed 179/179, no clip's
