@@ -85,6 +85,28 @@ def test_priming_embeds_only_what_the_cache_lacks_and_a_new_start_embeds_nothing
     np.testing.assert_allclose(primed.index.embeddings, fresh.index.embeddings, atol=1e-6)
 
 
+def test_a_long_preparation_is_announced_first_and_a_cached_one_is_not(model, tmp_path, counted, monkeypatch):
+    """`refresh(announce=...)` says how many examples it will read and prepare where they are many
+    (after a model change: the window says why it waits), before it reads them; never when cached."""
+    monkeypatch.setattr(personal_signs, "ANNOUNCE_FROM", 4)
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    said: list[tuple[int, list[int]]] = []
+
+    def announce(n: int) -> None:
+        said.append((n, list(counted)))  # what the model had embedded when it was said
+
+    PersonalSigns(SignClassifier(model), store).refresh(announce=announce)
+    assert said == [] and counted == [3]  # 3 < 4: not worth a word
+    store.add("zigzag", [example(2, k) for k in range(2)])
+    for f in (store.root / ".cache").glob("outputs-*.npz"):
+        f.unlink()  # another model: every reading is missing
+    PersonalSigns(SignClassifier(model), store).refresh(announce=announce)
+    assert said == [(5, [3])] and counted == [3, 5]  # said before the 5 were embedded
+    PersonalSigns(SignClassifier(model), store).refresh(announce=announce)
+    assert said == [(5, [3])] and counted == [3, 5]  # all cached now: nothing to say or embed
+
+
 def test_priming_runs_no_model_where_the_fusion_uses_no_reading(tmp_path, counted):
     store = PersonalStore(tmp_path / "signs")
     store.add("circle", [example(1, k) for k in range(3)])

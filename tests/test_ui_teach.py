@@ -327,6 +327,26 @@ def test_importing_a_pack_asks_which_hand_the_learner_signs_with(qtbot, tmp_path
 
 
 @pytest.mark.slow
+def test_the_window_says_why_it_waits_while_many_taught_examples_are_prepared(make_window, qtbot, tiny_model,
+                                                                           dense_video, monkeypatch):
+    """After a model change every taught example is read and prepared again before recognition
+    starts (seconds with hundreds): the view says so instead of "Starting the tracker…", and the
+    message goes with the first recognised frame."""
+    from arsl_desktop.core import personal_signs
+
+    monkeypatch.setattr(personal_signs, "ANNOUNCE_FROM", 3)
+    PersonalStore().add("Lamp", [Example.from_keypoints(frames(n=10 + i)) for i in range(3)])  # nothing cached
+    w = make_window(tiny_model)
+    shown: list[str | None] = []
+    w.controller.message_changed.connect(lambda m: shown.append(m.key if m is not None else None))
+    with qtbot.waitSignal(w.pipeline.processed, timeout=WAIT_MS):
+        w.controller.open_video(dense_video, loop=True)
+    assert shown[:2] == ["loading_tracker", "preparing_signs"], shown
+    assert i18n.tr("preparing_signs").startswith("Preparing the signs you taught for this model")
+    assert w.controller.message is None or w.controller.message.key != "preparing_signs"
+
+
+@pytest.mark.slow
 def test_an_unreadable_signs_folder_is_said_and_recognition_goes_on(make_window, qtbot, tiny_model, dense_video,
                                                                     monkeypatch):
     def unreadable(self):

@@ -16,6 +16,7 @@ import functools
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def example_match(ex: Example) -> np.ndarray:
 
 
 EMBED_CHUNK = 64  # examples per model call when many are read at once
+ANNOUNCE_FROM = 200  # examples to read and prepare from which `refresh` announces it (a second or more)
 
 
 def example_outputs(classifier: SignClassifier, examples: list[Example]) -> np.ndarray:
@@ -192,13 +194,15 @@ class PersonalSigns:
         """"matching+embedding" when the model's embedding takes part, else "matching"."""
         return self.index.mode if self.index is not None else "matching"
 
-    def refresh(self, force: bool = False) -> bool:
+    def refresh(self, force: bool = False, announce: Callable[[int], None] | None = None) -> bool:
         """Re-read the store if it changed; True if the index was rebuilt.
 
         Each example's match sequence and the model's reading are cached by (file, modification
-        time, size), so after a change only new or rewritten examples are read and prepared again."""
+        time, size), so after a change only new or rewritten examples are read and prepared again.
+        `announce(n)` is called first where n >= `ANNOUNCE_FROM` examples are (after another model
+        or matcher, or a store copied without its caches), so that the window can say why it waits."""
         try:
-            return self._refresh(force)
+            return self._refresh(force, announce)
         except OSError as exc:  # the folder is unreadable (unplugged drive, permissions): keep going
             kept = "the signs read before are still used" if self.index else "personal signs are not used"
             problem = f"The personal signs folder {self.store.root} cannot be read ({exc.strerror or exc}); {kept}."
@@ -208,7 +212,7 @@ class PersonalSigns:
                 self.problems = (*self.problems, problem)
             return False
 
-    def _refresh(self, force: bool) -> bool:
+    def _refresh(self, force: bool, announce: Callable[[int], None] | None = None) -> bool:
         stamp = self.store.stamp()
         if not force and stamp == self._stamp:
             return False
@@ -231,7 +235,7 @@ class PersonalSigns:
         cache = {k: self._cache[k] for _, keys in layout for k in keys if k in self._cache}
         if new:
             cache.update(prepare(self.store, self.classifier, new, {k for _, keys in layout for k in keys}, problems,
-                                 have={k: v[0] for k, v in self._cache.items()})[0])
+                                 have={k: v[0] for k, v in self._cache.items()}, announce=announce)[0])
         layout = [(s, [k for k in keys if k in cache]) for s, keys in layout]  # unreadable examples left out
         problems += [f"Personal sign '{s.en}' has no readable example; it is not used." for s, keys in layout if not keys]
         self._cache = cache  # only what the store still has
@@ -245,24 +249,26 @@ class PersonalSigns:
 
 def prepare(store: PersonalStore, classifier: SignClassifier, new: list[tuple[tuple, PersonalSign, str]],
             keep: set[tuple], problems: list[str], read: dict[tuple, np.ndarray] | None = None,
-            have: dict[tuple, np.ndarray] | None = None) -> tuple[dict[tuple, tuple[np.ndarray, np.ndarray]], int]:
+            have: dict[tuple, np.ndarray] | None = None,
+            announce: Callable[[int], None] | None = None) -> tuple[dict[tuple, tuple[np.ndarray, np.ndarray]], int]:
     """Each new example (key, sign, file name) -> (match sequence, the model's reading): from the
     caches on disk (`MatchCache`, `OutputCache`) where they hold it, else from the example file,
     which is then read and checked (a damaged one adds a line to `problems` and is left out), and
     the caches are written to hold the examples in `keep` (`read`: the output cache, when read
     already; `have`: match sequences already prepared, which a sign's file also takes). Also
     returns how many examples the model read (0 where its readings were all cached, or the
-    fusion uses none)."""
+    fusion uses none; `announce`: see `PersonalSigns.refresh`)."""
     matches = MatchCache(store.root)
     files = {sign.key: matches.of(sign) for _, sign, _ in new}
     by_sign = {k: f.read() for k, f in files.items()}
     known = {key: v for got in by_sign.values() for key, v in got.items()}
     outputs = OutputCache(store.root, classifier) if needs_outputs(classifier) else None
     read = ({} if outputs is None else outputs.read() if read is None else read)
+    todo = [(key, sign, name) for key, sign, name in new if not (key in known and (outputs is None or key in read))]
+    if announce is not None and len(todo) >= ANNOUNCE_FROM:
+        announce(len(todo))
     examples = {}
-    for key, sign, name in new:
-        if key in known and (outputs is None or key in read):
-            continue
+    for key, sign, name in todo:
         try:
             examples[key] = Example.from_bytes(sign.folder / name, f"Example {name} of '{sign.en}'")
         except StoreError as exc:

@@ -74,6 +74,7 @@ class RunController(QObject):
         p.source_failed.connect(self._on_failed)
         p.recognizer_failed.connect(self._on_failed)
         p.source_ended.connect(self._on_ended)
+        p.preparing_personal.connect(lambda _n: self._replace("loading_tracker", ViewMessage("preparing_signs")))
         self._tick = QTimer(self, interval=250)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
@@ -82,6 +83,11 @@ class RunController(QObject):
     def show(self, message: ViewMessage | None) -> None:
         self.message = message
         self.message_changed.emit(message)
+
+    def _replace(self, key: str, message: ViewMessage) -> None:
+        """Show `message` where the message now up is `key` (and nothing else was said since)."""
+        if self.message is not None and self.message.key == key:
+            self.show(message)
 
     def _hide(self, *keys: str) -> None:
         if self.message is not None and (not keys or self.message.key in keys):
@@ -194,7 +200,7 @@ class RunController(QObject):
             self.settings.camera = self._camera_to_remember
             self._camera_to_remember = None
         self.frame_shown.emit(item)
-        self._hide("loading_tracker", "step_into_view")
+        self._hide("loading_tracker", "preparing_signs", "step_into_view")
         fr = item.result
         first, self.coach_seen = not self.coach_seen, True
         if fr.state is SpotState.SIGNING:

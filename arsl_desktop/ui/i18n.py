@@ -94,6 +94,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # messages in the video view
     "opening": {"en": "Opening {name}…", "ar": "جارٍ فتح {name}…"},
     "loading_tracker": {"en": "Starting the hand and body tracker…", "ar": "جارٍ تشغيل متتبع اليدين والجسم…"},
+    "preparing_signs": {"en": "Preparing the signs you taught for this model (once after a model change)…",
+                        "ar": "جارٍ تجهيز الإشارات التي علّمتها لهذا النموذج (مرة واحدة بعد تغيير النموذج)…"},
     "step_into_view": {"en": "Step into view of the camera so your upper body and hands are visible…",
                        "ar": "قف أمام الكاميرا بحيث يظهر أعلى جسمك ويداك…"},
     "video_ended": {"en": "The video has ended. Press Start to play it again or open another one.",

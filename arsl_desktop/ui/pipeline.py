@@ -31,6 +31,7 @@ class Pipeline(QObject):
     recognizer_failed = Signal(object)
     segment_closed = Signal(object)  # every Segment the spotter cuts (mid-stream or at a clip's end)
     personal_changed = Signal(object)  # workers.PersonalStatus after the personal signs were (re)read
+    preparing_personal = Signal(int)  # examples of the personal signs to prepare before recognising (many)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +59,7 @@ class Pipeline(QObject):
         worker.ended.connect(self._on_ended)
         worker.segment_flushed.connect(self._on_segment)
         worker.personal_changed.connect(self._on_personal)
+        worker.preparing.connect(self._on_preparing)
         self._capture, self._worker = capture, worker
         self.history = self.history[-6:] + [capture, worker]  # bounded: old runs hold frames
         self.paused = False
@@ -130,6 +132,11 @@ class Pipeline(QObject):
     def _on_personal(self, gen: int, status: object) -> None:
         if self._current(gen):
             self.personal_changed.emit(status)
+
+    @Slot(int, int)
+    def _on_preparing(self, gen: int, examples: int) -> None:
+        if self._current(gen):
+            self.preparing_personal.emit(examples)
 
     @Slot(int, object)
     def _on_sign(self, gen: int, result: object) -> None:

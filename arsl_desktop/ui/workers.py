@@ -172,6 +172,7 @@ class RecognitionThread(_StoppableThread):
     ended = Signal(int)  # generation: the source's last frame and last sign are done
     segment_flushed = Signal(int, object)  # generation, Segment closed by the end of a clip (teaching)
     personal_changed = Signal(int, object)  # generation, PersonalStatus after the store was (re)read
+    preparing = Signal(int, int)  # generation, examples of the personal signs to read and prepare first (many)
 
     def __init__(self, generation: int, classifier: SignClassifier, mailbox: FrameMailbox,
                  threshold: float = 0.0, top_k: int = 5, personal: PersonalSigns | None = None) -> None:
@@ -197,8 +198,10 @@ class RecognitionThread(_StoppableThread):
         try:
             recognizer.landmarker.set_strides(**LIVE_STRIDES)  # live: pose and face on alternate frames
             if self.personal is not None:
-                self.personal.refresh()  # embed the store here, off the GUI thread (an unreadable folder is
-                self._report_personal(force=True)  # reported in the status, and recognition goes on)
+                # embed the store here, off the GUI thread (saying so first where it takes a while after a
+                # model change); an unreadable folder is reported in the status, and recognition goes on
+                self.personal.refresh(announce=lambda n: self.preparing.emit(self.generation, n))
+                self._report_personal(force=True)
             self.mailbox.set_ready()
             self._loop(recognizer)
         except Exception as exc:  # noqa: BLE001
