@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -254,6 +256,28 @@ def test_renderings_are_learnt_beside_their_training_recordings_only(tmp_path, c
     assert not {c.sample for c in val} & {c.sample for c in train}
     train, _, _ = select_data(replace(base, renderings=str(web)))  # an absolute path; one rendering missing
     assert len(train) == 6 + 5 and "1 of 6 recordings have no webcam-like rendering" in caplog.text
+
+
+def test_models_learn_the_renderings_their_webcam_rows_are_tested_on(tmp_path, monkeypatch):
+    """`--webcam-cache` is also what the recipe's models learn (`learning_renderings`), not the
+    `webcam` folder beside `--cache`: keypoint caches of another landmarker kept elsewhere
+    (`training.extract --no-rescue --out ...`) must not train on one landmarker's renderings and
+    be tested on another's."""
+    from training import personal_eval
+    from training.selection import learning_renderings, renderings_dir
+    from training.train import TrainConfig
+
+    cam = tmp_path / "first" / "cam"
+    cfg = TrainConfig(cache=str(tmp_path / "first" / "keypoints"), renderings="webcam")
+    assert renderings_dir(cfg) == tmp_path / "first" / "webcam"  # by default: beside the cache
+    assert renderings_dir(learning_renderings(cfg, cam)) == cam.resolve()
+    assert learning_renderings(cfg, None) is cfg
+    plain = TrainConfig(cache=cfg.cache)  # a recipe that learns no renderings keeps learning none
+    assert learning_renderings(plain, cam).renderings == ""
+    trained = []
+    monkeypatch.setattr(personal_eval, "train", lambda c, quiet: trained.append(c))
+    personal_eval.train_models(Path(cfg.cache), tmp_path / "out", cfg, cam)
+    assert len(trained) == 4 and {renderings_dir(c) for c in trained} == {cam.resolve()}
 
 
 def test_webcam_figure_cases_test_the_same_models_on_renderings():

@@ -42,7 +42,7 @@ from arsl_desktop import paths
 from arsl_desktop.core import features as F
 from training.cache import Clip, load_cache
 from training.discover import parse_ranges
-from training.selection import WEBCAM_DIR, beside_cache, renderings_of
+from training.selection import WEBCAM_DIR, beside_cache, learning_renderings, renderings_of
 from training.train import TrainConfig, select_data, train
 
 log = logging.getLogger("training.figures")
@@ -164,7 +164,7 @@ def run_case(name: str, base: TrainConfig, out: Path, cache: Path, done: dict, w
     calibrate = name == "validation"
     model_case = over if isinstance(over, str) else name
     over = CASES[over][1] if isinstance(over, str) else over
-    cfg = replace(base, cache=str(cache), out=str(out / model_case), val_splits="", **over)
+    cfg = learning_renderings(replace(base, cache=str(cache), out=str(out / model_case), val_splits="", **over), webcam)
     ckpt = out / model_case / "best.pt"
     if model_case not in done:
         if not (ckpt.is_file() and (out / model_case / "summary.json").is_file()):

@@ -66,6 +66,7 @@ from training.cache import Clip, load_cache
 from training.corrections_eval import corrected_row
 from training.dataset import eval_features
 from training.look_alike import SURE, look_alike_rows
+from training.selection import learning_renderings
 from training.stand_in_eval import STAND_IN_CHOICES, choose
 from training.train import TrainConfig, first_per_sign, train
 
@@ -450,12 +451,14 @@ def stand_in_choices(fusion: Fusion, taught: list[Computed], known: Computed, lo
     return out
 
 
-def train_models(cache: Path, out: Path, base: TrainConfig) -> tuple[Path, dict[str, Path], Path]:
+def train_models(cache: Path, out: Path, base: TrainConfig,
+                 webcam_cache: Path | None = None) -> tuple[Path, dict[str, Path], Path]:
     """The transfer model (`training.transfer`'s), the two leave-one-signer-out models
     (`training.figures` cases loso_test_01/02) and the validation case's model, trained unless
-    already there."""
+    already there (learning the renderings of `webcam_cache`, where the recipe learns any)."""
     from training.figures import CASES
 
+    base = learning_renderings(base, webcam_cache)
     new = ",".join(str(s) for s in range(1, 83) if s not in NEW)
     jobs = {"transfer": replace(base, cache=str(cache), out=str(out / "transfer"), signs=new, train_signers="01,02",
                                 train_splits="train", borrow="78-82:4", val_splits="")}
@@ -484,7 +487,7 @@ def run(cache: Path, out: Path, base: TrainConfig, temperature: float = 1.0,
         webcam_cache: Path | None = None) -> dict:
     """Train (unless there) the three models, score every row, fit the fusion. The models' logits
     are divided by `temperature`, the shipped model's calibration, as the app's are."""
-    transfer_ckpt, loso_ckpts, validation_ckpt = train_models(cache, out, base)
+    transfer_ckpt, loso_ckpts, validation_ckpt = train_models(cache, out, base, webcam_cache)
     transfer = load_view("transfer", transfer_ckpt, temperature)
     loso = {x: load_view(f"loso_test_{x}", p, temperature) for x, p in loso_ckpts.items()}
     sets = taught_sets(cache, webcam_cache)

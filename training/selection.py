@@ -7,6 +7,7 @@ data exactly as training does without importing the trainer.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from training.cache import Clip, load_cache
@@ -83,6 +84,15 @@ def beside_cache(cache: str | Path, path: str | Path) -> Path:
     """`path` as a folder: a relative one is taken beside the keypoint cache `cache`."""
     p = Path(path)
     return p if p.is_absolute() else Path(cache).parent / p
+
+
+def learning_renderings(cfg, webcam: str | Path | None):
+    """`cfg` learning the webcam-like renderings of the cache `webcam` where it learns any and one
+    is given: a model must learn the renderings that its webcam rows are tested on (the default,
+    `WEBCAM_DIR` beside the keypoint cache, would be another landmarker's for `--cache` elsewhere)."""
+    if webcam is None or not getattr(cfg, "renderings", ""):
+        return cfg
+    return replace(cfg, renderings=str(Path(webcam).resolve()))
 
 
 def renderings_dir(cfg) -> Path | None:
