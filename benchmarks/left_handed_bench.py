@@ -12,7 +12,7 @@ own (row c), and against their own first 3 (row a), once as recorded and once mi
 
 Beside the matcher as it is, a candidate: each example's distance is the smaller of the
 segment's and the mirrored segment's (that one times PENALTY); and the same only where the
-segment and the example are one-handed with opposite hands (`side`). It prints, for each penalty, the
+segment and the example are one-handed with opposite hands (`features.signing_side`). It prints, for each penalty, the
 rows (a right-handed signer's must not drop), and how many pairs of recordings (any training
 recording of any sign as the segment, a 71-76 recording as the example) the mirrored look
 would change: those are the taught signs an untaught one could now be taken for, and the
@@ -58,21 +58,11 @@ def distances(query: Clip, bank: np.ndarray, spread: np.ndarray) -> tuple[np.nda
     return out[0], out[1]
 
 
-def side(c: Clip) -> int:
-    """+1 a one-handed clip signed with the right hand, -1 with the left, 0 two-handed or unclear
-    (`features.hand_activity`, the ratio `features.ONE_HANDED`)."""
-    left, right = F.hand_activity(c.xyz, c.present, c.aspect)
-    if right > 0 and left < F.ONE_HANDED * right:
-        return 1
-    if left > 0 and right < F.ONE_HANDED * left:
-        return -1
-    return 0
-
-
 def opposite(query: Clip, enrolled: list[Clip]) -> np.ndarray:
-    """Per example: the segment and the example are one-handed with opposite hands."""
-    s = side(query)
-    return np.array([s != 0 and side(c) == -s for c in enrolled])
+    """Per example: the segment and the example are one-handed with opposite hands
+    (`features.signing_side`)."""
+    s = F.signing_side(query.xyz, query.present, query.aspect)
+    return np.array([s != 0 and F.signing_side(c.xyz, c.present, c.aspect) == -s for c in enrolled])
 
 
 def row(enrolled: list[Clip], queries: list[Clip]):

@@ -163,6 +163,16 @@ def test_two_handed_clips_are_not_mirrored():
     left, right = F.hand_activity(xyz, present)
     assert left > right > F.ONE_HANDED * left
     assert not F.canonical_side(xyz, present)[2]
+    assert F.signing_side(xyz, present) == 0
+
+
+def test_the_signing_side_is_the_one_hand_that_signs_and_flips_in_the_mirror():
+    xyz, present = _one_handed(F.LEFT)
+    assert F.signing_side(xyz, present) == -1
+    assert F.signing_side(*F.mirror_keypoints(xyz, present)) == 1
+    none = present.copy()
+    none[:, [F.LEFT, F.RIGHT]] = False
+    assert F.signing_side(xyz, none) == 0  # no hand seen: no side
 
 
 def test_app_computes_with_the_shipped_switches():

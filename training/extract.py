@@ -88,15 +88,15 @@ def _work(args: tuple[SampleRef, Path, bool, bool]) -> tuple[str, str | None, in
 def run(data: Path, out: Path, refs: list[SampleRef], workers: int, threads: int = 1,
         progress: bool = True, webcam: bool = False, rescue: bool = True) -> tuple[int, list[tuple[str, str]]]:
     """Extract `refs` not yet cached by this landmarker. Returns (samples written, [(key, reason)] failures)."""
-    LANDMARKER_NAME = landmarker_name(rescue)  # noqa: N806 - the constant of the landmarker in use
+    name = landmarker_name(rescue)
     todo = [r for r in refs if not cache_path(out, r.key).is_file()
-            or cached_landmarker(cache_path(out, r.key)) != LANDMARKER_NAME]
+            or cached_landmarker(cache_path(out, r.key)) != name]
     stale = sum(cache_path(out, r.key).is_file() for r in todo)
     log.info("%d samples found, %d already cached, %d to extract with %d worker(s)",
              len(refs), len(refs) - len(todo), len(todo), workers)
     if stale:
         log.info("%d of the cached samples were extracted by another landmarker than '%s': extracting them again",
-                 stale, LANDMARKER_NAME)
+                 stale, name)
     failures: list[tuple[str, str]] = []
     done = 0
     if not todo:

@@ -156,12 +156,22 @@ def hand_activity(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> 
     return float(left), float(right)
 
 
+def signing_side(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> int:
+    """+1 a one-handed clip signed with the (signer's) right hand, -1 with the left, 0 two-handed
+    or no hand: one hand's `hand_activity` under `ONE_HANDED` times the other's."""
+    left, right = hand_activity(xyz, present, aspect)
+    if right > 0 and left < ONE_HANDED * right:
+        return 1
+    if left > 0 and right < ONE_HANDED * left:
+        return -1
+    return 0
+
+
 def canonical_side(xyz: np.ndarray, present: np.ndarray, aspect: float = 1.0) -> tuple[np.ndarray, np.ndarray, bool]:
     """Mirror a one-handed clip signed with the left hand, so the signing hand is the right one.
 
     Returns (xyz, present, mirrored)."""
-    left, right = hand_activity(xyz, present, aspect)
-    if left > 0 and right < ONE_HANDED * left:
+    if signing_side(xyz, present, aspect) < 0:
         out, pres = mirror_keypoints(xyz, present)
         return out, pres, True
     return xyz, present, False

@@ -75,7 +75,7 @@ class Example:
         """The same recording as if made with the other hand: left and right swapped
         (`features.mirror_keypoints`), as a left-handed learner sees a right-handed teacher's sign."""
         xyz, present = F.mirror_keypoints(self.xyz, self.present)
-        return replace(self, xyz=xyz.astype(np.float32), present=present.astype(bool))
+        return replace(self, xyz=xyz.astype(np.float32, copy=False), present=present.astype(bool, copy=False))
 
     def keypoints(self) -> list[Keypoints]:
         w, h = (1000, round(1000 / self.aspect)) if self.aspect else (1000, 1000)

@@ -74,7 +74,7 @@ class RunController(QObject):
         p.source_failed.connect(self._on_failed)
         p.recognizer_failed.connect(self._on_failed)
         p.source_ended.connect(self._on_ended)
-        p.preparing_personal.connect(lambda _n: self._replace("loading_tracker", ViewMessage("preparing_signs")))
+        p.preparing_personal.connect(lambda: self._replace("loading_tracker", ViewMessage("preparing_signs")))
         self._tick = QTimer(self, interval=250)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()

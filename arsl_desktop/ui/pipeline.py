@@ -31,7 +31,7 @@ class Pipeline(QObject):
     recognizer_failed = Signal(object)
     segment_closed = Signal(object)  # every Segment the spotter cuts (mid-stream or at a clip's end)
     personal_changed = Signal(object)  # workers.PersonalStatus after the personal signs were (re)read
-    preparing_personal = Signal(int)  # examples of the personal signs to prepare before recognising (many)
+    preparing_personal = Signal()  # many examples of the personal signs are prepared before recognising
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -133,10 +133,10 @@ class Pipeline(QObject):
         if self._current(gen):
             self.personal_changed.emit(status)
 
-    @Slot(int, int)
-    def _on_preparing(self, gen: int, examples: int) -> None:
+    @Slot(int)
+    def _on_preparing(self, gen: int) -> None:
         if self._current(gen):
-            self.preparing_personal.emit(examples)
+            self.preparing_personal.emit()
 
     @Slot(int, object)
     def _on_sign(self, gen: int, result: object) -> None:

@@ -172,7 +172,7 @@ class RecognitionThread(_StoppableThread):
     ended = Signal(int)  # generation: the source's last frame and last sign are done
     segment_flushed = Signal(int, object)  # generation, Segment closed by the end of a clip (teaching)
     personal_changed = Signal(int, object)  # generation, PersonalStatus after the store was (re)read
-    preparing = Signal(int, int)  # generation, examples of the personal signs to read and prepare first (many)
+    preparing = Signal(int)  # generation: many examples of the personal signs are read and prepared first
 
     def __init__(self, generation: int, classifier: SignClassifier, mailbox: FrameMailbox,
                  threshold: float = 0.0, top_k: int = 5, personal: PersonalSigns | None = None) -> None:
@@ -200,7 +200,7 @@ class RecognitionThread(_StoppableThread):
             if self.personal is not None:
                 # embed the store here, off the GUI thread (saying so first where it takes a while after a
                 # model change); an unreadable folder is reported in the status, and recognition goes on
-                self.personal.refresh(announce=lambda n: self.preparing.emit(self.generation, n))
+                self.personal.refresh(announce=lambda _n: self.preparing.emit(self.generation))
                 self._report_personal(force=True)
             self.mailbox.set_ready()
             self._loop(recognizer)
