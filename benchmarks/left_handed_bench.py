@@ -24,7 +24,6 @@ examples); it measures an automatic alternative.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -41,11 +40,6 @@ from training.personal_eval import NEW  # noqa: E402
 from training.selection import first_per_sign  # noqa: E402
 
 
-def mirrored(c: Clip) -> Clip:
-    xyz, present = F.mirror_keypoints(c.xyz, c.present)
-    return dataclasses.replace(c, xyz=xyz, present=present)
-
-
 def match(c: Clip) -> np.ndarray:
     return matching.match_sequence(c.xyz, c.present, c.times, c.aspect)
 
@@ -53,7 +47,7 @@ def match(c: Clip) -> np.ndarray:
 def distances(query: Clip, bank: np.ndarray, spread: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the segment's, the mirrored segment's) match distances to every example."""
     out = []
-    for q in (match(query), match(mirrored(query))):
+    for q in (match(query), match(query.mirrored())):
         out.append(matching.dtw_batch(q, bank) + matching.extent_distances(q, spread))
     return out[0], out[1]
 
@@ -114,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         for x, y in (("01", "02"), ("02", "01")):
             teacher = first_per_sign(by[y], 3)[0]
             for left in (False, True):
-                mine = [mirrored(c) for c in by[x]] if left else by[x]
+                mine = [c.mirrored() for c in by[x]] if left else by[x]
                 one, rest1 = first_per_sign(mine, 1)
                 own, rest3 = first_per_sign(mine, 3)
                 rows[x, left] = [row(teacher, mine), row(teacher + one, rest1), row(own, rest3)]

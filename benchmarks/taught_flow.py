@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/taught_flow.py [--signers 02,01] [--signs 71-76] [--taught 3]
         [--named 6] [--model FILE] [--new-words] [--pack] [--left-handed] [--mirror-import]
-        [--look depth|webcam] [--keep DIR]
+        [--look depth|webcam|phone] [--named-look depth|webcam|phone] [--keep DIR]
 
 For each signer of the sample folder, each sign's KArSL frame folders (train split, in recording
 order) are written as videos the way a depth camera's colour stream gives them: 960x540, 15 fps,
@@ -23,6 +23,10 @@ signer taught by the other's pack:
     arsl-desktop signs import lesson.zip; arsl-desktop recognize ...             (the learner)
     arsl-desktop signs add --sign ID MY-FIRST.mp4; arsl-desktop recognize ...    (one recording of their own)
 
+`--look phone`: as a phone held upright films the signer (540x960, 30 fps). `--named-look`: the
+recordings named (with `--pack`, all of the learner's) are made with another camera than the
+taught ones: taught on a phone, used on a laptop; a teacher's pack from a studio, a learner's webcam.
+
 `--left-handed`: the learner's videos are flipped left-right (a left-handed learner; with `--pack`
 the teacher stays right-handed). `--mirror-import`: the learner answers that with
 `signs import --mirror lesson.zip` (the floor then matches the mirrored pack too).
@@ -38,7 +42,6 @@ matcher learns nothing, and held-out figures come from `training.evaluate --pers
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import re
@@ -53,7 +56,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from arsl_desktop import native_log, paths  # noqa: E402
-from arsl_desktop.core import features as F  # noqa: E402
 from arsl_desktop.core.landmarks import create_landmarker, stack  # noqa: E402
 from arsl_desktop.core.sources import open_source  # noqa: E402
 from training import webcam_like  # noqa: E402
@@ -62,6 +64,7 @@ from training.cache import Clip  # noqa: E402
 
 SIZE = (960, 540)
 FPS = 15.0
+PHONE_SIZE = (540, 960)
 _NUMBER = re.compile(r"(\d+)$")
 
 
@@ -77,25 +80,47 @@ def depth_camera(image: np.ndarray) -> np.ndarray:
     return canvas
 
 
+def phone(image: np.ndarray) -> np.ndarray:
+    """A KArSL frame as a phone held upright films it: 540x960 (9:16), the signer across the
+    width with room above and below, a little brighter and softer than the studio camera."""
+    import cv2
+
+    width, height = PHONE_SIZE
+    canvas = np.full((height, width, 3), 150, np.uint8)
+    top = int(0.3 * height) - width // 2
+    body = cv2.resize(image, (width, width), interpolation=cv2.INTER_CUBIC)
+    canvas[top:top + width] = cv2.GaussianBlur(cv2.convertScaleAbs(body, alpha=1.1, beta=12), (3, 3), 0)
+    return canvas
+
+
+LOOKS = {"depth": "960x540 at 15 fps (a depth camera's colour stream)",
+         "webcam": "640x360 at 15 fps (laptop webcam-like)",
+         "phone": "540x960 at 30 fps (a phone held upright)"}
+
+
 def as_video(folder: Path, dst: Path, look: str, mirrored: bool = False) -> Path:
-    """A KArSL frame folder (frame numbers are 30 fps time) -> a 15 fps mp4 as `look` sees it:
-    "depth" (`depth_camera`) or "webcam" (`training.webcam_like`: 640x360, the signer smaller and
-    off-centre, darker, JPEG-compressed; one set-up per recording). `mirrored`: each frame flipped
-    left-right first, as a left-handed signer would make the sign."""
+    """A KArSL frame folder (frame numbers are 30 fps time) -> an mp4 as `look` sees it:
+    "depth" (`depth_camera`, 15 fps), "webcam" (`training.webcam_like`: 640x360, 15 fps, the
+    signer smaller and off-centre, darker, JPEG-compressed; one set-up per recording) or "phone"
+    (`phone`, 30 fps). `mirrored`: each frame flipped left-right first, as a left-handed signer
+    would make the sign."""
     import cv2
 
     if dst.exists():
         return dst
     frames = sorted(folder.glob("*.jpg"), key=lambda p: int(_NUMBER.search(p.stem).group(1)))
     numbers = [int(_NUMBER.search(p.stem).group(1)) for p in frames]
+    fps = FPS
     if look == "webcam":
         setup = webcam_like.look_for(folder.name)
         show, size = (lambda image: webcam_like.render(image, setup)), webcam_like.CANVAS
+    elif look == "phone":
+        show, size, fps = phone, PHONE_SIZE, 30.0
     else:
         show, size = depth_camera, SIZE
-    out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), FPS, size)
-    for i in range(int((numbers[-1] - numbers[0]) / 30.0 * FPS) + 1):
-        t = numbers[0] + i * 30.0 / FPS
+    out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    for i in range(int((numbers[-1] - numbers[0]) / 30.0 * fps) + 1):
+        t = numbers[0] + i * 30.0 / fps
         j = max(k for k, n in enumerate(numbers) if n <= t + 1e-6)
         image = cv2.imread(str(frames[j]))
         out.write(show(cv2.flip(image, 1) if mirrored else image))
@@ -135,11 +160,13 @@ class Flow:
     def signs_of(self, signer: str) -> list[int]:
         return [s for s in self.args.signs if (self.sample / "frames" / signer / "train" / f"{s:04d}").is_dir()]
 
-    def videos(self, signer: str, s: int, n: int, mirrored: bool = False) -> list[Path]:
-        """The signer's first n recordings of sign s (train split, recording order), as videos."""
+    def videos(self, signer: str, s: int, n: int, mirrored: bool = False, look: str | None = None) -> list[Path]:
+        """The signer's first n recordings of sign s (train split, recording order), as videos
+        (`look`: the camera; default --look)."""
         folders = sorted((self.sample / "frames" / signer / "train" / f"{s:04d}").iterdir())[:n]
-        look = f"{self.args.look}-mirrored" if mirrored else self.args.look
-        return [as_video(f, self.work / f"{look}-{f.name.replace('(', '').replace(')', '')}.mp4", self.args.look,
+        look = look or self.args.look
+        tag = f"{look}-mirrored" if mirrored else look
+        return [as_video(f, self.work / f"{tag}-{f.name.replace('(', '').replace(')', '')}.mp4", look,
                          mirrored) for f in folders]
 
     def user(self, who: str) -> dict:
@@ -177,9 +204,7 @@ class Flow:
         """DTW 1-NN among the taught signs (`training.baseline`) on the app's keypoints of the same
         videos; the first `mirrored` taught ones mirrored, as `signs import --mirror` stores them."""
         enrolled = [self.keypoints(s, v) for s, v in taught]
-        for i in range(mirrored):
-            xyz, present = F.mirror_keypoints(enrolled[i].xyz, enrolled[i].present)
-            enrolled[i] = dataclasses.replace(enrolled[i], xyz=xyz, present=present)
+        enrolled[:mirrored] = [c.mirrored() for c in enrolled[:mirrored]]
         queries = [self.keypoints(s, v) for s, v in named]
         want = np.array([signs.index(q.sign) for q in queries])
         return float(np.mean(baseline_scores(enrolled, queries, signs).argmax(1) == want))
@@ -193,8 +218,10 @@ class Flow:
         taught, named = [], []
         for s in signs:
             videos = self.videos(signer, s, self.args.taught + self.args.named, self.args.left_handed)
+            later = self.videos(signer, s, self.args.taught + self.args.named, self.args.left_handed,
+                                self.args.named_look)
             taught += [(s, v) for v in videos[:self.args.taught]]
-            named += [(s, v) for v in videos[self.args.taught:]]
+            named += [(s, v) for v in later[self.args.taught:]]
         env = self.user(signer)
         self.teach(env, taught, f"signer {self.learner(signer)}")
         app = self.named(env, named, f"signer {self.learner(signer)}")
@@ -210,7 +237,7 @@ class Flow:
         lesson = [(s, v) for s in signs for v in self.videos(teacher, s, self.args.taught)]
         mine, named = [], []
         for s in signs:
-            videos = self.videos(signer, s, 1 + self.args.named, self.args.left_handed)
+            videos = self.videos(signer, s, 1 + self.args.named, self.args.left_handed, self.args.named_look)
             mine.append((s, videos[0]))
             named += [(s, v) for v in videos[1:]]
         teacher_env = self.user(f"teacher-{teacher}")
@@ -251,8 +278,11 @@ def main(argv: list[str] | None = None) -> int:
                          "the teacher's stay as recorded)")
     ap.add_argument("--mirror-import", action="store_true",
                     help="(with --pack) the learner imports the pack with `signs import --mirror` (the other hand)")
-    ap.add_argument("--look", choices=("depth", "webcam"), default="depth",
-                    help="depth: 960x540 studio (a depth camera's colour stream); webcam: a laptop webcam's view")
+    ap.add_argument("--look", choices=tuple(LOOKS), default="depth",
+                    help="the camera: " + "; ".join(f"{k}: {v}" for k, v in LOOKS.items()))
+    ap.add_argument("--named-look", choices=tuple(LOOKS), default=None,
+                    help="another camera for the recordings named (and, with --pack, the learner's own one): "
+                         "taught with one camera, used with another (default: --look)")
     ap.add_argument("--keep", type=Path, default=None, help="keep the videos here (default: a temporary folder)")
     args = ap.parse_args(argv)
     native_log.install()
@@ -265,8 +295,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--pack needs two signers (each teaches the other)")
     work = Path(args.keep or tempfile.mkdtemp(prefix="taught-flow-"))
     work.mkdir(parents=True, exist_ok=True)
-    shown = f"{SIZE[0]}x{SIZE[1]} (depth camera)" if args.look == "depth" else "640x360 (laptop webcam-like)"
-    print(f"videos {shown} at {FPS:g} fps in {work}; signs {args.signs[0]}-{args.signs[-1]}, "
+    args.named_look = args.named_look or args.look
+    shown = LOOKS[args.look] + (f", named: {LOOKS[args.named_look]}" if args.named_look != args.look else "")
+    print(f"videos {shown} in {work}; signs {args.signs[0]}-{args.signs[-1]}, "
           f"{args.taught} taught and up to {args.named} named per sign", flush=True)
     if args.new_words:
         from arsl_desktop.core.classifier import SignClassifier

@@ -85,6 +85,18 @@ def test_mirror_twice_is_identity_and_swaps_hands():
     np.testing.assert_array_equal(back_pres, clip.present)
 
 
+def test_a_mirrored_clip_is_the_other_hands_recording_with_its_own_name():
+    clip = synth_clip(2)
+    m = clip.mirrored(" (mirrored)")
+    xyz, present = F.mirror_keypoints(clip.xyz, clip.present)
+    np.testing.assert_array_equal(m.xyz, xyz)
+    np.testing.assert_array_equal(m.present, present)
+    assert m.sample == clip.sample + " (mirrored)" and clip.mirrored().sample == clip.sample
+    assert (m.signer, m.split, m.sign, m.aspect) == (clip.signer, clip.split, clip.sign, clip.aspect)
+    np.testing.assert_array_equal(m.times, clip.times)
+    assert clip.present[:, F.RIGHT].any() and not np.array_equal(m.present, clip.present)  # the original is kept
+
+
 def test_augment_keeps_layout_and_missing_parts_missing():
     clip = synth_clip(4, frames=30)
     cfg = A.AugmentConfig(part_drop_p=1.0, frame_drop_p=0.2, mirror_p=0.0)

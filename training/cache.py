@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,12 @@ class Clip:
 
     def __len__(self) -> int:
         return len(self.times)
+
+    def mirrored(self, mark: str = "") -> Clip:
+        """The same recording as a signer of the other hand makes it (`features.mirror_keypoints`:
+        left and right swapped, x flipped); `mark` is added to the sample's name."""
+        xyz, present = F.mirror_keypoints(self.xyz, self.present)
+        return replace(self, xyz=xyz, present=present, sample=self.sample + mark)
 
 
 def cache_path(out: Path, key: str) -> Path:

@@ -144,12 +144,6 @@ def _ranges(ids: list[int]) -> str:
     return ",".join(out)
 
 
-def _mirrored(c: Clip) -> Clip:
-    xyz, present = F.mirror_keypoints(c.xyz, c.present)
-    return Clip(xyz, present, c.times, c.aspect, c.signer, c.split, c.sign, c.sample + " (mirrored)", c.source,
-                c.landmarker)
-
-
 def _score(res: dict) -> dict:
     return {k: (round(res[k], 4) if isinstance(res[k], float) else res[k]) for k in ("n", "top1", "top5")}
 
@@ -178,7 +172,7 @@ def run_case(name: str, base: TrainConfig, out: Path, cache: Path, done: dict, w
     if test_spec is None:
         test = val_clips
     elif test_spec == "mirror":
-        test = [_mirrored(c) for c in val_clips]
+        test = [c.mirrored(" (mirrored)") for c in val_clips]
     elif test_spec == "webcam":
         test = renderings_of(val_clips, webcam)
     else:
