@@ -17,7 +17,10 @@ Prints, with the shipped model unless --model:
     prepared and embedded: a store copied without its `.cache/`, or a new matcher) are measured
     too;
   - adding a sign to that store with the caches filled (`prime_outputs`), as
-    `signs add` does after reading its recordings.
+    `signs add` does after reading its recordings;
+  - a window's wait before its first frame: MediaPipe built and that store read, one after the
+    other and side by side (`Recognizer.prepare`, what the window's worker runs), with the caches
+    filled and after a model change.
 Keypoints are real (MediaPipe run once on KArSL videos of signer 01) when the sample folder is
 there, else synthetic of the same shape (60 frames). The store lives in a temporary folder.
 """
@@ -195,6 +198,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  add a sign from 3 clips to this store and fill the caches (`signs add` after reading its "
               f"recordings; model loaded), median of 5: {a:.0f} ms (max {max(add_prime_ms):.0f})   target < 200 ms: "
               f"{'met' if a < 200 else 'NOT met'} (loading the model first: {model_ms:.0f} ms)")
+
+        # -- a window's start: the tracker built and the personal signs read, before the first frame --
+        def start(side_by_side: bool, model_changed: bool) -> float:
+            if model_changed:
+                for old in (big.root / ".cache").glob("outputs-*.npz"):
+                    old.unlink()
+            r = Recognizer(clf, personal=PersonalSigns(clf, big))
+            t = time.perf_counter()
+            if side_by_side:
+                r.prepare()  # what the window's worker runs
+            else:
+                r.landmarker  # noqa: B018 - one after the other, as before
+                r.personal.refresh()
+            took = (time.perf_counter() - t) * 1000
+            r.close()
+            return took
+
+        print(f"\nready for the first frame (MediaPipe built and the {n_signs} signs read), median of 3:")
+        for changed, what in ((False, "caches filled"), (True, "after a model change")):
+            one_by_one = statistics.median([start(False, changed) for _ in range(3)])
+            both = statistics.median([start(True, changed) for _ in range(3)])
+            print(f"  {what}: one after the other {one_by_one:.0f} ms, side by side (`Recognizer.prepare`) "
+                  f"{both:.0f} ms = {both / one_by_one:.2f}x", flush=True)
 
         # -- ranking one segment -----------------------------------------------------------------
         xyz, present, times, aspect = stack(query)

@@ -7,7 +7,8 @@ classifies one isolated sign (a KArSL sample or a short video) for the command l
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -105,6 +106,20 @@ class Recognizer:
         if self._landmarker is None:
             self._landmarker = create_landmarker()
         return self._landmarker
+
+    def prepare(self, announce: Callable[[int], None] | None = None) -> None:
+        """Get ready for the first frame: build the tracker and read the personal signs
+        (`PersonalSigns.refresh`, `announce` as there) side by side, so that the first frame waits
+        for the longer of the two, not their sum (MediaPipe's start takes a second or two; the
+        personal signs a fraction of one from their caches, seconds after a model change). An
+        error of either is raised once both are done."""
+        if self.personal is None:
+            self.landmarker  # noqa: B018 - built here, not on the first frame
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="personal") as pool:
+            read = pool.submit(self.personal.refresh, announce=announce)
+            self.landmarker  # noqa: B018 - built meanwhile
+            read.result()
 
     def reset(self, tracking: bool = True) -> None:
         """A new stream: forget the open segment and the last sign, and (`tracking`) the tracker's state.

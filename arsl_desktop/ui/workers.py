@@ -196,11 +196,12 @@ class RecognitionThread(_StoppableThread):
             self.failed.emit(self.generation, _as_user_error(exc, "Starting the hand and body tracker"))
             return
         try:
+            # the tracker and the personal signs, side by side and off the GUI thread (saying so first where
+            # the signs take a while after a model change); an unreadable signs folder is reported in the
+            # status, and recognition goes on
+            recognizer.prepare(announce=lambda _n: self.preparing.emit(self.generation))
             recognizer.landmarker.set_strides(**LIVE_STRIDES)  # live: pose and face on alternate frames
             if self.personal is not None:
-                # embed the store here, off the GUI thread (saying so first where it takes a while after a
-                # model change); an unreadable folder is reported in the status, and recognition goes on
-                self.personal.refresh(announce=lambda _n: self.preparing.emit(self.generation))
                 self._report_personal(force=True)
             self.mailbox.set_ready()
             self._loop(recognizer)
