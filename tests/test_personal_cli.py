@@ -230,3 +230,40 @@ def test_errors_are_one_line_and_lose_nothing(user, tmp_path, monkeypatch, capsy
     monkeypatch.setenv("ARSL_USER_DATA", str(blocker))
     assert "cannot be created" in one_error(["signs", "add", "--en", "x", str(good)])
     assert main(["signs", "list"]) == 0 and "No personal signs" in capsys.readouterr().out
+
+
+def test_taught_words_signed_one_straight_after_another_are_each_named(enrolled, monkeypatch, sample_dir):
+    """Continuous signing with no rest between the signs (`training.continuous.splice`, as
+    `transcribe` and the live window meet it): a segment holding several taught words is cut
+    where the words are. Signer 02's test recordings of 71-73, three to a stream in turn. Measured
+    when written, on the same streams: cutting by the model's own signs alone (which do not
+    include 71-73) made 5 errors in 24 signs (words left out, merged, or named twice); cutting by
+    the joint ranking, 0."""
+    from arsl_desktop.core.classifier import SignClassifier
+    from arsl_desktop.core.landmarks import stack
+    from arsl_desktop.core.personal_signs import PersonalSigns
+    from arsl_desktop.core.recognizer import Recognizer
+    from arsl_desktop.core.sources import open_source
+    from training.cache import Clip
+    from training.continuous import edit_ops, splice
+
+    monkeypatch.setenv("ARSL_USER_DATA", str(enrolled))
+    clf = SignClassifier(WITHOUT_71_76)
+    rec = Recognizer(clf, personal=PersonalSigns(clf, PersonalStore()))
+    clips = {}
+    for sign in NEW_WORDS:
+        for path in recordings(sample_dir, "test", sign):
+            with open_source(path) as src:
+                clips.setdefault(sign, []).append(Clip(*stack(rec.keypoints_of(src)), "02", "test", sign, path.name))
+    errors, made = 0, 0
+    for k in range(min(len(v) for v in clips.values())):
+        order = [NEW_WORDS[(i + k) % len(NEW_WORDS)] for i in range(len(NEW_WORDS))]
+        stream = splice([clips[s][k] for s in order], "no_rest")
+        rec.reset(tracking=False)
+        named = [r.best.sign.en for kp in stream.keypoints() for r in rec.push(kp)[1] if r.accepted]
+        named += [r.best.sign.en for r in rec.finish() if r.accepted]
+        errors += edit_ops([f"word {s}" for s in order], named)[0]
+        made += len(order)
+    rec.close()
+    assert made >= 18  # at least 6 streams of 3
+    assert errors <= 1, f"{errors} errors in {made} signs"

@@ -16,7 +16,9 @@ from arsl_desktop.core.matching import MATCH_VERSION
 from arsl_desktop.core.personal_match import (
     FUSION_DEFAULT,
     Fusion,
+    PersonalIndex,
     fusion_of,
+    joint_best,
     joint_probabilities,
     joint_ranking,
     stand_in_winner,
@@ -50,6 +52,8 @@ class FakeIndex:
 
     def __len__(self):
         return len(self.signs)
+
+    mass_of = PersonalIndex.mass_of
 
 
 def test_the_users_close_examples_of_a_karsl_sign_win_over_a_sure_model():
@@ -292,3 +296,29 @@ def test_the_gate_may_see_the_embedding_but_the_users_keypoints_rank_the_persona
     # the embedding never reorders them: a gate half open still puts sign 0 first
     _, half = joint_probabilities(probs, near, np.array([-1, -1]), fusion, gate_distances=np.array([[1.0, 0.1]]))
     assert half[0, 0] > half[0, 1]
+
+
+@pytest.mark.parametrize("distances, stands, logits", [
+    ([0.1, 3.0, 0.2], None, [0.5, 0.3, 0.2]),  # a close new word
+    ([2.0, 3.0, 9.0], None, [0.9, 0.05, 0.05]),  # middling matches beside a sure model
+    ([9.0, 9.0, 9.0], None, [0.2, 0.7, 0.1]),  # nothing offered: the model's own
+    ([0.3, 5.0, 5.0], [2, -1, -1], [0.1, 0.1, 0.8]),  # "wave" stands in for 9, within reach
+])
+def test_the_best_entry_for_cutting_a_segment_is_the_joint_rankings_first(distances, stands, logits):
+    """`joint_best` scores the parts of a segment that holds several signs: its probability and
+    entry must be what `joint_ranking` puts first for the same segment."""
+    class_ids = [5, 7, 9]
+    signs = [psign("wave"), psign("mine-7", karsl_id=7), psign("zigzag")]
+    index = FakeIndex(signs, class_ids, stands=stands)
+    logits = np.log(np.array(logits))
+    d = np.array(distances)
+    first = joint_ranking(class_ids, logits, index, d, k=1)[0]
+    best, which = joint_best(SignClassifier.softmax(logits)[None], d[None], d[None], index)
+    assert best[0] == pytest.approx(first.prob)
+    j = signs.index(first.personal) if first.personal is not None else None
+    if j is not None and index.mass_of[j] < 0:  # a new word of its own
+        assert which[0] == len(class_ids) + j
+    elif j is not None and index.stands[j] >= 0:  # a new word named in its class's place
+        assert which[0] == index.stands[j]
+    else:  # a model class, with its adapting personal signs' mass
+        assert which[0] == class_ids.index(first.karsl_id)

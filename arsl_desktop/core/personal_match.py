@@ -195,6 +195,12 @@ class PersonalIndex:
     def __len__(self) -> int:
         return len(self.signs)
 
+    @property
+    def mass_of(self) -> np.ndarray:
+        """(S,) the model class whose probability each personal sign's mass joins (its class for an
+        adaptation, the class a new word stands in for), -1 for a new word of its own."""
+        return np.where(self.stands >= 0, self.stands, self.adapts)
+
     def distances(self, match: np.ndarray, embedding: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Each personal sign's distance to a segment, (n_signs,) twice: by its nearest example's
         match sequence (which ranks the personal signs), and the gate's (the same plus the
@@ -217,6 +223,18 @@ class Candidate:
     prob: float
 
 
+def joint_best(probs: np.ndarray, distances: np.ndarray, gate_distances: np.ndarray,
+               index: PersonalIndex) -> tuple[np.ndarray, np.ndarray]:
+    """For (Q, C) model probabilities and (Q, S) personal-sign distances (the match's and the
+    gate's): each row's likeliest entry of the joint ranking (`joint_ranking`), (Q,) its
+    probability and (Q,) which entry it is (a model class c, its adapting and standing-in personal
+    signs' mass included: c; a new word j of its own: C + j)."""
+    mass_of = index.mass_of
+    p_model, p_pers = joint_probabilities(probs, distances, mass_of, index.fusion, gate_distances)
+    both = np.concatenate([p_model, np.where(mass_of[None] < 0, p_pers, 0.0)], axis=1)
+    return both.max(axis=1), both.argmax(axis=1)
+
+
 # An adapted KArSL sign is shown as personal when the user's own examples carry at least this share
 # of its probability.
 ADAPTED_SHARE = 1 / 3
@@ -229,7 +247,7 @@ def joint_ranking(class_ids: list[int], logits: np.ndarray, index: PersonalIndex
     if index is None or distances is None or not len(index):
         cands = [Candidate(int(c), None, float(q)) for c, q in zip(class_ids, probs, strict=True)]
         return sorted(cands, key=lambda c: -c.prob)[:k]
-    mass_of = np.where(index.stands >= 0, index.stands, index.adapts)  # a stand-in's mass joins its class's
+    mass_of = index.mass_of  # a stand-in's mass joins its class's
     p_model, p_pers = (a[0] for a in joint_probabilities(
         probs[None], np.asarray(distances)[None], mass_of, index.fusion,
         None if gate_distances is None else np.asarray(gate_distances)[None]))

@@ -19,7 +19,7 @@ from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.coach import AdviceTally, Coach, CoachState
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
 from arsl_desktop.core.landmarks import Keypoints, TasksLandmarker, create_landmarker, stack
-from arsl_desktop.core.personal_match import Candidate, joint_ranking
+from arsl_desktop.core.personal_match import Candidate, joint_best, joint_ranking
 from arsl_desktop.core.personal_signs import PersonalSigns
 from arsl_desktop.core.segmentation import SplitConfig, best_split, split_config
 from arsl_desktop.core.sources import Frame
@@ -169,13 +169,26 @@ class Recognizer:
         return RankedSign(sign, c.prob, personal=True, personal_key=c.personal.key)
 
     def _span_scorer(self, xyz: np.ndarray, present: np.ndarray, times: np.ndarray, aspect: float):
-        """Scores parts of one segment for `best_split`: the classifier's log-probability of each
-        part's best sign, all parts in one batch."""
+        """Scores parts of one segment for `best_split`: the log-probability of each part's best
+        sign, all parts in one model batch; with personal signs, of the best in the joint ranking
+        that names it (`joint_best`), so that a run of taught words the model does not know is cut
+        where the words are, not where the model's own signs would be."""
+        if self.personal is not None:
+            self.personal.refresh()  # cheap unless the store changed
+        index = self.personal.index if self.personal is not None and self.personal.index else None
+
         def score(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
             seqs = np.stack([F.clip_sequence(xyz[a:b], present[a:b], times[a:b], self.classifier.seq_len, aspect)
                              for a, b in spans])
-            probs = SignClassifier.softmax(self.classifier.outputs(seqs)[0])
-            return np.log(probs.max(axis=1)), probs.argmax(axis=1)
+            logits, embedding = self.classifier.outputs(seqs)
+            probs = SignClassifier.softmax(logits)
+            if index is None:
+                return np.log(probs.max(axis=1)), probs.argmax(axis=1)
+            dist, gate = zip(*(index.distances(matching.match_sequence(xyz[a:b], present[a:b], times[a:b], aspect),
+                                               None if embedding is None else embedding[i])
+                               for i, (a, b) in enumerate(spans)), strict=True)
+            best, which = joint_best(probs, np.stack(dist), np.stack(gate), index)
+            return np.log(np.maximum(best, 1e-300)), which
         return score
 
     def parts(self, segment: Segment) -> list[tuple[Keypoints, ...]]:
