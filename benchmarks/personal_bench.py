@@ -151,9 +151,12 @@ def main(argv: list[str] | None = None) -> int:
         def cold() -> None:
             PersonalSigns(clf, big).refresh()  # a new window or command: nothing cached in memory
 
-        def new_model() -> None:  # another model: the match sequences kept, every example read and embedded
+        def forget_readings() -> None:  # what a model change leaves: no reading of the examples by this model
             for old in (big.root / ".cache").glob("outputs-*.npz"):
                 old.unlink()
+
+        def new_model() -> None:  # another model: the match sequences kept, every example read and embedded
+            forget_readings()
             cold()
 
         def first() -> None:  # nothing cached on disk either (a store copied without .cache/, a new matcher)
@@ -206,8 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         # -- a window's start: the tracker built and the personal signs read, before the first frame --
         def start(side_by_side: bool, model_changed: bool) -> float:
             if model_changed:
-                for old in (big.root / ".cache").glob("outputs-*.npz"):
-                    old.unlink()
+                forget_readings()
             r = Recognizer(clf, personal=PersonalSigns(clf, big))
             t = time.perf_counter()
             if side_by_side:

@@ -39,9 +39,8 @@ from training.selection import first_per_sign  # noqa: E402
 
 
 def keypoints_of(c: Clip) -> list[Keypoints]:
-    w = 256
-    h = max(1, round(w / c.aspect))
-    return [Keypoints(c.xyz[i].copy(), c.present[i].copy(), w, h, float(c.times[i])) for i in range(len(c.times))]
+    """A recording's frames as the recogniser takes them (`Example.keypoints`)."""
+    return Example(c.xyz, c.present, c.times, c.aspect).keypoints()
 
 
 def label(result, new_words: bool) -> object:

@@ -19,7 +19,7 @@ from arsl_desktop.core.classifier import SignClassifier
 from arsl_desktop.core.coach import AdviceTally, Coach, CoachState
 from arsl_desktop.core.labels import LabelTable, Sign, default_labels, require_known_ids
 from arsl_desktop.core.landmarks import Keypoints, TasksLandmarker, create_landmarker, stack
-from arsl_desktop.core.personal_match import Candidate, joint_best, joint_ranking
+from arsl_desktop.core.personal_match import Candidate, PersonalIndex, joint_best, joint_ranking
 from arsl_desktop.core.personal_signs import PersonalSigns
 from arsl_desktop.core.segmentation import SplitConfig, best_split, split_config
 from arsl_desktop.core.sources import Frame
@@ -153,13 +153,18 @@ class Recognizer:
         """The best `top_k` KArSL and personal signs for one sign: its model input and its match
         sequence (`core.matching`), in one list."""
         logits, embedding = self.classifier.outputs(sequence[None])
-        index = None
-        if self.personal is not None:
-            self.personal.refresh()  # cheap unless the store changed (the CLI or another window wrote)
-            index = self.personal.index if self.personal.index else None
+        index = self._personal_index()
         dist, gate = index.distances(match, None if embedding is None else embedding[0]) if index else (None, None)
         return tuple(self._ranked(c) for c in joint_ranking(self.classifier.class_ids, logits[0], index, dist,
                                                              self.top_k, gate))
+
+    def _personal_index(self) -> PersonalIndex | None:
+        """The personal signs as the store holds them now (re-read, cheaply, unless it changed: the
+        CLI or another window may have written); None when there are none."""
+        if self.personal is None:
+            return None
+        self.personal.refresh()
+        return self.personal.index if self.personal.index else None
 
     def _ranked(self, c: Candidate) -> RankedSign:
         if c.personal is None:
@@ -173,9 +178,7 @@ class Recognizer:
         sign, all parts in one model batch; with personal signs, of the best in the joint ranking
         that names it (`joint_best`), so that a run of taught words the model does not know is cut
         where the words are, not where the model's own signs would be."""
-        if self.personal is not None:
-            self.personal.refresh()  # cheap unless the store changed
-        index = self.personal.index if self.personal is not None and self.personal.index else None
+        index = self._personal_index()
 
         def score(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
             seqs = np.stack([F.clip_sequence(xyz[a:b], present[a:b], times[a:b], self.classifier.seq_len, aspect)
