@@ -43,13 +43,28 @@ def shape_arabic(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text))
 
 
-def _load_recognizer(args: argparse.Namespace, top_k: int, threshold: float = 0.0):
+def _load_recognizer(args: argparse.Namespace, top_k: int, threshold: float = 0.0, track: bool = True):
+    """The recognizer, ready: the user's taught signs read (their problems warned of, once) and,
+    with `track`, MediaPipe built meanwhile (`Recognizer.prepare`: the first input waits for the
+    longer of the two, not their sum). A long preparation (after another model) is said first."""
     from arsl_desktop.core.classifier import SignClassifier
     from arsl_desktop.core.recognizer import Recognizer
 
     clf = SignClassifier(args.model or paths.default_model_path())
     personal = None if getattr(args, "no_personal", False) else _personal_signs(clf)
-    return Recognizer(clf, top_k=top_k, threshold=threshold, personal=personal)
+    rec = Recognizer(clf, top_k=top_k, threshold=threshold, personal=personal)
+
+    def announce(n: int) -> None:
+        print(f"arsl-desktop: preparing the {n} examples of your taught signs for this model "
+              "(once; a few seconds)...", file=sys.stderr, flush=True)
+
+    if track:
+        rec.prepare(announce=announce)
+    elif personal is not None:
+        personal.refresh(announce=announce)
+    for line in personal.problems if personal is not None else ():
+        _warn(line)
+    return rec
 
 
 def _warn(msg: str) -> None:
@@ -57,18 +72,14 @@ def _warn(msg: str) -> None:
 
 
 def _personal_signs(clf):
-    """The signs the user taught, read once up front; their problems are warnings, printed once."""
+    """The signs the user taught (read by `_load_recognizer`), or None where their folder cannot be opened."""
     from arsl_desktop.core.personal_signs import PersonalSigns
 
-    personal = PersonalSigns(clf)
     try:
-        personal.refresh()
+        return PersonalSigns(clf)
     except OSError as exc:
-        _warn(f"personal signs not used: their folder {personal.store.root} cannot be read ({exc.strerror}).")
+        _warn(f"personal signs not used: their folder cannot be opened ({exc.strerror or exc}).")
         return None
-    for line in personal.problems:
-        _warn(line)
-    return personal
 
 
 def _top_json(result: SignResult) -> list[dict]:

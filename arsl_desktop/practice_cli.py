@@ -120,7 +120,7 @@ def _practice(args: argparse.Namespace) -> int:
     from arsl_desktop.core.landmarks import create_landmarker
     from arsl_desktop.core.personal_store import Example
 
-    rec = _load_recognizer(args, 1)
+    rec = _load_recognizer(args, 1, track=False)  # its own tracker, below
     target = resolve(args.sign, list(rec.classifier.class_ids), rec.labels, _personal(args.no_personal))
     if target is None:
         _err(f"unknown sign '{args.sign}': not a KArSL sign the model knows (by id or word) and no personal "

@@ -70,6 +70,24 @@ def test_new_words_are_recognised_by_their_taught_name(enrolled, monkeypatch, ca
     assert right >= 5, rows
 
 
+def test_a_long_preparation_after_another_model_is_said_first_and_only_then(user, monkeypatch, capsys, sample_dir):
+    """The taught signs were read by the shipped model (`signs add`); `recognize` with another model
+    reads every example again first, which takes seconds with hundreds: it says so on stderr
+    (here from 5 examples), once; the next run finds them cached and says nothing."""
+    from arsl_desktop.core import personal_signs
+
+    monkeypatch.setattr(personal_signs, "ANNOUNCE_FROM", 5)
+    query = str(recordings(sample_dir, "test", NEW_WORDS[0])[0])
+    capsys.readouterr()
+    assert main(["--model", str(WITHOUT_71_76), "recognize", "--format", "jsonl", query]) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == ["arsl-desktop: preparing the 9 examples of your taught signs for this model "
+                                "(once; a few seconds)..."]
+    assert json.loads(out)["top"][0]["en"] == f"word {NEW_WORDS[0]}"
+    assert main(["--model", str(WITHOUT_71_76), "recognize", "--format", "jsonl", query]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_text_output_marks_personal_signs_and_a_missing_id():
     from arsl_desktop.commands import _text
     from arsl_desktop.core.labels import Sign

@@ -274,3 +274,48 @@ def test_a_running_window_writes_a_signs_whole_file_when_it_prepares_one_more_ex
     assert prime_outputs(store, SignClassifier(model)) == 0 and reads == []  # nothing missing
     again = cold_start(model, store)
     assert reads == [] and again.index.counts == [4]
+
+
+def aged(paths: list[Path]) -> None:
+    """Give the caches modification times one minute apart, the first the oldest."""
+    import os
+    import time
+
+    for i, p in enumerate(paths):
+        t = time.time() - 3600 + 60 * i
+        os.utime(p, (t, t))
+
+
+def test_readings_of_models_no_longer_used_are_removed_but_the_last_few_kept(model, tmp_path, counted):
+    """Each model leaves a file of readings; a researcher retraining every day would fill the disk.
+    The readings of the `KEEP_MODELS` models written last stay (switching between a few models
+    costs nothing again), older ones go when another model's are written."""
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    cache = store.root / ".cache"
+    cache.mkdir()
+    old = [cache / f"outputs-old{i}.npz" for i in range(4)]
+    for p in old:
+        p.write_bytes(b"readings of another model")
+    aged(old)
+    assert personal_signs.KEEP_MODELS == 3
+    assert prime_outputs(store, SignClassifier(model)) == 3
+    assert sorted(p.name for p in cache.glob("outputs-*.npz") if "old" in p.name) == ["outputs-old2.npz",
+                                                                                    "outputs-old3.npz"]
+    assert len(list(cache.glob("outputs-*.npz"))) == 3  # this model's and the two written last
+    assert cold_start(model, store).index.counts == [3] and counted == [3]  # its own kept: nothing read again
+
+
+def test_match_sequences_of_matchers_no_longer_used_are_removed_but_the_last_kept(model, tmp_path):
+    store = PersonalStore(tmp_path / "signs")
+    store.add("circle", [example(1, k) for k in range(3)])
+    cache = store.root / ".cache"
+    old = [cache / f"match-old{i}" for i in range(3)]
+    for p in old:
+        p.mkdir(parents=True)
+        (p / "circle.npz").write_bytes(b"another matcher's sequences")
+    aged(old)
+    assert prime_outputs(store, SignClassifier(model)) == 3
+    assert sorted(p.name for p in cache.glob("match-*")) == sorted([personal_signs.MatchCache(store.root).folder.name,
+                                                                    "match-old2"])
+    assert cold_start(model, store).index.counts == [3]

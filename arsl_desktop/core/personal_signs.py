@@ -16,6 +16,7 @@ import functools
 import hashlib
 import io
 import json
+import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -43,6 +44,9 @@ def example_match(ex: Example) -> np.ndarray:
 
 EMBED_CHUNK = 64  # examples per model call when many are read at once
 ANNOUNCE_FROM = 200  # examples to read and prepare from which `refresh` announces it (a second or more)
+KEEP_MODELS = 3  # the models whose readings stay cached (the most recently written: switching between
+# a few models costs nothing again; a retrained model every day does not fill the disk)
+KEEP_MATCHERS = 2  # the matchers whose match sequences stay cached (another comes with an app update)
 
 
 def example_outputs(classifier: SignClassifier, examples: list[Example]) -> np.ndarray:
@@ -121,15 +125,36 @@ class _KeyedArrays:
             pass  # a read-only folder: prepared again next time
 
 
+def prune(kept: Path, pattern: str, keep: int) -> None:
+    """Remove the caches beside `kept` matching `pattern` (`kept` itself among them) but the `keep`
+    most recently written, so that caches of models and matchers no longer used do not pile up.
+    Best effort: what cannot be removed (another process using it) stays for next time."""
+    try:
+        found = sorted(kept.parent.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for old in [p for p in found if p != kept][max(keep - 1, 0):]:
+        try:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+        except OSError:
+            pass
+
+
 class OutputCache(_KeyedArrays):
     """The model's readings of examples (`example_outputs`), kept on disk per model (by the
-    model's bytes): a window or command that starts again runs the model only on what is new."""
+    model's bytes): a window or command that starts again runs the model only on what is new.
+    The readings of the `KEEP_MODELS` models written last are kept, the others removed."""
 
     def __init__(self, root: Path, classifier: SignClassifier) -> None:
         st = Path(classifier.path).stat()
         digest = _digest(str(classifier.path), st.st_mtime_ns, st.st_size)
         super().__init__(Path(root) / ".cache" / f"outputs-{digest}.npz",
                          ((classifier.embedding_dim or 0) + len(classifier.class_ids),))
+
+    def write(self, entries: dict[tuple, np.ndarray]) -> None:
+        super().write(entries)
+        if entries:
+            prune(self.path, "outputs-*.npz", KEEP_MODELS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -159,6 +184,10 @@ class MatchCache:
 
     def of(self, sign: PersonalSign) -> _KeyedArrays:
         return _KeyedArrays(self.folder / f"{sign.key}.npz", (matching.MATCH_STEPS, matching.MATCH_DIM))
+
+    def prune(self) -> None:
+        """Keep the folders of the `KEEP_MATCHERS` matchers written last (this one after a write)."""
+        prune(self.folder, "match-*", KEEP_MATCHERS)
 
 
 def cached_outputs(store: PersonalStore, classifier: SignClassifier, pending: list[tuple[tuple, Example]],
@@ -281,6 +310,8 @@ def prepare(store: PersonalStore, classifier: SignClassifier, new: list[tuple[tu
         inside = str(sign.folder / "x")[:-1]  # the folder's path and separator: its examples' keys start so
         mine = {k: v for k, v in (have or {}).items() if k[0].startswith(inside)}
         files[sign.key].write({k: v for k, v in {**mine, **by_sign[sign.key]}.items() if k in keep})
+    if fresh:
+        matches.prune()
     known.update(fresh)
     good = [key for key, _, _ in new if key in known and (outputs is None or key in read or key in examples)]
     run = 0 if outputs is None else sum(key not in read for key in good)
