@@ -16,9 +16,9 @@ from training_synth import synth_clip
 from arsl_desktop import signs_cli
 from arsl_desktop.cli import main
 from arsl_desktop.core import features as F
-from arsl_desktop.core import personal_signs
+from arsl_desktop.core import personal_cache, personal_signs
 from arsl_desktop.core.classifier import SignClassifier
-from arsl_desktop.core.personal_match import FUSION_DEFAULT, unit
+from arsl_desktop.core.personal_match import FUSION_DEFAULT, fusion_of, unit
 from arsl_desktop.core.personal_pack import export_pack
 from arsl_desktop.core.personal_signs import PersonalSigns, prime_outputs
 from arsl_desktop.core.personal_store import Example, PersonalStore
@@ -121,7 +121,7 @@ def test_a_model_without_embedding_still_reads_the_examples_class_probabilities(
     store = PersonalStore(tmp_path / "signs")
     store.add("circle", [example(1, k) for k in range(3)])
     clf = SignClassifier(tiny_model)
-    assert clf.embedding_dim is None and personal_signs.fusion_of(clf).stand_in > 0
+    assert clf.embedding_dim is None and fusion_of(clf).stand_in > 0
     assert prime_outputs(store, clf) == 3 and counted == [3]
     personal = cold_start(tiny_model, store)
     assert counted == [3]  # read from the cache
@@ -298,7 +298,7 @@ def test_readings_of_models_no_longer_used_are_removed_but_the_last_few_kept(mod
     for p in old:
         p.write_bytes(b"readings of another model")
     aged(old)
-    assert personal_signs.KEEP_MODELS == 3
+    assert personal_cache.KEEP_MODELS == 3
     assert prime_outputs(store, SignClassifier(model)) == 3
     assert sorted(p.name for p in cache.glob("outputs-*.npz") if "old" in p.name) == ["outputs-old2.npz",
                                                                                     "outputs-old3.npz"]
@@ -316,6 +316,6 @@ def test_match_sequences_of_matchers_no_longer_used_are_removed_but_the_last_kep
         (p / "circle.npz").write_bytes(b"another matcher's sequences")
     aged(old)
     assert prime_outputs(store, SignClassifier(model)) == 3
-    assert sorted(p.name for p in cache.glob("match-*")) == sorted([personal_signs.MatchCache(store.root).folder.name,
+    assert sorted(p.name for p in cache.glob("match-*")) == sorted([personal_cache.MatchCache(store.root).folder.name,
                                                                     "match-old2"])
     assert cold_start(model, store).index.counts == [3]
