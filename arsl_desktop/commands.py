@@ -17,6 +17,7 @@ import sys
 from arsl_desktop import paths
 from arsl_desktop.core.errors import ArslError
 from arsl_desktop.core.recognizer import SignResult
+from arsl_desktop.interrupts import frames_until_ctrl_c
 
 EXIT_OK, EXIT_INPUT, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -126,7 +127,7 @@ def _recognize(args: argparse.Namespace) -> int:
     def one(path):
         with open_source(path) as src:
             try:
-                result = rec.recognize_clip(src)  # streamed: only keypoints are kept, never frames
+                result = rec.recognize_clip(frames_until_ctrl_c(src))  # streamed: only keypoints are kept, never frames
             except ValueError:
                 raise ArslError(f"{path} has no frames that could be read.") from None
             return result, _skipped_note(src)
@@ -182,7 +183,7 @@ def _transcribe(args: argparse.Namespace) -> int:
 
     with open_source(args.video) as src:  # a video file or a frame folder
         try:
-            for r in rec.transcribe(src):  # each sign is printed as soon as it is found
+            for r in rec.transcribe(frames_until_ctrl_c(src)):  # each sign is printed as soon as it is found
                 emit(r)
         except KeyboardInterrupt:
             for last in rec.finish():  # the sign(s) being signed when the user pressed Ctrl-C

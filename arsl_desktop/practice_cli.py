@@ -94,10 +94,11 @@ def _keypoints(lm, path: Path):
     from arsl_desktop.core.errors import ArslError
     from arsl_desktop.core.personal_store import MAX_EXAMPLE_FRAMES
     from arsl_desktop.core.sources import open_source
+    from arsl_desktop.interrupts import frames_until_ctrl_c
 
     with open_source(path) as src:
         lm.reset()  # each attempt tracked from scratch
-        kps = [lm.process(f.image, f.timestamp) for f in src]
+        kps = [lm.process(f.image, f.timestamp) for f in frames_until_ctrl_c(src)]
     if not kps:
         raise ArslError(f"{path} has no frames that could be read.")
     if len(kps) > MAX_EXAMPLE_FRAMES:

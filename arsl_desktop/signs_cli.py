@@ -77,11 +77,12 @@ def _examples(files: list[Path], recorded_by: str = "") -> tuple[list, list[Path
     from arsl_desktop.core.landmarks import create_landmarker
     from arsl_desktop.core.personal_store import MAX_EXAMPLE_FRAMES, Example
     from arsl_desktop.core.sources import open_source
+    from arsl_desktop.interrupts import frames_until_ctrl_c
 
     def one(path: Path) -> Example:
         with open_source(path) as src:
             lm.reset()  # as Recognizer.keypoints_of: each clip tracked from scratch
-            kps = [lm.process(f.image, f.timestamp) for f in src]
+            kps = [lm.process(f.image, f.timestamp) for f in frames_until_ctrl_c(src)]
         if not kps:
             raise ArslError(f"{path} has no frames that could be read.")
         if not any(k.any_hand for k in kps):
