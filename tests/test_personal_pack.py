@@ -141,6 +141,65 @@ def test_name_clash_is_reported_and_the_others_imported(pack, target):
     np.testing.assert_array_equal(target.examples(target.find("word 1"))[0][0].xyz, before)  # untouched
 
 
+def test_a_big_pack_reads_the_store_twice_not_once_per_sign(tmp_path, target, monkeypatch):
+    """A teacher's pack of hundreds of signs: the store was read again for every sign added (each
+    `add` looks for its name), so an import took seconds more per hundred signs, and quadratically
+    longer. Now: once to report clashes, once under the lock while the signs are written."""
+    big = PersonalStore(tmp_path / "big")
+    for i in range(30):
+        big.add(f"word {i}", [synth_example(i, frames=8)])
+    path = tmp_path / "big.zip"
+    P.export_pack(big, path)
+    reads = []
+    real = PersonalStore.load
+    monkeypatch.setattr(PersonalStore, "load", lambda self: reads.append(1) or real(self))
+    result = P.import_pack(target, path)
+    assert len(result.imported) == 30 and not result.skipped and len(reads) == 2
+    assert len(target.load().signs) == 31
+
+
+def test_a_sign_named_meanwhile_is_skipped(pack, target, monkeypatch):
+    real_load = PersonalStore.load
+    calls = []
+
+    def load_and_meanwhile(self):  # another window adds "Skeleton" between the check and the writing
+        calls.append(1)
+        if len(calls) == 2:
+            real_add(self, "Skeleton", [synth_example(8)])
+        return real_load(self)
+
+    real_add = PersonalStore.add
+    monkeypatch.setattr(PersonalStore, "load", load_and_meanwhile)
+    monkeypatch.setattr(PersonalStore, "_locked", _no_lock)
+    result = P.import_pack(target, pack)
+    assert result.imported == ("word 1",)
+    assert result.skipped == (("Skeleton", "a personal sign of that name was added meanwhile"),)
+
+
+def test_a_failure_part_way_says_what_was_saved(pack, tmp_path, monkeypatch):
+    other = PersonalStore(tmp_path / "other")
+    real_create = PersonalStore._create
+    made = []
+
+    def full_disk_on_second(self, *a, **k):
+        if made:
+            raise StoreError("Could not save the sign (No space left on device).")
+        made.append(1)
+        return real_create(self, *a, **k)
+
+    monkeypatch.setattr(PersonalStore, "_create", full_disk_on_second)
+    with pytest.raises(StoreError, match=r"No space left on device\)\. Imported before the failure: ") as failed:
+        P.import_pack(other, pack)
+    saved = [s.en for s in other.load().signs]
+    assert len(saved) == 1 and str(failed.value).endswith(f"failure: {saved[0]}.")  # what was saved stays, whole
+
+
+def _no_lock(self):
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
 @pytest.mark.parametrize("bad_name, words", [
     ("../evil.npz", ["unexpected file '../evil.npz'"]),
     ("signs/../../evil/manifest.json", ["unexpected file"]),

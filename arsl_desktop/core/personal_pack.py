@@ -283,23 +283,21 @@ def import_pack(store: PersonalStore, path: Path, labels: LabelTable | None = No
     signs = read_pack(path, labels)
     if mirror:
         signs = [(sign, [e.mirrored() for e in examples]) for sign, examples in signs]
-    imported: list[str] = []
     skipped: list[tuple[str, str]] = []
     taken = {n.casefold() for s in store.load().signs for n in (s.en, s.ar, s.key) if n}
+    free = []
     for sign, examples in signs:
-        names = [n for n in (sign.en, sign.ar) if n]
-        clash = next((n for n in names if n.casefold() in taken), None)
+        clash = next((n for n in (sign.en, sign.ar) if n and n.casefold() in taken), None)
         if clash is not None:
             skipped.append((sign.en, f"a personal sign named '{clash}' already exists"))
-            continue
-        try:
-            store.add(sign.en, examples, ar=sign.ar, karsl_id=sign.karsl_id)
-        except StoreError as exc:
-            if store.find(sign.en) is not None or (sign.ar and store.find(sign.ar) is not None):
-                skipped.append((sign.en, "a personal sign of that name was added meanwhile"))
-                continue
-            done = f" Imported before the failure: {', '.join(imported)}." if imported else ""
-            raise StoreError(f"{exc}{done}") from None
-        imported.append(sign.en)
-        taken.update(n.casefold() for n in names)
+        else:
+            free.append((sign.en, sign.ar, sign.karsl_id, examples))
+    added: list[PersonalSign] = []
+    try:
+        meanwhile = store.add_new(free, added)  # one lock and one read of the store for the whole pack
+    except StoreError as exc:
+        done = f" Imported before the failure: {', '.join(s.en for s in added)}." if added else ""
+        raise StoreError(f"{exc}{done}") from None
+    skipped += [(en, "a personal sign of that name was added meanwhile") for en in meanwhile]
+    imported = [s.en for s in added]
     return ImportResult(tuple(imported), tuple(skipped))

@@ -338,6 +338,28 @@ class PersonalStore:
                 return self._append(existing, examples)
             return self._create(en, ar, karsl_id, examples)
 
+    def add_new(self, signs: Sequence[tuple[str, str, int | None, Sequence[Example]]],
+                added: list[PersonalSign]) -> list[str]:
+        """New signs (English, Arabic, KArSL id, examples) under one lock and one read of the store:
+        a teacher's pack of hundreds of signs is not read again for each. Each sign whose names are
+        free is created and appended to `added` at once (so that a failure part-way still tells what
+        was saved); returns the English names skipped because a sign of that name exists (or was
+        added before it here)."""
+        with self._locked():
+            taken = {n.casefold() for s in self.load().signs for n in (s.en, s.ar, s.key) if n}
+            skipped = []
+            for en, ar, karsl_id, examples in signs:
+                en, ar = clean_name(en, "English"), clean_name(ar, "Arabic")
+                if not en or not examples:
+                    raise StoreError(f"A personal sign needs an English name and at least one example ('{en}').")
+                if any(n.casefold() in taken for n in (en, ar) if n):
+                    skipped.append(en)
+                    continue
+                sign = self._create(en, ar, karsl_id, examples)
+                added.append(sign)
+                taken.update(n.casefold() for n in (sign.en, sign.ar, sign.key) if n)
+            return skipped
+
     def _create(self, en: str, ar: str, karsl_id: int | None, examples: Sequence[Example]) -> PersonalSign:
         base = slug(en)
         key, n = base, 1
