@@ -159,7 +159,9 @@ def _prepare(args: argparse.Namespace, store) -> None:
     from arsl_desktop.core.personal_signs import prime_outputs
 
     try:
-        prime_outputs(store, SignClassifier(getattr(args, "model", None) or paths.default_model_path()))
+        prime_outputs(store, SignClassifier(getattr(args, "model", None) or paths.default_model_path()),
+                      announce=lambda n: print(f"Preparing the {n} new examples for a fast start (a few seconds)...",
+                                               flush=True))
     except Exception as exc:  # noqa: BLE001 - the cache only saves time: a missing model, a full disk...
         _warn(f"saved, but the new examples could not be prepared for a fast start ({_one_line(exc)}); "
               "the next window or `recognize` prepares them.")

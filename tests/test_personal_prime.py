@@ -182,10 +182,13 @@ def test_signs_import_fills_the_cache(model, tmp_path, monkeypatch, capsys, coun
     teacher.add("zigzag", [example(2, k) for k in range(2)])
     pack = tmp_path / "class.zip"
     export_pack(teacher, pack)
+    monkeypatch.setattr(personal_signs, "ANNOUNCE_FROM", 5)  # a big pack says why it takes seconds
     assert main(["--model", str(model), "signs", "import", str(pack)]) == 0
-    assert counted == [5] and capsys.readouterr().err == ""
+    out, err = capsys.readouterr()
+    assert counted == [5] and err == ""
+    assert out.splitlines()[-1] == "Preparing the 5 new examples for a fast start (a few seconds)..."
     assert main(["--model", str(model), "signs", "import", str(pack)]) == 0  # both skipped: nothing to embed
-    assert counted == [5]
+    assert counted == [5] and "Preparing" not in capsys.readouterr().out
     personal = cold_start(model)
     assert counted == [5] and len(personal.index) == 2
 

@@ -196,7 +196,8 @@ def prepare(store: PersonalStore, classifier: SignClassifier, new: list[tuple[tu
     return {key: (known[key], r) for key, r in zip(good, readings, strict=True)}, run
 
 
-def prime_outputs(store: PersonalStore, classifier: SignClassifier) -> int:
+def prime_outputs(store: PersonalStore, classifier: SignClassifier,
+                  announce: Callable[[int], None] | None = None) -> int:
     """Fill the store's caches on disk for whatever is not in them yet: each example's match
     sequence (`MatchCache`) and, where the fusion uses them, the model's readings (`OutputCache`).
 
@@ -205,7 +206,8 @@ def prime_outputs(store: PersonalStore, classifier: SignClassifier) -> int:
     then reads no example file and runs the model on none). Returns how many examples the model
     read: 0 where the fusion uses no reading or nothing is missing. Unreadable examples are left
     for `refresh` to report; an unwritable cache only costs the time next start (a model that
-    fails to run raises)."""
+    fails to run raises).
+    `announce(n)`: as for `PersonalSigns.refresh`, where many are to be read."""
     matches = MatchCache(store.root)
     outputs = OutputCache(store.root, classifier) if needs_outputs(classifier) else None
     read = outputs.read() if outputs is not None else {}
@@ -223,4 +225,4 @@ def prime_outputs(store: PersonalStore, classifier: SignClassifier) -> int:
         except OSError:
             kept = False
         new += [(key, sign, name) for key, name in keys if not kept or (outputs is not None and key not in read)]
-    return prepare(store, classifier, new, keep, [], read)[1] if new else 0
+    return prepare(store, classifier, new, keep, [], read, announce=announce)[1] if new else 0
