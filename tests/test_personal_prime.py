@@ -193,7 +193,7 @@ def test_signs_import_fills_the_cache(model, tmp_path, monkeypatch, capsys, coun
     assert counted == [5] and len(personal.index) == 2
 
 
-def test_the_window_fills_the_cache_after_teach_and_after_a_pack_import(make_window, model, tmp_path, counted):
+def test_the_window_fills_the_cache_after_teach_and_after_a_pack_import(make_window, qtbot, model, tmp_path, counted):
     from arsl_desktop.ui.teach import Target
 
     w = make_window(model)
@@ -206,7 +206,8 @@ def test_the_window_fills_the_cache_after_teach_and_after_a_pack_import(make_win
     teacher.add("zigzag", [example(2, k) for k in range(2)])
     export_pack(teacher, tmp_path / "class.zip")
     dialog = w.personal.show_my_signs()
-    assert dialog.import_from(tmp_path / "class.zip")
+    with qtbot.waitSignal(dialog.import_done):
+        dialog.import_from(tmp_path / "class.zip")
     w.personal.priming.join(timeout=60)
     assert counted == [3, 2]
     personal = cold_start(model)  # the window started again

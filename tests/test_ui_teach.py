@@ -277,9 +277,52 @@ def test_my_signs_rename_delete_and_packs(qtbot, tmp_path):
     assert d.delete("light") and store.find("Light") is None and d.table.rowCount() == 1
     bad = tmp_path / "bad.zip"
     bad.write_bytes(b"not a zip")
-    assert not d.import_from(bad) and "refused" in d.message.text()
-    assert d.import_from(pack) and store.find("Light") is not None
+    with qtbot.waitSignal(d.import_done) as done:
+        d.import_from(bad)
+    assert done.args == [False] and "refused" in d.message.text()
+    with qtbot.waitSignal(d.import_done) as done:
+        d.import_from(pack)
+    assert done.args == [True] and store.find("Light") is not None
     assert "Imported 1 personal sign" in d.message.text() and "Skeleton" in d.message.text()  # skipped: exists
+
+
+def test_a_pack_is_imported_off_the_gui_thread_and_no_other_change_is_made_meanwhile(qtbot, tmp_path, monkeypatch):
+    """A pack of hundreds of signs takes seconds to check and write (and the list to read again):
+    the dialog says it is importing, keeps its event loop running, and offers no other change to
+    the store until the import is done."""
+    import threading
+
+    from arsl_desktop.core import personal_pack
+    from arsl_desktop.core.labels import default_labels
+    from arsl_desktop.ui.my_signs_dialog import MySignsDialog
+
+    teacher = PersonalStore(tmp_path / "teacher")
+    teacher.add("Lamp", [Example.from_keypoints(frames(n=10 + i), "teacher") for i in range(3)], ar="مصباح")
+    pack = tmp_path / "class.zip"
+    export_pack(teacher, pack)
+    store = PersonalStore(tmp_path / "signs")
+    store.add("Door", [Example.from_keypoints(frames(n=12))])
+    d = MySignsDialog(default_labels(), store)
+    qtbot.addWidget(d)
+    release, started = threading.Event(), threading.Event()
+    real = personal_pack.import_pack
+
+    def slow(*a, **k):
+        started.set()
+        assert release.wait(10), "the dialog never let the import go on"
+        return real(*a, **k)
+
+    monkeypatch.setattr(personal_pack, "import_pack", slow)
+    with qtbot.waitSignal(d.import_done, timeout=15000) as done:
+        d.import_from(pack)  # returns at once: were it run here, `slow` would wait 10 s and fail
+        assert started.wait(5) and d.message.text() == f"Importing {i18n.isolate('class.zip')}…"
+        busy = [k for k in ("import_pack", "rename", "delete", "record_yourself", "export_selected")
+                if d.buttons[k].isEnabled()]
+        qtbot.wait(50)  # the event loop runs while the pack is being imported
+        release.set()
+    assert busy == [] and done.args == [True]
+    assert sorted(s.en for s in d.signs) == ["Door", "Lamp"] and d.buttons["import_pack"].isEnabled()
+    assert [s.en for s in d.selected()] == ["Lamp"] and d.buttons["rename"].isEnabled()
 
 
 @pytest.mark.parametrize("answer", ["cancelImport", "sameHand", "otherHand"])
@@ -308,7 +351,11 @@ def test_importing_a_pack_asks_which_hand_the_learner_signs_with(qtbot, tmp_path
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(pack), ""))
     monkeypatch.setattr(QMessageBox, "exec", click)
-    qtbot.mouseClick(d.buttons["import_pack"], Qt.MouseButton.LeftButton)
+    if answer == "cancelImport":
+        qtbot.mouseClick(d.buttons["import_pack"], Qt.MouseButton.LeftButton)
+    else:
+        with qtbot.waitSignal(d.import_done):
+            qtbot.mouseClick(d.buttons["import_pack"], Qt.MouseButton.LeftButton)
     text, buttons, default = asked[0]
     assert "same hand as the people who recorded this pack" in text and default == "Same hand"
     assert sorted(buttons) == ["Cancel", "Same hand", "The other hand (mirror)"]
@@ -386,7 +433,9 @@ def test_my_signs_record_yourself_from_the_playing_video(make_window, qtbot, sam
     export_pack(teacher, pack)
     w = make_window(WITHOUT_71_76)
     d = w.personal.show_my_signs()
-    assert d.import_from(pack) and d.table.item(0, 3).text() == f"3 examples ({i18n.isolate('teacher')} 3)"
+    with qtbot.waitSignal(d.import_done):
+        d.import_from(pack)
+    assert d.table.item(0, 3).text() == f"3 examples ({i18n.isolate('teacher')} 3)"
     d.select([d.signs[0].key])
     assert d.buttons["record_yourself"].isEnabled()
     qtbot.mouseClick(d.buttons["record_yourself"], Qt.MouseButton.LeftButton)

@@ -242,6 +242,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "replay_example": {"en": "Example", "ar": "المثال"},
     "store_failed": {"en": "That did not work: {detail}", "ar": "تعذّر ذلك: {detail}"},
     "exported": {"en": "Exported {signs} to {path}", "ar": "صُدّرت {signs} إلى {path}"},
+    "importing": {"en": "Importing {path}…", "ar": "جارٍ استيراد {path}…"},
     "imported": {"en": "Imported {signs}.", "ar": "استُوردت {signs}."},
     "import_skipped": {"en": "Skipped: {detail}", "ar": "تم تخطي: {detail}"},
     "imported_mirrored": {"en": "Imported {signs}, mirrored (left and right swapped).",

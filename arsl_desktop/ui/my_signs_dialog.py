@@ -8,9 +8,10 @@ deleted from here unless the user deletes a readable sign.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -69,9 +70,16 @@ def examples_cell(examples: list[Example]) -> str:
     return tr_n("examples", len(examples)) + (f" ({who})" if any(by) else "")  # nobody named: nothing to add
 
 
+class _ImportJob(QObject):
+    """Carries an import's outcome from its thread to the dialog (a queued signal)."""
+
+    finished = Signal(object)  # (ImportResult, mirrored, what `_read` found) or the exception
+
+
 class MySignsDialog(QDialog):
     record_yourself = Signal(object)  # the PersonalSign to add one's own recording to
     imported = Signal()  # a pack added signs to the store
+    import_done = Signal(bool)  # an import ended: whether the pack was read (False: refused or failed)
 
     def __init__(self, labels: LabelTable, store: PersonalStore | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +88,7 @@ class MySignsDialog(QDialog):
         self.store = store or PersonalStore()
         self.signs: list[PersonalSign] = []
         self.examples: dict[str, list[Example]] = {}
+        self._job: _ImportJob | None = None  # the import being written, if any
         self.table = QTableWidget(0, len(COLUMNS), objectName="mySignsTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -134,15 +143,21 @@ class MySignsDialog(QDialog):
 
     # -- contents ---------------------------------------------------------------------------
     def reload(self) -> None:
+        self._show(self._read())
+
+    def _read(self) -> tuple[list[PersonalSign], list[str], dict[str, tuple[list[Example], list[str]]]]:
+        """The store's signs, its problems and each sign's readable examples and problems: file
+        reading only (no widget), so that an import's thread can do it too."""
         contents = self.store.load()
-        self.signs = list(contents.signs)
-        problems = list(contents.problems)
-        self.examples.clear()
+        return list(contents.signs), list(contents.problems), {s.key: self.store.examples(s) for s in contents.signs}
+
+    def _show(self, read: tuple[list[PersonalSign], list[str], dict[str, tuple[list[Example], list[str]]]]) -> None:
+        self.signs, problems, examples = read
+        self.examples = {key: good for key, (good, _) in examples.items()}
         self.table.setRowCount(len(self.signs))
         big = arabic_font(14)
         for r, s in enumerate(self.signs):
-            good, bad = self.store.examples(s)
-            self.examples[s.key] = good
+            good, bad = examples[s.key]
             problems.extend(bad)
             known = self.labels.get(s.karsl_id) if s.karsl_id is not None else None
             karsl = f"{s.karsl_id} — {known.ar}" if known else (str(s.karsl_id) if s.karsl_id else tr("new_word"))
@@ -160,7 +175,7 @@ class MySignsDialog(QDialog):
         self.empty.setVisible(not self.signs)
         self.problems.setText("\n".join([tr("personal_problems"), *problems]) if problems else "")
         self.problems.setVisible(bool(problems))
-        self.buttons["export_all"].setEnabled(bool(self.signs))
+        self.buttons["export_all"].setEnabled(bool(self.signs) and self._job is None)
         self.select([self.signs[0].key] if self.signs else [])
 
     def select(self, keys: list[str]) -> None:
@@ -179,9 +194,11 @@ class MySignsDialog(QDialog):
 
     def _on_selection(self) -> None:
         chosen = self.selected()
+        free = self._job is None  # an import is being written: no other change meanwhile
         for k in ("record_yourself", "rename", "delete"):
-            self.buttons[k].setEnabled(len(chosen) == 1)
-        self.buttons["export_selected"].setEnabled(bool(chosen))
+            self.buttons[k].setEnabled(free and len(chosen) == 1)
+        self.buttons["export_selected"].setEnabled(free and bool(chosen))
+        self.buttons["import_pack"].setEnabled(free)
         self.example.blockSignals(True)
         self.example.clear()
         if chosen:
@@ -257,22 +274,44 @@ class MySignsDialog(QDialog):
         if path:
             self.export_to(Path(path) if path.lower().endswith(".zip") else Path(path + ".zip"), keys)
 
-    def import_from(self, path: Path, mirror: bool = False) -> bool:
-        try:
-            result = personal_pack.import_pack(self.store, Path(path), self.labels, mirror=mirror)
-        except StoreError as exc:
-            self._failed(exc)
-            return False
+    def import_from(self, path: Path, mirror: bool = False) -> None:
+        """Import a pack on a thread (hundreds of signs take seconds to check and write; the window
+        goes on meanwhile, the dialog's changes wait), then show what came in: `import_done`
+        says whether the pack was read."""
+        if self._job is not None:
+            return
+        self._job = job = _ImportJob()  # parentless: a closed dialog's thread still has it to report to
+        job.finished.connect(self._imported)
+        self._say(tr("importing", path=isolate(Path(path).name)))
+        self._on_selection()
+
+        def work() -> None:
+            try:
+                result = personal_pack.import_pack(self.store, Path(path), self.labels, mirror=mirror)
+                job.finished.emit((result, mirror, self._read()))  # the list read here too: seconds for hundreds
+            except Exception as exc:  # noqa: BLE001 - a refused pack, a full disk, a bug: said in the dialog
+                job.finished.emit(exc)
+
+        threading.Thread(target=work, name="arsl-import-pack").start()
+
+    def _imported(self, outcome: object) -> None:
+        self._job = None
+        if isinstance(outcome, BaseException):
+            self._failed(outcome)
+            self._on_selection()
+            self.import_done.emit(False)
+            return
+        result, mirror, read = outcome
         done = "imported_mirrored" if mirror and result.imported else "imported"
         lines = [tr(done, signs=tr_n("personal_signs", len(result.imported)))]
         lines += [tr("import_skipped", detail=f"{name}: {why}") for name, why in result.skipped]
         lines += [tr("import_record_yourself")] if result.imported else []
         self._say("\n".join(lines), error=bool(result.skipped))
-        self.reload()
+        self._show(read)
         if result.imported:  # the first one selected: "Record yourself…" is one click away
             self.select([s.key for s in self.signs if s.en == result.imported[0]][:1])
             self.imported.emit()
-        return True
+        self.import_done.emit(True)
 
     def hand_question(self) -> QMessageBox:
         """Which hand the learner signs with, against the pack's recorders: the other one stores
