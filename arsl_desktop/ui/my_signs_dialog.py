@@ -8,10 +8,9 @@ deleted from here unless the user deletes a readable sign.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +35,7 @@ from arsl_desktop.core.labels import LabelTable
 from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError
 from arsl_desktop.ui.fonts import arabic_font
 from arsl_desktop.ui.i18n import isolate, tr, tr_n
+from arsl_desktop.ui.pack_import import PackImport, hand_question
 from arsl_desktop.ui.skeleton_view import SkeletonReplay
 
 COLUMNS = ("col_name_ar", "col_name_en", "col_karsl", "col_examples", "col_date", "col_problems")
@@ -70,12 +70,6 @@ def examples_cell(examples: list[Example]) -> str:
     return tr_n("examples", len(examples)) + (f" ({who})" if any(by) else "")  # nobody named: nothing to add
 
 
-class _ImportJob(QObject):
-    """Carries an import's outcome from its thread to the dialog (a queued signal)."""
-
-    finished = Signal(object)  # (ImportResult, mirrored, what `_read` found) or the exception
-
-
 class MySignsDialog(QDialog):
     record_yourself = Signal(object)  # the PersonalSign to add one's own recording to
     imported = Signal()  # a pack added signs to the store
@@ -88,7 +82,7 @@ class MySignsDialog(QDialog):
         self.store = store or PersonalStore()
         self.signs: list[PersonalSign] = []
         self.examples: dict[str, list[Example]] = {}
-        self._job: _ImportJob | None = None  # the import being written, if any
+        self._job: PackImport | None = None  # the import being written, if any
         self.table = QTableWidget(0, len(COLUMNS), objectName="mySignsTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -280,19 +274,11 @@ class MySignsDialog(QDialog):
         says whether the pack was read."""
         if self._job is not None:
             return
-        self._job = job = _ImportJob()  # parentless: a closed dialog's thread still has it to report to
+        self._job = job = PackImport(self.store, self.labels, self._read)
         job.finished.connect(self._imported)
         self._say(tr("importing", path=isolate(Path(path).name)))
         self._on_selection()
-
-        def work() -> None:
-            try:
-                result = personal_pack.import_pack(self.store, Path(path), self.labels, mirror=mirror)
-                job.finished.emit((result, mirror, self._read()))  # the list read here too: seconds for hundreds
-            except Exception as exc:  # noqa: BLE001 - a refused pack, a full disk, a bug: said in the dialog
-                job.finished.emit(exc)
-
-        threading.Thread(target=work, name="arsl-import-pack").start()
+        job.start(Path(path), mirror)
 
     def _imported(self, outcome: object) -> None:
         self._job = None
@@ -313,23 +299,11 @@ class MySignsDialog(QDialog):
             self.imported.emit()
         self.import_done.emit(True)
 
-    def hand_question(self) -> QMessageBox:
-        """Which hand the learner signs with, against the pack's recorders: the other one stores
-        their recordings mirrored (`personal_pack.import_pack`); "Same hand" is the default."""
-        box = QMessageBox(QMessageBox.Icon.Question, tr("import_pack").rstrip("…"), tr("import_hand_question"),
-                          parent=self)
-        box.setObjectName("importHandQuestion")
-        same = box.addButton(tr("import_same_hand"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(tr("import_other_hand"), QMessageBox.ButtonRole.AcceptRole).setObjectName("otherHand")
-        box.addButton(tr("cancel"), QMessageBox.ButtonRole.RejectRole).setObjectName("cancelImport")
-        box.setDefaultButton(same)
-        return box
-
     def import_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("import_pack"), str(Path.home()), tr("packs_filter"))
         if not path:
             return
-        box = self.hand_question()
+        box = hand_question(self)
         box.exec()
         clicked = box.clickedButton()
         if clicked is None or clicked.objectName() == "cancelImport":
