@@ -286,6 +286,34 @@ def test_my_signs_rename_delete_and_packs(qtbot, tmp_path):
     assert "Imported 1 personal sign" in d.message.text() and "Skeleton" in d.message.text()  # skipped: exists
 
 
+def test_my_signs_reads_again_only_the_example_files_that_changed(qtbot, tmp_path, monkeypatch):
+    """The list is shown again after every change; with hundreds of signs, reading every example
+    file each time froze the dialog for a second or more. Unchanged files are not read again; a
+    new or rewritten one is, and a file damaged meanwhile is reported."""
+    from arsl_desktop.core.labels import default_labels
+    from arsl_desktop.ui.my_signs_dialog import MySignsDialog
+
+    store = PersonalStore(tmp_path / "signs")
+    store.add("Lamp", [Example.from_keypoints(frames(n=10 + i)) for i in range(3)])
+    store.add("Door", [Example.from_keypoints(frames(n=12))])
+    d = MySignsDialog(default_labels(), store)
+    qtbot.addWidget(d)
+    reads: list[str] = []
+    real = Example.from_bytes
+    monkeypatch.setattr(Example, "from_bytes", staticmethod(lambda data, what: reads.append(what) or real(data, what)))
+    d.reload()
+    assert d.rename("lamp", "Light", "") and reads == []  # nothing changed on disk but a manifest
+    store.add("Light", [Example.from_keypoints(frames(n=14))], append=True)
+    d.reload()
+    assert len(reads) == 1 and "example-004" in reads[0]
+    door = store.find("Door")
+    (door.folder / door.examples[0]).write_bytes(b"damaged")
+    d.reload()
+    assert len(reads) == 2 and door.examples[0] in d.problems.text()
+    rows = {d.table.item(r, 1).text(): r for r in range(2)}
+    assert d.table.item(rows["Light"], 3).text() == "4 examples" and d.table.item(rows["Door"], 3).text() == "0 examples"
+
+
 def test_a_pack_is_imported_off_the_gui_thread_and_no_other_change_is_made_meanwhile(qtbot, tmp_path, monkeypatch):
     """A pack of hundreds of signs takes seconds to check and write (and the list to read again):
     the dialog says it is importing, keeps its event loop running, and offers no other change to

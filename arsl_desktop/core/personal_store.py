@@ -249,14 +249,31 @@ class PersonalStore:
                 problems.append(f"Personal sign '{folder.name}' skipped: {exc} (kept in {folder}).")
         return StoreContents(tuple(signs), tuple(problems))
 
-    def examples(self, sign: PersonalSign) -> tuple[list[Example], list[str]]:
-        """The sign's readable examples and a line for each damaged one (which stays on disk)."""
+    def examples(self, sign: PersonalSign, known: dict[tuple, Example] | None = None) -> tuple[list[Example], list[str]]:
+        """The sign's readable examples and a line for each damaged one (which stays on disk).
+        `known`: examples read before, by (file, modification time, size), taken from there
+        instead of read again, and added to as files are read (a list shown again after one change)."""
         good, problems = [], []
         for name in sign.examples:
+            path = sign.folder / name
+            key = None
+            if known is not None:
+                try:
+                    st = path.stat()
+                    key = (str(path), st.st_mtime_ns, st.st_size)
+                except OSError:
+                    key = None  # missing: reading it says so
+                if key in known:
+                    good.append(known[key])
+                    continue
             try:
-                good.append(Example.from_bytes(sign.folder / name, f"Example {name} of '{sign.en}'"))
+                ex = Example.from_bytes(path, f"Example {name} of '{sign.en}'")
             except StoreError as exc:
                 problems.append(f"{exc} (kept in {sign.folder}).")
+                continue
+            good.append(ex)
+            if key is not None:
+                known[key] = ex
         return good, problems
 
     def find(self, name: str) -> PersonalSign | None:

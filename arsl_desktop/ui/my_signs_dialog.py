@@ -83,6 +83,7 @@ class MySignsDialog(QDialog):
         self.signs: list[PersonalSign] = []
         self.examples: dict[str, list[Example]] = {}
         self._job: PackImport | None = None  # the import being written, if any
+        self._known: dict[tuple, Example] = {}  # examples read, by file, modification time and size
         self.table = QTableWidget(0, len(COLUMNS), objectName="mySignsTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -141,9 +142,15 @@ class MySignsDialog(QDialog):
 
     def _read(self) -> tuple[list[PersonalSign], list[str], dict[str, tuple[list[Example], list[str]]]]:
         """The store's signs, its problems and each sign's readable examples and problems: file
-        reading only (no widget), so that an import's thread can do it too."""
+        reading only (no widget), so that an import's thread can do it too. Examples read before
+        and unchanged on disk are not read again (after a rename, a delete or an import, only
+        what is new is read)."""
         contents = self.store.load()
-        return list(contents.signs), list(contents.problems), {s.key: self.store.examples(s) for s in contents.signs}
+        known = dict(self._known)  # a copy: an import's thread and the GUI may read at once
+        read = {s.key: self.store.examples(s, known) for s in contents.signs}
+        paths = {str(s.folder / name) for s in contents.signs for name in s.examples}
+        self._known = {k: ex for k, ex in known.items() if k[0] in paths}  # what the store still has
+        return list(contents.signs), list(contents.problems), read
 
     def _show(self, read: tuple[list[PersonalSign], list[str], dict[str, tuple[list[Example], list[str]]]]) -> None:
         self.signs, problems, examples = read
