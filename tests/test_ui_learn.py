@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from arsl_desktop.ui.qt_env import prepare_qt_environment
@@ -145,3 +146,40 @@ def test_learn_a_personal_sign_and_a_damaged_progress_file_is_kept(make_window, 
     assert saved.attempts == 1 and saved.last == round(attempt.result.score, 1)
     assert kept[0].read_bytes() == b"{ not json"  # the damaged file is still there, untouched
     assert not d.learn.progress.problem or d.learn.progress.damaged_copy == kept[0]
+
+
+def test_a_second_attempt_at_a_personal_sign_reads_and_prepares_no_example_again(tmp_path, monkeypatch):
+    """Each attempt is compared with every other sign, the user's personal signs included: with
+    hundreds of them, reading and preparing their examples anew took seconds per attempt (200 x 5:
+    5 s, then 0.2 s once kept). Files that changed are read again."""
+    from training_synth import synth_clip
+
+    from arsl_desktop.core import practice
+    from arsl_desktop.core.decks import Card
+    from arsl_desktop.core.personal_store import Example
+    from arsl_desktop.ui import learn
+
+    def example(sign: int, k: int) -> Example:
+        c = synth_clip(sign, frames=30)
+        xyz = c.xyz + np.random.default_rng([sign, k]).normal(0, 0.004, c.xyz.shape).astype(np.float32)
+        return Example(np.where(c.xyz != 0, xyz, 0).astype(np.float32), c.present, c.times, c.aspect)
+
+    store = PersonalStore(tmp_path / "signs")
+    for s in range(1, 5):
+        store.add(f"word {s}", [example(s, k) for k in range(3)])
+    card = Card("p", "", "word 1", None, store.find("word 1"))
+    reads, prepared = [], []
+    real_read, real_prepare = Example.from_bytes, practice.prepare_example
+    monkeypatch.setattr(Example, "from_bytes", staticmethod(lambda d, w: reads.append(w) or real_read(d, w)))
+    monkeypatch.setattr(practice, "prepare_example", lambda ex, m=False: prepared.append(ex) or real_prepare(ex, m))
+    attempt = example(1, 9)
+    refs = learn.shipped_references(card)
+    first = learn.practice_score(attempt, refs, card)
+    assert len(reads) == 12 and sum(ex is not attempt for ex in prepared) >= 12  # the sign's own 3 and the 9 others
+    reads.clear(), prepared.clear()
+    again = learn.practice_score(attempt, learn.shipped_references(card), card)
+    assert reads == [] and all(ex is attempt for ex in prepared)  # only the attempt is prepared
+    assert again.score == first.score and again.reference_index == first.reference_index
+    store.add("word 2", [example(2, 7)], append=True)  # one more example of another sign: only it is read
+    learn.practice_score(attempt, learn.shipped_references(card), card)
+    assert len(reads) == 1

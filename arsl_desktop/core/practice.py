@@ -26,6 +26,7 @@ No Qt, no i18n table: the texts (English and Arabic) are in `core.feedback`.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -197,18 +198,24 @@ def rival_distance(attempt: Example, others: Sequence[Sequence[Example]]) -> flo
 
 
 def _prepared(ex: Example) -> Prepared:
-    """`prepare_example`, remembered for the shipped references (prepared once per process)."""
+    """`prepare_example`, remembered for recordings compared again and again: the shipped
+    references, and a user's personal examples while they practise (each attempt is compared with
+    every other sign; preparing hundreds of examples anew took seconds per attempt). The least
+    recently used beyond `PREPARED_KEEP` are let go."""
     key = id(ex)
     hit = _PREPARED.get(key)
-    if hit is not None and hit[0] is ex:
+    if hit is not None and hit[0] is ex:  # the recording itself is kept with it: its id is not reused
+        _PREPARED.move_to_end(key)
         return hit[1]
     p = prepare_example(ex)
-    if any(ex is e for refs in _shipped().values() for e in refs):
-        _PREPARED[key] = (ex, p)
+    _PREPARED[key] = (ex, p)
+    while len(_PREPARED) > PREPARED_KEEP:
+        _PREPARED.popitem(last=False)
     return p
 
 
-_PREPARED: dict[int, tuple[Example, Prepared]] = {}
+PREPARED_KEEP = 2048  # the shipped references and a store of hundreds of personal examples (~30 KB each)
+_PREPARED: OrderedDict[int, tuple[Example, Prepared]] = OrderedDict()
 
 
 def _same(a: Example, b: Example) -> bool:

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Signal
 
 from arsl_desktop.core.decks import Card, Deck
 from arsl_desktop.core.errors import ArslError
-from arsl_desktop.core.personal_store import Example, PersonalStore, StoreError, this_user
+from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError, this_user
 from arsl_desktop.core.progress import ProgressStore, SignProgress, order
 from arsl_desktop.core.spotting import Segment
 from arsl_desktop.ui.countdown import Countdown, UsesCountdown
@@ -33,10 +33,19 @@ References = Callable[[Card], Sequence[Example]]
 Scorer = Callable[[Example, Sequence[Example], Card], object]  # -> core.practice.PracticeResult
 
 
+_READ: dict[str, dict[tuple, Example]] = {}  # per signs folder: examples read, by file, modification time and size
+
+
+def _examples(store: PersonalStore, sign: PersonalSign) -> list[Example]:
+    """A personal sign's readable examples, read from disk only where new or changed since last
+    read (every attempt compares with all the user's signs: hundreds of files otherwise)."""
+    return store.examples(sign, _READ.setdefault(str(store.root), {}))[0]
+
+
 def shipped_references(card: Card) -> list[Example]:
     """A KArSL sign's shipped reference keypoints; a personal sign's own readable examples."""
     if card.personal is not None:
-        return PersonalStore(card.personal.folder.parent).examples(card.personal)[0]
+        return _examples(PersonalStore(card.personal.folder.parent), card.personal)
     from arsl_desktop.core.practice import karsl_references
 
     return list(karsl_references(int(card.karsl_id)))
@@ -51,7 +60,12 @@ def practice_score(attempt: Example, references: Sequence[Example], card: Card):
     if card.personal is None:
         return score_attempt(attempt, references)
     store = PersonalStore(card.personal.folder.parent)
-    mine = [store.examples(s)[0] for s in store.load().signs if s.key != card.personal.key]
+    signs = store.load().signs
+    read = _READ.setdefault(str(store.root), {})
+    paths = {str(s.folder / name) for s in signs for name in s.examples}
+    for gone in [k for k in read if k[0] not in paths]:  # deleted or replaced since: let them go
+        del read[gone]
+    mine = [_examples(store, s) for s in signs if s.key != card.personal.key]
     return score_attempt(attempt, references, others_for(card.personal.karsl_id, mine))
 
 
