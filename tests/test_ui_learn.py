@@ -183,3 +183,35 @@ def test_a_second_attempt_at_a_personal_sign_reads_and_prepares_no_example_again
     store.add("word 2", [example(2, 7)], append=True)  # one more example of another sign: only it is read
     learn.practice_score(attempt, learn.shipped_references(card), card)
     assert len(reads) == 1
+
+
+def test_choosing_a_personal_sign_reads_ahead_what_its_first_attempt_is_compared_with(tmp_path, monkeypatch):
+    """While the learner watches the sign, a thread reads and prepares the user's other signs'
+    examples: the first attempt (seconds with hundreds of signs) finds them ready."""
+    from training_synth import synth_clip
+
+    from arsl_desktop.core import practice
+    from arsl_desktop.core.decks import Card, Deck
+    from arsl_desktop.core.personal_store import Example
+    from arsl_desktop.ui import learn
+
+    def example(sign: int, k: int) -> Example:
+        c = synth_clip(sign, frames=30)
+        xyz = c.xyz + np.random.default_rng([sign, k, 5]).normal(0, 0.004, c.xyz.shape).astype(np.float32)
+        return Example(np.where(c.xyz != 0, xyz, 0).astype(np.float32), c.present, c.times, c.aspect)
+
+    store = PersonalStore(tmp_path / "signs")
+    for s in range(1, 5):
+        store.add(f"word {s}", [example(s, k) for k in range(3)])
+    cards = [Card(f"p:{s.key}", "", s.en, None, s) for s in store.load().signs]
+    controller = learn.LearnController(ProgressStore(tmp_path / "progress.json"))
+    controller.set_decks([Deck("mine", tuple(cards))])
+    assert controller.card is not None and controller.warming is not None
+    controller.warming.join(30)
+    reads, prepared = [], []
+    real_read, real_prepare = Example.from_bytes, practice.prepare_example
+    monkeypatch.setattr(Example, "from_bytes", staticmethod(lambda d, w: reads.append(w) or real_read(d, w)))
+    monkeypatch.setattr(practice, "prepare_example", lambda ex, m=False: prepared.append(ex) or real_prepare(ex, m))
+    attempt = example(int(controller.card.en.split()[1]), 9)
+    learn.practice_score(attempt, controller.references, controller.card)
+    assert reads == [] and all(ex is attempt for ex in prepared)  # the first attempt: everything ready

@@ -26,6 +26,7 @@ No Qt, no i18n table: the texts (English and Arabic) are in `core.feedback`.
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -203,19 +204,29 @@ def _prepared(ex: Example) -> Prepared:
     every other sign; preparing hundreds of examples anew took seconds per attempt). The least
     recently used beyond `PREPARED_KEEP` are let go."""
     key = id(ex)
-    hit = _PREPARED.get(key)
-    if hit is not None and hit[0] is ex:  # the recording itself is kept with it: its id is not reused
-        _PREPARED.move_to_end(key)
-        return hit[1]
+    with _PREPARED_LOCK:
+        hit = _PREPARED.get(key)
+        if hit is not None and hit[0] is ex:  # the recording itself is kept with it: its id is not reused
+            _PREPARED.move_to_end(key)
+            return hit[1]
     p = prepare_example(ex)
-    _PREPARED[key] = (ex, p)
-    while len(_PREPARED) > PREPARED_KEEP:
-        _PREPARED.popitem(last=False)
+    with _PREPARED_LOCK:
+        _PREPARED[key] = (ex, p)
+        while len(_PREPARED) > PREPARED_KEEP:
+            _PREPARED.popitem(last=False)
     return p
+
+
+def remember(examples: Sequence[Example]) -> None:
+    """Prepare these recordings ahead (`_prepared`), e.g. on a thread while a learner watches the
+    sign: the attempt then finds them ready."""
+    for ex in examples:
+        _prepared(ex)
 
 
 PREPARED_KEEP = 2048  # the shipped references and a store of hundreds of personal examples (~30 KB each)
 _PREPARED: OrderedDict[int, tuple[Example, Prepared]] = OrderedDict()
+_PREPARED_LOCK = threading.Lock()  # the learn window's thread and its warm-up
 
 
 def _same(a: Example, b: Example) -> bool:

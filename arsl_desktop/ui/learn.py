@@ -15,6 +15,7 @@ signals say.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -63,10 +64,33 @@ def practice_score(attempt: Example, references: Sequence[Example], card: Card):
     signs = store.load().signs
     read = _READ.setdefault(str(store.root), {})
     paths = {str(s.folder / name) for s in signs for name in s.examples}
-    for gone in [k for k in read if k[0] not in paths]:  # deleted or replaced since: let them go
-        del read[gone]
+    for gone in [k for k in list(read) if k[0] not in paths]:  # deleted or replaced since: let them go
+        read.pop(gone, None)
     mine = [_examples(store, s) for s in signs if s.key != card.personal.key]
     return score_attempt(attempt, references, others_for(card.personal.karsl_id, mine))
+
+
+def warm_up(card: Card, stop: threading.Event) -> None:
+    """What an attempt at the sign is compared with (the shipped references of the KArSL signs and,
+    for a personal sign, the user's other signs' examples), read and prepared ahead on a thread
+    while the learner watches the sign: with hundreds of personal signs the first attempt
+    otherwise waited seconds. `stop`: another sign was chosen, or the window closes."""
+    from arsl_desktop.core.practice import karsl_reference_signs, karsl_references, remember
+
+    try:
+        for sign_id in karsl_reference_signs():
+            if stop.is_set():
+                return
+            remember(karsl_references(sign_id))
+        if card.personal is None:
+            return
+        store = PersonalStore(card.personal.folder.parent)
+        for sign in store.load().signs:
+            if stop.is_set():
+                return
+            remember(_examples(store, sign))
+    except (ArslError, OSError, ValueError):
+        return  # only saves time: the attempt reads and says what is wrong
 
 
 class LearnState(str, Enum):
@@ -96,10 +120,14 @@ class LearnController(UsesCountdown, QObject):
     problem = Signal(str, str)  # i18n key, detail: progress could not be read or saved
 
     def __init__(self, progress: ProgressStore | None = None, references: References = shipped_references,
-                 score: Scorer = practice_score, parent: QObject | None = None, step_ms: int = 1000) -> None:
+                 score: Scorer = practice_score, parent: QObject | None = None, step_ms: int = 1000,
+                 warm: Callable[[Card, threading.Event], None] | None = warm_up) -> None:
         super().__init__(parent)
         self.progress = progress if progress is not None else ProgressStore()
         self._references_of, self._score = references, score
+        self._warm_up = warm
+        self._warm_stop = threading.Event()
+        self.warming: threading.Thread | None = None  # reading ahead what the next attempt is compared with
         self.decks: list[Deck] = []
         self.deck: Deck | None = None
         self.card: Card | None = None
@@ -157,6 +185,12 @@ class LearnController(UsesCountdown, QObject):
                                   describe(exc) if isinstance(exc, OSError) else str(exc))
             if not self.references:
                 self.notice.emit("learn_no_reference")
+        self._warm_stop.set()  # what was read ahead for another sign stops
+        if card is not None and self._warm_up is not None:
+            self._warm_stop = threading.Event()
+            self.warming = threading.Thread(target=self._warm_up, args=(card, self._warm_stop),
+                                            name="arsl-learn-warm-up", daemon=True)  # reads only: no wait at exit
+            self.warming.start()
         self._set(LearnState.IDLE)
         self.card_changed.emit()
         return True
@@ -189,6 +223,11 @@ class LearnController(UsesCountdown, QObject):
 
     def _stop_attempt(self) -> None:
         self._countdown.stop()
+
+    def close(self) -> None:
+        """The learn window closes: no attempt, and nothing more read ahead."""
+        self.cancel()
+        self._warm_stop.set()
 
     def on_source_running(self, running: bool) -> None:
         if not running and self.state in (LearnState.COUNTDOWN, LearnState.WAITING):

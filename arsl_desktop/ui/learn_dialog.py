@@ -365,7 +365,7 @@ class LearnDialog(QDialog):
         self._refresh()
 
     def closeEvent(self, event) -> None:
-        self.learn.cancel()
+        self.learn.close()
         self.reference.stop()
         self.step.stop()
         super().closeEvent(event)
