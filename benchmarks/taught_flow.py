@@ -160,10 +160,11 @@ class Flow:
     def signs_of(self, signer: str) -> list[int]:
         return [s for s in self.args.signs if (self.sample / "frames" / signer / "train" / f"{s:04d}").is_dir()]
 
-    def videos(self, signer: str, s: int, n: int, mirrored: bool = False, look: str | None = None) -> list[Path]:
-        """The signer's first n recordings of sign s (train split, recording order), as videos
-        (`look`: the camera; default --look)."""
-        folders = sorted((self.sample / "frames" / signer / "train" / f"{s:04d}").iterdir())[:n]
+    def videos(self, signer: str, s: int, n: int, mirrored: bool = False, look: str | None = None,
+               start: int = 0) -> list[Path]:
+        """The signer's recordings `start` to n - 1 of sign s (train split, recording order), as
+        videos (`look`: the camera; default --look)."""
+        folders = sorted((self.sample / "frames" / signer / "train" / f"{s:04d}").iterdir())[start:n]
         look = look or self.args.look
         tag = f"{look}-mirrored" if mirrored else look
         return [as_video(f, self.work / f"{tag}-{f.name.replace('(', '').replace(')', '')}.mp4", look,
@@ -217,11 +218,9 @@ class Flow:
         signs = self.signs_of(signer)
         taught, named = [], []
         for s in signs:
-            videos = self.videos(signer, s, self.args.taught + self.args.named, self.args.left_handed)
-            later = self.videos(signer, s, self.args.taught + self.args.named, self.args.left_handed,
-                                self.args.named_look)
-            taught += [(s, v) for v in videos[:self.args.taught]]
-            named += [(s, v) for v in later[self.args.taught:]]
+            taught += [(s, v) for v in self.videos(signer, s, self.args.taught, self.args.left_handed)]
+            named += [(s, v) for v in self.videos(signer, s, self.args.taught + self.args.named, self.args.left_handed,
+                                                   self.args.named_look, start=self.args.taught)]
         env = self.user(signer)
         self.teach(env, taught, f"signer {self.learner(signer)}")
         app = self.named(env, named, f"signer {self.learner(signer)}")

@@ -19,8 +19,8 @@ import numpy as np
 from arsl_desktop.core import features as F
 from arsl_desktop.core import matching
 from arsl_desktop.core.classifier import SignClassifier
+from arsl_desktop.core.personal_files import PersonalSign, atomic_write
 from arsl_desktop.core.personal_match import fusion_of
-from arsl_desktop.core.personal_store import PersonalSign, atomic_write
 
 KEEP_MODELS = 3  # the models whose readings stay cached (the most recently written: switching between
 # a few models costs nothing again; a retrained model every day does not fill the disk)
@@ -31,12 +31,6 @@ KEEP_MATCHERS = 2  # the matchers whose match sequences stay cached (another com
 def _digest(path: str, mtime_ns: int, size: int) -> str:
     """The model file's digest (hashed once per file version: a refresh or a priming hashes no more)."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-
-
-def example_key(path: Path) -> tuple:
-    """What an example is cached by: its file, modification time and size (OSError if it is gone)."""
-    st = path.stat()
-    return (str(path), st.st_mtime_ns, st.st_size)
 
 
 def needs_outputs(classifier: SignClassifier) -> bool:

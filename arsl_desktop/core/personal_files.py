@@ -152,6 +152,13 @@ def example_names(first: int, n: int) -> tuple[str, ...]:
     return tuple(f"example-{i:03d}.npz" for i in range(first, first + n))
 
 
+def example_key(path: Path) -> tuple:
+    """What a read example is remembered by: its file, modification time and size (OSError if it
+    is gone), so that a rewritten file is read again."""
+    st = path.stat()
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:

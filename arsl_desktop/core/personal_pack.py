@@ -39,6 +39,7 @@ from arsl_desktop.core.personal_store import (
     StoreError,
     example_names,
     manifest_bytes,
+    names_taken,
     now_iso,
     parse_manifest,
     slug,
@@ -284,7 +285,7 @@ def import_pack(store: PersonalStore, path: Path, labels: LabelTable | None = No
     if mirror:
         signs = [(sign, [e.mirrored() for e in examples]) for sign, examples in signs]
     skipped: list[tuple[str, str]] = []
-    taken = {n.casefold() for s in store.load().signs for n in (s.en, s.ar, s.key) if n}
+    taken = names_taken(store.load().signs)
     free = []
     for sign, examples in signs:
         clash = next((n for n in (sign.en, sign.ar) if n and n.casefold() in taken), None)

@@ -20,7 +20,8 @@ import numpy as np
 from arsl_desktop.core import features as F
 from arsl_desktop.core import matching
 from arsl_desktop.core.classifier import SignClassifier
-from arsl_desktop.core.personal_cache import MatchCache, OutputCache, example_key, needs_outputs
+from arsl_desktop.core.personal_cache import MatchCache, OutputCache, needs_outputs
+from arsl_desktop.core.personal_files import example_key
 from arsl_desktop.core.personal_match import PersonalIndex, unit
 from arsl_desktop.core.personal_store import (
     Example,

@@ -35,6 +35,7 @@ from arsl_desktop.core.personal_files import (
     StoreError,
     atomic_write,
     clean_name,
+    example_key,
     example_names,
     manifest_bytes,
     now_iso,
@@ -45,8 +46,9 @@ from arsl_desktop.core.personal_files import (
 
 # The files of a sign (`core.personal_files`) are named here too: the store is where callers find them.
 __all__ = ["CHANGED", "EXAMPLE_RE", "FORMAT", "KEY_RE", "MANIFEST", "MAX_EXAMPLE_FRAMES", "MAX_NAME", "Example", "PersonalSign",
-           "PersonalStore", "StoreContents", "StoreError", "atomic_write", "clean_name", "example_names",
-           "manifest_bytes", "now_iso", "parse_manifest", "slug", "this_user", "written_or_said"]
+           "PersonalStore", "StoreContents", "StoreError", "atomic_write", "clean_name", "example_key", "example_names", "forget_unlisted",
+           "manifest_bytes", "now_iso", "names_taken", "parse_manifest", "slug", "this_user",
+           "written_or_said"]
 
 T = TypeVar("T")
 
@@ -69,6 +71,20 @@ def written_or_said(write: Callable[[], T], say: Callable[[str], None]) -> T | N
     except OSError as exc:
         say(f"{exc.__class__.__name__}: {exc}")
     return None
+
+
+def names_taken(signs: Sequence[PersonalSign]) -> set[str]:
+    """Every name the signs go by (English, Arabic, folder key), casefolded: what a new sign may not be called."""
+    return {n.casefold() for s in signs for n in (s.en, s.ar, s.key) if n}
+
+
+def forget_unlisted(known: dict[tuple, Example], signs: Sequence[PersonalSign]) -> None:
+    """Drop from examples read before (`PersonalStore.examples`'s `known`) the files the signs no
+    longer list (a sign or an example removed, a file replaced), so that the memory holds what the
+    store has."""
+    listed = {str(s.folder / name) for s in signs for name in s.examples}
+    for key in [k for k in list(known) if k[0] not in listed]:  # a snapshot: another thread may add
+        known.pop(key, None)
 
 
 class PersonalStore:
@@ -101,8 +117,7 @@ class PersonalStore:
             key = None
             if known is not None:
                 try:
-                    st = path.stat()
-                    key = (str(path), st.st_mtime_ns, st.st_size)
+                    key = example_key(path)
                 except OSError:
                     key = None  # missing: reading it says so
                 if key in known:
@@ -184,11 +199,7 @@ class PersonalStore:
     def add(self, en: str, examples: Sequence[Example], ar: str = "", karsl_id: int | None = None,
             append: bool = False) -> PersonalSign:
         """A new sign (or, with `append`, more examples for the sign of that name)."""
-        en, ar = clean_name(en, "English"), clean_name(ar, "Arabic")
-        if not en:
-            raise StoreError("A personal sign needs an English name.")
-        if not examples:
-            raise StoreError("A personal sign needs at least one example.")
+        en, ar = self._names(en, ar, examples)
         with self._locked():
             existing = self.find(en) or (self.find(ar) if ar else None)
             if existing is not None:
@@ -205,19 +216,27 @@ class PersonalStore:
         was saved); returns the English names skipped because a sign of that name exists (or was
         added before it here)."""
         with self._locked():
-            taken = {n.casefold() for s in self.load().signs for n in (s.en, s.ar, s.key) if n}
+            taken = names_taken(self.load().signs)
             skipped = []
             for en, ar, karsl_id, examples in signs:
-                en, ar = clean_name(en, "English"), clean_name(ar, "Arabic")
-                if not en or not examples:
-                    raise StoreError(f"A personal sign needs an English name and at least one example ('{en}').")
+                en, ar = self._names(en, ar, examples)
                 if any(n.casefold() in taken for n in (en, ar) if n):
                     skipped.append(en)
                     continue
                 sign = self._create(en, ar, karsl_id, examples)
                 added.append(sign)
-                taken.update(n.casefold() for n in (sign.en, sign.ar, sign.key) if n)
+                taken |= names_taken([sign])
             return skipped
+
+    @staticmethod
+    def _names(en: str, ar: str, examples: Sequence[Example]) -> tuple[str, str]:
+        """A new sign's English and Arabic names, cleaned; StoreError without an English name or an example."""
+        en, ar = clean_name(en, "English"), clean_name(ar, "Arabic")
+        if not en:
+            raise StoreError("A personal sign needs an English name.")
+        if not examples:
+            raise StoreError("A personal sign needs at least one example.")
+        return en, ar
 
     def _create(self, en: str, ar: str, karsl_id: int | None, examples: Sequence[Example]) -> PersonalSign:
         base = slug(en)

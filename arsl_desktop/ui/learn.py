@@ -24,7 +24,14 @@ from PySide6.QtCore import QObject, Signal
 
 from arsl_desktop.core.decks import Card, Deck
 from arsl_desktop.core.errors import ArslError
-from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError, this_user
+from arsl_desktop.core.personal_store import (
+    Example,
+    PersonalSign,
+    PersonalStore,
+    StoreError,
+    forget_unlisted,
+    this_user,
+)
 from arsl_desktop.core.progress import ProgressStore, SignProgress, order
 from arsl_desktop.core.spotting import Segment
 from arsl_desktop.ui.countdown import Countdown, UsesCountdown
@@ -62,10 +69,7 @@ def practice_score(attempt: Example, references: Sequence[Example], card: Card):
         return score_attempt(attempt, references)
     store = PersonalStore(card.personal.folder.parent)
     signs = store.load().signs
-    read = _READ.setdefault(str(store.root), {})
-    paths = {str(s.folder / name) for s in signs for name in s.examples}
-    for gone in [k for k in list(read) if k[0] not in paths]:  # deleted or replaced since: let them go
-        read.pop(gone, None)
+    forget_unlisted(_READ.setdefault(str(store.root), {}), signs)  # removed or replaced since: let them go
     mine = [_examples(store, s) for s in signs if s.key != card.personal.key]
     return score_attempt(attempt, references, others_for(card.personal.karsl_id, mine))
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from arsl_desktop.core import personal_pack
 from arsl_desktop.core.labels import LabelTable
-from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError
+from arsl_desktop.core.personal_store import Example, PersonalSign, PersonalStore, StoreError, forget_unlisted
 from arsl_desktop.ui.fonts import arabic_font
 from arsl_desktop.ui.i18n import isolate, tr, tr_n
 from arsl_desktop.ui.pack_import import PackImport, hand_question
@@ -148,8 +148,8 @@ class MySignsDialog(QDialog):
         contents = self.store.load()
         known = dict(self._known)  # a copy: an import's thread and the GUI may read at once
         read = {s.key: self.store.examples(s, known) for s in contents.signs}
-        paths = {str(s.folder / name) for s in contents.signs for name in s.examples}
-        self._known = {k: ex for k, ex in known.items() if k[0] in paths}  # what the store still has
+        forget_unlisted(known, contents.signs)
+        self._known = known
         return list(contents.signs), list(contents.problems), read
 
     def _show(self, read: tuple[list[PersonalSign], list[str], dict[str, tuple[list[Example], list[str]]]]) -> None:
